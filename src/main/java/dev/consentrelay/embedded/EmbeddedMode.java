@@ -1,0 +1,73 @@
+package dev.consentrelay.embedded;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, before the application boots, whether the service runs against a configured Kafka cluster or starts its
+ * own embedded broker, and in the latter case starts it and points the application's configuration at it.
+ */
+public final class EmbeddedMode {
+
+    /** Set by the launcher to {@code true} when the service runs on the embedded broker. */
+    public static final String ACTIVE_PROPERTY = "consent-relay.embedded.active";
+    /** Schema registry URL of the in-memory registry used in the embedded run mode. */
+    public static final String IN_MEMORY_REGISTRY_URL = "mem://embedded";
+
+    static final String BOOTSTRAP_PROPERTY = "kafka.bootstrap.servers";
+    static final String REGISTRY_URL_PROPERTY = "consent-relay.schema-registry.url";
+    static final String DATA_DIR_PROPERTY = "consent-relay.embedded.data-dir";
+    static final String PORT_PROPERTY = "consent-relay.embedded.kafka-port";
+    static final String HOST_PROPERTY = "consent-relay.embedded.host";
+    static final String STATE_DIR_PROPERTY = "kafka-streams.state.dir";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMode.class);
+
+    private EmbeddedMode() {
+    }
+
+    /**
+     * Starts the embedded broker when no Kafka cluster is configured.
+     *
+     * @return the running broker, or empty when {@code kafka.bootstrap.servers} is configured
+     */
+    public static Optional<EmbeddedKafkaBroker> startIfNoKafkaConfigured() {
+        return startIfNoKafkaConfigured(LaunchSettings.fromRuntime());
+    }
+
+    static Optional<EmbeddedKafkaBroker> startIfNoKafkaConfigured(LaunchSettings settings) {
+        Optional<String> bootstrap = settings.get(BOOTSTRAP_PROPERTY);
+        if (bootstrap.isPresent()) {
+            LOG.info("Using the Kafka cluster at {} (kafka.bootstrap.servers)", bootstrap.get());
+            return Optional.empty();
+        }
+        Path dataDir = Path.of(settings.get(DATA_DIR_PROPERTY).orElse("data")).toAbsolutePath().normalize();
+        int port = Integer.parseInt(settings.get(PORT_PROPERTY).orElse("9092"));
+        String host = settings.get(HOST_PROPERTY).orElse("localhost");
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.create(dataDir, host, port, Map.of()).start(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot start the embedded Kafka broker on port " + port
+                    + " with data in " + dataDir + ". If another Kafka already listens there, set "
+                    + BOOTSTRAP_PROPERTY + " to use it, or set " + PORT_PROPERTY + " to another port (0 = any).", e);
+        }
+        System.setProperty(BOOTSTRAP_PROPERTY, broker.bootstrapServers());
+        System.setProperty(ACTIVE_PROPERTY, "true");
+        if (settings.get(REGISTRY_URL_PROPERTY).isEmpty()) {
+            System.setProperty(REGISTRY_URL_PROPERTY, IN_MEMORY_REGISTRY_URL);
+        }
+        if (settings.get(STATE_DIR_PROPERTY).isEmpty()) {
+            System.setProperty(STATE_DIR_PROPERTY, dataDir.resolve("streams").toString());
+        }
+        LOG.info("No kafka.bootstrap.servers configured: running EMBEDDED. Kafka broker (KRaft) at {}, data in {}, "
+                + "schema registry {}", broker.bootstrapServers(), dataDir,
+                settings.get(REGISTRY_URL_PROPERTY).orElse(IN_MEMORY_REGISTRY_URL + " (in memory)"));
+        return Optional.of(broker);
+    }
+}

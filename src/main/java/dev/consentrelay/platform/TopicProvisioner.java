@@ -1,0 +1,150 @@
+package dev.consentrelay.platform;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes sure the topics the service needs exist with the right settings: compaction where the topic is a table
+ * (subject state, vendors), retention of the audit trail, partitions and replication from configuration. Where
+ * topics may not be created, it fails fast naming the missing ones; a table topic that exists without compaction
+ * is refused, because reading it as a table would be wrong.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final boolean create;
+
+    public TopicProvisioner(Admin admin, boolean create) {
+        this.admin = admin;
+        this.create = create;
+    }
+
+    /** A topic the service needs: its name, partitions, replication (empty = broker default) and settings. */
+    public record TopicSpec(String name, int partitions, Optional<Short> replicationFactor,
+            Map<String, String> configs) {
+
+        public boolean compacted() {
+            return TopicConfig.CLEANUP_POLICY_COMPACT.equals(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG));
+        }
+    }
+
+    /** Ensures every topic exists; returns the names of the topics it created. */
+    public Set<String> ensure(Collection<TopicSpec> specs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<TopicSpec> missing = specs.stream().filter(s -> !existing.contains(s.name())).toList();
+            Set<String> created = new TreeSet<>();
+            if (!missing.isEmpty()) {
+                if (!create) {
+                    throw new IllegalStateException("Missing Kafka topics " + names(missing)
+                            + " and consent-relay.topics.create=false: create them, or allow the service to.");
+                }
+                created.addAll(createTopics(missing));
+            }
+            verifyCompaction(specs.stream().filter(TopicSpec::compacted).filter(s -> existing.contains(s.name()))
+                    .toList());
+            if (!created.isEmpty()) {
+                LOG.infof("Created Kafka topics %s", created);
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking Kafka topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot check Kafka topics " + names(specs) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Set<String> createTopics(List<TopicSpec> missing)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        List<NewTopic> topics = new ArrayList<>();
+        for (TopicSpec spec : missing) {
+            topics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replicationFactor())
+                    .configs(spec.configs()));
+        }
+        Set<String> created = new TreeSet<>();
+        List<String> refused = new ArrayList<>();
+        Map<String, Throwable> failures = new LinkedHashMap<>();
+        admin.createTopics(topics).values().forEach((name, future) -> {
+            try {
+                future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                created.add(name);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return;
+                }
+                if (e.getCause() instanceof TopicAuthorizationException
+                        || e.getCause() instanceof ClusterAuthorizationException) {
+                    refused.add(name);
+                } else {
+                    failures.put(name, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.put(name, e);
+            } catch (TimeoutException e) {
+                failures.put(name, e);
+            }
+        });
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("Missing Kafka topics " + refused
+                    + ", and the service is not allowed to create them: create them or grant CREATE.");
+        }
+        if (!failures.isEmpty()) {
+            Map.Entry<String, Throwable> first = failures.entrySet().iterator().next();
+            throw new IllegalStateException("Cannot create Kafka topics " + failures.keySet() + ": "
+                    + first.getValue().getMessage(), first.getValue());
+        }
+        return created;
+    }
+
+    private void verifyCompaction(List<TopicSpec> tables)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        if (tables.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = tables.stream()
+                .map(s -> new ConfigResource(ConfigResource.Type.TOPIC, s.name())).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> wrong = new ArrayList<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                wrong.add(resource.name() + " (cleanup.policy=" + (policy == null ? "?" : policy.value()) + ")");
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("Kafka topics " + wrong
+                    + " must be compacted (cleanup.policy=compact): they hold tables keyed by id.");
+        }
+    }
+
+    private static List<String> names(Collection<TopicSpec> specs) {
+        return specs.stream().map(TopicSpec::name).toList();
+    }
+}

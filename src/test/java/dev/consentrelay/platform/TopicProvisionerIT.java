@@ -1,0 +1,73 @@
+package dev.consentrelay.platform;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.platform.TopicProvisioner.TopicSpec;
+import dev.consentrelay.testing.TestKafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TopicProvisionerIT {
+
+    private static final Map<String, String> COMPACT = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    @Test
+    void shouldCreateMissingTopicsWithCompactionForTables() throws Exception {
+        String table = "table-" + UUID.randomUUID();
+        String stream = "stream-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            Set<String> created = new TopicProvisioner(admin, true).ensure(List.of(
+                    new TopicSpec(table, 2, Optional.empty(), COMPACT),
+                    new TopicSpec(stream, 3, Optional.empty(), Map.of())));
+
+            assertThat(created).containsExactlyInAnyOrder(table, stream);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, table);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+            assertThat(admin.describeTopics(List.of(stream)).allTopicNames().get(30, TimeUnit.SECONDS).get(stream)
+                    .partitions()).hasSize(3);
+
+            // A second start finds everything in place and creates nothing.
+            assertThat(new TopicProvisioner(admin, true).ensure(List.of(
+                    new TopicSpec(table, 2, Optional.empty(), COMPACT)))).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldFailFastNamingMissingTopicsWhenCreationIsNotAllowed() {
+        String missing = "missing-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            assertThatThrownBy(() -> new TopicProvisioner(admin, false).ensure(List.of(
+                    new TopicSpec(missing, 1, Optional.empty(), Map.of()))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(missing)
+                    .hasMessageContaining("consent-relay.topics.create=false");
+        }
+    }
+
+    @Test
+    void shouldRefuseTableTopicThatIsNotCompacted() {
+        String table = "not-compacted-" + UUID.randomUUID();
+        TestKafka.createTopics(1, table);
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            assertThatThrownBy(() -> new TopicProvisioner(admin, true).ensure(List.of(
+                    new TopicSpec(table, 1, Optional.empty(), COMPACT))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(table)
+                    .hasMessageContaining("must be compacted");
+        }
+    }
+}
