@@ -2,7 +2,6 @@ package dev.consentrelay.serde;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,9 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -137,18 +134,18 @@ class AvroSerdeTest {
     @Test
     void shouldReadRecordFromNewerProducerIntoCurrentClass() throws IOException {
         registry.register(TOPIC + "-value", ConsentSignal.getClassSchema());
-        Schema v2 = consentSignalV2();
+        Schema v2 = SampleRecords.consentSignalV2();
         int v2Id = registry.register(TOPIC + "-value", v2);
-        GenericRecord newer = v2Signal(v2);
+        GenericRecord newer = SampleRecords.v2Signal(v2);
 
-        ConsentSignal read = serde.deserializer().deserialize(TOPIC, frame(v2Id, v2, newer));
+        ConsentSignal read = serde.deserializer().deserialize(TOPIC, SampleRecords.frame(v2Id, v2, newer));
 
         assertThat(read).isEqualTo(SampleRecords.signal());
     }
 
     @Test
     void shouldReadRecordFromCurrentProducerWithNewerGenericReader() throws IOException {
-        Schema v2 = consentSignalV2();
+        Schema v2 = SampleRecords.consentSignalV2();
         byte[] bytes = serde.serializer().serialize(TOPIC, SampleRecords.signal());
         Schema writer = registry.schemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
 
@@ -211,53 +208,6 @@ class AvroSerdeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
-
-    /** The test-only v2 of ConsentSignal: one more optional field. */
-    static Schema consentSignalV2() throws IOException {
-        try (InputStream in = AvroSerdeTest.class.getResourceAsStream("/schemas/ConsentSignal-v2.avsc")) {
-            assertThat(in).as("test resource schemas/ConsentSignal-v2.avsc").isNotNull();
-            return new Schema.Parser().parse(in);
-        }
-    }
-
-    /** {@link SampleRecords#signal()} as a v2 generic record with a consent string set. */
-    static GenericRecord v2Signal(Schema v2) {
-        ConsentSignal v1 = SampleRecords.signal();
-        Schema identifier = v2.getField("identifiers").schema().getElementType();
-        List<GenericRecord> identifiers = new ArrayList<>();
-        v1.getIdentifiers().forEach(i -> {
-            GenericRecord id = new GenericData.Record(identifier);
-            id.put("type", i.getType());
-            id.put("value", i.getValue());
-            identifiers.add(id);
-        });
-        GenericRecord record = new GenericData.Record(v2);
-        record.put("signalId", v1.getSignalId().toString());
-        record.put("subjectId", v1.getSubjectId());
-        record.put("identifiers", identifiers);
-        record.put("kind", new GenericData.EnumSymbol(v2.getField("kind").schema(), v1.getKind().name()));
-        record.put("purposes", v1.getPurposes());
-        record.put("region", v1.getRegion());
-        record.put("source", new GenericData.EnumSymbol(v2.getField("source").schema(), v1.getSource().name()));
-        record.put("method", v1.getMethod());
-        record.put("policyVersion", v1.getPolicyVersion());
-        record.put("occurredAt", v1.getOccurredAt().toEpochMilli());
-        record.put("receivedAt", v1.getReceivedAt().toEpochMilli());
-        record.put("erase", v1.getErase());
-        record.put("consentString", "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA");
-        return record;
-    }
-
-    /** A generic record in wire format under the given schema id, written the way another producer would. */
-    static byte[] frame(int schemaId, Schema schema, GenericRecord record) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(schemaId).array());
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
         encoder.flush();
         return out.toByteArray();
     }

@@ -1,10 +1,21 @@
 package dev.consentrelay.serde;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.consentrelay.schema.AckStatus;
@@ -30,7 +41,10 @@ import dev.consentrelay.schema.VendorKind;
 import dev.consentrelay.schema.VendorOutcome;
 import dev.consentrelay.schema.VendorRecord;
 
-/** One fully populated instance of every top-level record, for round-trip and interop tests. */
+/**
+ * One fully populated instance of every top-level record, and the test-only v2 of ConsentSignal, for round-trip,
+ * evolution and interop tests.
+ */
 public final class SampleRecords {
 
     public static final UUID SIGNAL_ID = UUID.fromString("3f1c2a4e-8d5b-4c1e-9a7f-2b6d8e0c1a35");
@@ -122,5 +136,54 @@ public final class SampleRecords {
     /** Every top-level record type, once. */
     public static List<SpecificRecord> all() {
         return List.of(signal(), state(), vendor(), command(), ack(), receipt(), breach(), audit());
+    }
+
+    /** The test-only v2 of ConsentSignal: one more optional field. */
+    public static Schema consentSignalV2() throws IOException {
+        try (InputStream in = SampleRecords.class.getResourceAsStream("/schemas/ConsentSignal-v2.avsc")) {
+            if (in == null) {
+                throw new IllegalStateException("Missing test resource schemas/ConsentSignal-v2.avsc");
+            }
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    /** {@link SampleRecords#signal()} as a v2 generic record with a consent string set. */
+    public static GenericRecord v2Signal(Schema v2) {
+        ConsentSignal v1 = SampleRecords.signal();
+        Schema identifier = v2.getField("identifiers").schema().getElementType();
+        List<GenericRecord> identifiers = new ArrayList<>();
+        v1.getIdentifiers().forEach(i -> {
+            GenericRecord id = new GenericData.Record(identifier);
+            id.put("type", i.getType());
+            id.put("value", i.getValue());
+            identifiers.add(id);
+        });
+        GenericRecord record = new GenericData.Record(v2);
+        record.put("signalId", v1.getSignalId().toString());
+        record.put("subjectId", v1.getSubjectId());
+        record.put("identifiers", identifiers);
+        record.put("kind", new GenericData.EnumSymbol(v2.getField("kind").schema(), v1.getKind().name()));
+        record.put("purposes", v1.getPurposes());
+        record.put("region", v1.getRegion());
+        record.put("source", new GenericData.EnumSymbol(v2.getField("source").schema(), v1.getSource().name()));
+        record.put("method", v1.getMethod());
+        record.put("policyVersion", v1.getPolicyVersion());
+        record.put("occurredAt", v1.getOccurredAt().toEpochMilli());
+        record.put("receivedAt", v1.getReceivedAt().toEpochMilli());
+        record.put("erase", v1.getErase());
+        record.put("consentString", "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA");
+        return record;
+    }
+
+    /** A generic record in wire format under the given schema id, written the way another producer would. */
+    public static byte[] frame(int schemaId, Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(ByteBuffer.allocate(4).putInt(schemaId).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 }
