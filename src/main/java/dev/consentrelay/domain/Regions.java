@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * Region codes ({@code EU}, {@code UK}, {@code CA}, {@code US-CA}) and region patterns: an exact code, a prefix
- * wildcard ({@code US-*}) or {@code *} for every region, including an unknown one.
+ * wildcard ({@code US-*}, any prefix of upper-case letters, digits and '-') or {@code *} for every region, including an unknown one.
  */
 public final class Regions {
 
     /** Syntax of a region code. */
     public static final Pattern CODE = Pattern.compile("^[A-Z]{2}(-[A-Z0-9]{1,3})?$");
 
-    private static final Pattern WILDCARD = Pattern.compile("^([A-Z]{2}-)?\\*$");
+    private static final Pattern WILDCARD = Pattern.compile("^[A-Z0-9-]*\\*$");
 
     private Regions() {
     }
