@@ -1,7 +1,0 @@
-package dev.consentrelay.domain;
-
-/** Placeholder compiled while the build is set up. */
-public final class Purpose {
-    private Purpose() {
-    }
-}

@@ -1,0 +1,99 @@
+package dev.consentrelay.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a signal against the policy and reports every violation at once, each naming the field and what to fix.
+ * The {@code erase} flag on a kind other than withdrawal or erasure is ignored, not an error; a well-formed but
+ * unknown region is accepted (it gets the stricter model).
+ */
+public final class SignalValidator {
+
+    private static final Pattern UUID = Pattern
+            .compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+    /** Why well-known non-affirmative methods are not consent. */
+    private static final Map<String, String> NOT_CONSENT = Map.of("pre_checked_box", "a pre-checked box is not consent",
+            "prechecked", "a pre-checked box is not consent", "pre-checked", "a pre-checked box is not consent",
+            "default", "a default setting is not consent", "implied", "implied consent is not an affirmative act",
+            "inactivity", "silence or inactivity is not consent", "scroll", "scrolling on is not consent");
+
+    private final Policy policy;
+
+    public SignalValidator(Policy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * @param signal
+     *            the signal; {@code null} is one violation
+     * @param now
+     *            the current time, to bound {@code occurredAt}
+     * @return every violation, in field order
+     */
+    public ValidationResult validate(ConsentSignal signal, Instant now) {
+        List<Violation> violations = new ArrayList<>();
+        if (signal == null) {
+            violations.add(new Violation("signal", "the signal is missing"));
+            return new ValidationResult(violations);
+        }
+        if (Copies.isBlank(signal.signalId())) {
+            violations.add(new Violation("signalId", "signalId is required (a UUID that identifies the signal)"));
+        } else if (!UUID.matcher(signal.signalId()).matches()) {
+            violations.add(new Violation("signalId", "signalId '" + signal.signalId()
+                    + "' is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)"));
+        }
+        if (Copies.isBlank(signal.subjectId())) {
+            violations.add(new Violation("subjectId", "subjectId is required (the subject's pseudonymous id)"));
+        }
+        if (signal.kind() == null) {
+            violations
+                    .add(new Violation("kind", "kind is required (one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE)"));
+        }
+        if (signal.occurredAt() == null) {
+            violations.add(new Violation("occurredAt", "occurredAt is required (when the person acted)"));
+        } else if (now != null && signal.occurredAt().isAfter(now.plus(policy.maxClockSkew()))) {
+            violations.add(new Violation("occurredAt", "occurredAt " + signal.occurredAt()
+                    + " is in the future (more than " + policy.maxClockSkew() + " after " + now
+                    + "); check the sender's clock"));
+        }
+        List<String> unknown = signal.purposes().stream().filter(purpose -> !policy.isKnownPurpose(purpose)).toList();
+        if (!unknown.isEmpty()) {
+            violations.add(new Violation("purposes", "unknown purpose" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown.stream().map(p -> "'" + p + "'").toList()) + "; the catalogue is "
+                    + String.join(", ", policy.purposes())));
+        }
+        if (signal.kind() == SignalKind.OPT_IN) {
+            if (signal.purposes().isEmpty()) {
+                violations.add(new Violation("purposes", "an opt-in must name the purposes it grants"));
+            }
+            checkAffirmative(signal.method(), violations);
+        }
+        String region = signal.region();
+        if (!Copies.isBlank(region) && !Regions.isValidCode(region.trim())) {
+            violations.add(new Violation("region", "region '" + region
+                    + "' is not a region code: two upper-case letters, optionally '-' and up to 3 letters or digits"
+                    + " (EU, UK, CA, US-CA)"));
+        }
+        return new ValidationResult(violations);
+    }
+
+    private void checkAffirmative(String method, List<Violation> violations) {
+        if (Copies.isBlank(method)) {
+            violations.add(new Violation("method", "an opt-in must record the affirmative act that gave it (one of "
+                    + String.join(", ", policy.affirmativeMethods()) + ")"));
+            return;
+        }
+        if (policy.isAffirmativeMethod(method)) {
+            return;
+        }
+        String why = NOT_CONSENT.get(Policy.normalizeMethod(method));
+        violations.add(new Violation("method", "method '" + method + "' is not an affirmative act: "
+                + (why != null ? why : "accepted methods are " + String.join(", ", policy.affirmativeMethods()))));
+    }
+}
