@@ -1,0 +1,70 @@
+package dev.consentrelay.platform;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+import org.jboss.logging.Logger;
+
+import dev.consentrelay.config.TopicsConfig;
+import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.platform.TopicProvisioner.TopicSpec;
+import dev.consentrelay.topology.VendorTopicListener;
+
+/**
+ * Creates a vendor's command topic, {@code consent.commands.<vendorId>.v1}, the first time the vendor is seen, so its
+ * connector can be given read access to that topic alone and the first command never waits for it.
+ */
+@ApplicationScoped
+public class CommandTopicCreator implements VendorTopicListener {
+
+    private static final Logger LOG = Logger.getLogger(CommandTopicCreator.class);
+
+    @Inject
+    TopicsConfig topics;
+
+    @Inject
+    TopicSetup topicSetup;
+
+    private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+    private Admin admin;
+
+    @Override
+    public void vendorSeen(Vendor vendor) {
+        String topic = topics.commandsTopic(vendor.vendorId());
+        if (ensured.contains(topic)) {
+            return;
+        }
+        try {
+            new TopicProvisioner(admin(), topics.create()).ensure(List.of(new TopicSpec(topic, topics.partitions(),
+                    topics.replicationFactor(),
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE))));
+            ensured.add(topic);
+        } catch (RuntimeException e) {
+            // Commands to this vendor fail until the topic exists; say so loudly, keep serving other vendors.
+            LOG.errorf("Command topic %s for vendor %s is missing and could not be created: %s", topic,
+                    vendor.vendorId(), e.getMessage());
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(topicSetup.adminConfig());
+        }
+        return admin;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}

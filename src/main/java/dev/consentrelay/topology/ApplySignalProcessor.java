@@ -1,0 +1,166 @@
+package dev.consentrelay.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.Command;
+import dev.consentrelay.domain.Decision;
+import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.SubjectConsentState;
+
+/**
+ * Applies one signal to its subject's row of the consent table: de-duplicates by signal id, asks the policy engine
+ * for the decision, stores the new row, and emits the row, the commands for each vendor and the audit records. A
+ * wall-clock punctuator applies grant expiries found through the expiry index.
+ */
+public final class ApplySignalProcessor implements Processor<String, ConsentSignal, String, Outbound> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplySignalProcessor.class);
+
+    private final PolicyEngine engine;
+    private final VendorDirectory vendors;
+    private final Duration dedupWindow;
+    private final Duration expiryInterval;
+    private final int expiryBatch;
+    private final Serializer<ConsentSignal> signalSerializer;
+    private final String signalsTopic;
+    private final ConsentMetrics metrics;
+
+    private ProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, SubjectConsentState> table;
+    private SignalDeduplicator deduplicator;
+    private GrantExpiryIndex expiryIndex;
+
+    public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Duration dedupWindow,
+            Duration expiryInterval, int expiryBatch, Serializer<ConsentSignal> signalSerializer, String signalsTopic,
+            ConsentMetrics metrics) {
+        this.engine = engine;
+        this.vendors = vendors;
+        this.dedupWindow = dedupWindow;
+        this.expiryInterval = expiryInterval;
+        this.expiryBatch = expiryBatch;
+        this.signalSerializer = signalSerializer;
+        this.signalsTopic = signalsTopic;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        this.table = context.getStateStore(StoreNames.CONSENT_TABLE);
+        WindowStore<String, Long> dedupStore = context.getStateStore(StoreNames.SIGNAL_DEDUP);
+        this.deduplicator = new SignalDeduplicator(dedupStore, dedupWindow);
+        this.expiryIndex = new GrantExpiryIndex(context.getStateStore(StoreNames.GRANT_EXPIRY_INDEX));
+        context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> expireGrants(Instant.ofEpochMilli(timestamp)));
+    }
+
+    @Override
+    public void process(Record<String, ConsentSignal> record) {
+        ConsentSignal signal = record.value();
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (deduplicator.seen(signal.getSignalId().toString(), now)) {
+            metrics.decision("DUPLICATE");
+            context.forward(record.withValue(new Outbound.Audit(AvroMapper.duplicateAudit(signal, now))));
+            return;
+        }
+        SubjectConsentState stored = table.get(record.key());
+        SubjectConsent before = stored == null ? null : AvroMapper.toDomain(stored);
+        Decision decision;
+        try {
+            decision = engine.decide(before, AvroMapper.toDomain(signal), vendors.all(), now);
+        } catch (RuntimeException e) {
+            // A rule that cannot be evaluated for this record must not stop the pipeline: park the record.
+            LOG.error("Cannot decide signal {} for a subject; sent to the dead-letter topic", signal.getSignalId(),
+                    e);
+            metrics.deadLetter("processing");
+            Outbound.DeadLetter letter = DeadLetters.of(
+                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                    signalSerializer.serialize(signalsTopic, signal), record.headers(),
+                    context.recordMetadata().orElse(null), "Processing failed: " + e.getMessage(),
+                    e.getClass().getName(), now);
+            context.forward(new Record<String, Outbound>(record.key(), letter, record.timestamp(), letter.headers()));
+            return;
+        }
+        deduplicator.remember(signal.getSignalId().toString(), now);
+        emit(record.key(), before, decision, record.timestamp(), now);
+        metrics.decision(decision.outcome().name());
+        context.forward(new Record<String, Outbound>(record.key(),
+                new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)), record.timestamp()));
+    }
+
+    private void emit(String subjectId, SubjectConsent before, Decision decision, long timestamp, Instant now) {
+        SubjectConsent after = decision.stateAfter();
+        if (after != null && !Objects.equals(after, before)) {
+            SubjectConsentState row = AvroMapper.toAvro(after);
+            table.put(subjectId, row);
+            expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(after));
+            context.forward(new Record<String, Outbound>(subjectId, new Outbound.StateChange(row), timestamp));
+        }
+        for (Command command : decision.commands()) {
+            context.forward(new Record<String, Outbound>(subjectId,
+                    new Outbound.CommandIssued(AvroMapper.toAvro(command)), timestamp));
+            context.forward(new Record<String, Outbound>(subjectId,
+                    new Outbound.Audit(AvroMapper.commandAudit(command, now)), timestamp));
+            metrics.commandIssued(command.vendorId(), command.action().name(),
+                    Duration.between(command.signalReceivedAt(), now));
+        }
+    }
+
+    private Optional<Instant> nextExpiry(SubjectConsent state) {
+        return state == null ? Optional.empty() : engine.nextExpiry(state);
+    }
+
+    /** Applies every grant expiry due by {@code now}, a bounded batch per tick. */
+    void expireGrants(Instant now) {
+        for (GrantExpiryIndex.Due due : expiryIndex.due(now, expiryBatch)) {
+            expiryIndex.remove(due);
+            SubjectConsentState stored = table.get(due.subjectId());
+            if (stored == null) {
+                continue;
+            }
+            SubjectConsent before = AvroMapper.toDomain(stored);
+            Decision decision = engine.expire(before, vendors.all(), now);
+            SubjectConsent after = decision.stateAfter();
+            if (after != null && !Objects.equals(after, before)) {
+                SubjectConsentState row = AvroMapper.toAvro(after);
+                table.put(due.subjectId(), row);
+                engine.nextExpiry(after).ifPresent(at -> expiryIndex.update(due.subjectId(), Optional.empty(),
+                        Optional.of(at)));
+                context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.StateChange(row),
+                        now.toEpochMilli()));
+            }
+            for (Command command : decision.commands()) {
+                context.forward(new Record<String, Outbound>(due.subjectId(),
+                        new Outbound.CommandIssued(AvroMapper.toAvro(command)), now.toEpochMilli()));
+                context.forward(new Record<String, Outbound>(due.subjectId(),
+                        new Outbound.Audit(AvroMapper.commandAudit(command, now)), now.toEpochMilli()));
+                metrics.commandIssued(command.vendorId(), command.action().name(), Duration.ZERO);
+            }
+            String expiryId = decision.commands().isEmpty()
+                    ? UUID.nameUUIDFromBytes(("expiry|" + GrantExpiryIndex.key(due.at(), due.subjectId()))
+                            .getBytes(StandardCharsets.UTF_8)).toString()
+                    : decision.commands().get(0).signalId();
+            context.forward(new Record<String, Outbound>(due.subjectId(),
+                    new Outbound.Audit(AvroMapper.expiryAudit(due.subjectId(), expiryId, decision, now)),
+                    now.toEpochMilli()));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.consentrelay.topology;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import dev.consentrelay.domain.Policy;
+import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.SignalValidator;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.schema.VendorRecord;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.SchemaRegistryClient;
+
+/**
+ * The consent topology:
+ *
+ * <pre>
+ * signals ─┐                                        ┌─ dead letters (original bytes + reason)
+ * gpc ─────┴─ merge ─ decode-signal (bytes → valid) ─┼─ audit (rejections)
+ *                                                    └─ signals-by-subject (repartition) ─ apply-signal
+ *                                                         [consent-table, signal-dedup, grant-expiry-index, vendors*]
+ *                                                         ├─ subject-state (compacted)
+ *                                                         ├─ commands.&lt;vendorId&gt;
+ *                                                         └─ audit
+ * vendors ─ update-vendors ─ [vendors*] (global table)
+ * </pre>
+ *
+ * Every operator and store is named, so internal topic names never shift between releases.
+ */
+public final class ConsentTopology {
+
+    private ConsentTopology() {
+    }
+
+    /**
+     * What the topology needs.
+     *
+     * @param topics topic names
+     * @param policy the consent policy
+     * @param registry schema registry client for the Avro serdes
+     * @param dedupWindow how long signal ids are remembered
+     * @param expiryInterval how often grant expiries are looked for (wall clock)
+     * @param vendorTopics told when a vendor appears, to create its command topic
+     * @param metrics monitoring hooks
+     * @param vendors the vendor snapshot the fan-out reads (shared with the global table)
+     */
+    public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
+            Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
+            VendorDirectory vendors) {
+
+        /** Settings with the defaults for everything but topics, policy and registry. */
+        public static Settings of(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
+            return new Settings(topics, policy, registry, Duration.ofDays(7), Duration.ofSeconds(30),
+                    VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory());
+        }
+    }
+
+    public static Topology build(Settings settings) {
+        TopicNames topics = settings.topics();
+        Serde<ConsentSignal> signalSerde = AvroSerde.forClass(ConsentSignal.class, settings.registry(), false);
+        Serde<SubjectConsentState> stateSerde = AvroSerde.forClass(SubjectConsentState.class, settings.registry(),
+                false);
+        Serde<PropagationCommand> commandSerde = AvroSerde.forClass(PropagationCommand.class, settings.registry(),
+                false);
+        Serde<AuditEvent> auditSerde = AvroSerde.forClass(AuditEvent.class, settings.registry(), false);
+        Serde<VendorRecord> vendorSerde = AvroSerde.forClass(VendorRecord.class, settings.registry(), false);
+        PolicyEngine engine = new PolicyEngine(settings.policy());
+        SignalValidator validator = new SignalValidator(settings.policy());
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CONSENT_TABLE), Serdes.String(), stateSerde));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.SIGNAL_DEDUP, settings.dedupWindow(), settings.dedupWindow(),
+                        false),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.GRANT_EXPIRY_INDEX), Serdes.String(), Serdes.String()));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.VENDORS), Serdes.String(),
+                        vendorSerde).withLoggingDisabled(),
+                topics.vendors(),
+                Consumed.with(Serdes.String(), vendorSerde).withName("vendors-source"),
+                () -> new UpdateVendorsProcessor(settings.vendors(), settings.vendorTopics()));
+
+        KStream<byte[], byte[]> signals = builder.stream(topics.signals(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("signals-source"));
+        KStream<byte[], byte[]> gpc = builder.stream(topics.gpcSignals(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("gpc-source"));
+        KStream<String, Outbound> decoded = signals.merge(gpc, Named.as("merge-signals"))
+                .process(() -> new DecodeSignalProcessor(signalSerde.deserializer(), validator,
+                        settings.policy().version(), settings.metrics()), Named.as("decode-signal"));
+
+        Map<String, KStream<String, Outbound>> byKind = decoded.split(Named.as("decoded-"))
+                .branch((key, value) -> value instanceof Outbound.Accepted, Branched.as("accepted"))
+                .defaultBranch(Branched.as("refused"));
+        route(byKind.get("decoded-refused"), "refused", topics, stateSerde, commandSerde, auditSerde);
+
+        KStream<String, Outbound> applied = byKind.get("decoded-accepted")
+                .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("accepted-signal"))
+                .repartition(Repartitioned.with(Serdes.String(), signalSerde).withName("signals-by-subject"))
+                .process(() -> new ApplySignalProcessor(engine, settings.vendors(), settings.dedupWindow(),
+                        settings.expiryInterval(), 1000, signalSerde.serializer(), topics.signals(),
+                        settings.metrics()), Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
+                        StoreNames.SIGNAL_DEDUP, StoreNames.GRANT_EXPIRY_INDEX);
+        route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
+        return builder.build();
+    }
+
+    /** Sends each kind of output to its topic. */
+    private static void route(KStream<String, Outbound> out, String prefix, TopicNames topics,
+            Serde<SubjectConsentState> stateSerde, Serde<PropagationCommand> commandSerde,
+            Serde<AuditEvent> auditSerde) {
+        out.split(Named.as(prefix + "-"))
+                .branch((key, value) -> value instanceof Outbound.StateChange, Branched.withConsumer(ks -> ks
+                        .mapValues(value -> ((Outbound.StateChange) value).state(), Named.as(prefix + "-state"))
+                        .to(topics.subjectState(), Produced.with(Serdes.String(), stateSerde)
+                                .withName(prefix + "-state-sink")),
+                        "state"))
+                .branch((key, value) -> value instanceof Outbound.CommandIssued, Branched.withConsumer(ks -> ks
+                        .mapValues(value -> ((Outbound.CommandIssued) value).command(), Named.as(prefix + "-command"))
+                        .to((key, command, context) -> topics.commandsTopic(command.getVendorId()),
+                                Produced.with(Serdes.String(), commandSerde).withName(prefix + "-command-sink")),
+                        "command"))
+                .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
+                        .mapValues(value -> ((Outbound.Audit) value).event(), Named.as(prefix + "-audit"))
+                        .to(topics.audit(),
+                                Produced.with(Serdes.String(), auditSerde).withName(prefix + "-audit-sink")),
+                        "audit"))
+                .branch((key, value) -> value instanceof Outbound.DeadLetter, Branched.withConsumer(ks -> ks
+                        .map((key, value) -> KeyValue.pair(((Outbound.DeadLetter) value).key(),
+                                ((Outbound.DeadLetter) value).value()), Named.as(prefix + "-dead-letter"))
+                        .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName(prefix + "-dead-letter-sink")),
+                        "dead-letter"))
+                .noDefaultBranch();
+    }
+}

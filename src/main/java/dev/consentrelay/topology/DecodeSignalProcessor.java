@@ -1,0 +1,97 @@
+package dev.consentrelay.topology;
+
+import java.time.Instant;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.SignalValidator;
+import dev.consentrelay.domain.ValidationResult;
+import dev.consentrelay.schema.ConsentSignal;
+
+/**
+ * Turns the raw bytes of the signal topics into valid signals keyed by subject. Anything that cannot be decoded or
+ * is not valid input (unknown purpose, opt-in from a pre-checked box, missing ids...) goes to the dead-letter topic
+ * with its original bytes and the reason, and is audited; the pipeline keeps running. Signals published without a
+ * receive time get the record's timestamp, so propagation latency is measured from when Kafka had them.
+ */
+public final class DecodeSignalProcessor implements Processor<byte[], byte[], String, Outbound> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeSignalProcessor.class);
+
+    private final Deserializer<ConsentSignal> deserializer;
+    private final SignalValidator validator;
+    private final String policyVersion;
+    private final ConsentMetrics metrics;
+    private ProcessorContext<String, Outbound> context;
+
+    public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
+            String policyVersion, ConsentMetrics metrics) {
+        this.deserializer = deserializer;
+        this.validator = validator;
+        this.policyVersion = policyVersion;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        String topic = source == null ? "" : source.topic();
+        if (record.value() == null) {
+            deadLetter(record, source, "Empty record value: a consent signal was expected", "NullValue", "empty",
+                    null, now);
+            return;
+        }
+        ConsentSignal signal;
+        try {
+            signal = deserializer.deserialize(topic, record.headers(), record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, source, "Cannot decode the record as a ConsentSignal: " + e.getMessage(),
+                    e.getClass().getName(), "undecodable", null, now);
+            return;
+        }
+        if (signal.getReceivedAt() == null) {
+            signal.setReceivedAt(Instant.ofEpochMilli(record.timestamp()));
+        }
+        ValidationResult validation;
+        try {
+            validation = validator.validate(AvroMapper.toDomain(signal), now);
+        } catch (RuntimeException e) {
+            deadLetter(record, source, "Invalid consent signal: " + e.getMessage(), e.getClass().getName(),
+                    "invalid", signal, now);
+            return;
+        }
+        if (!validation.isValid()) {
+            deadLetter(record, source, "Invalid consent signal: " + validation.summary(), "InvalidSignal",
+                    "invalid", signal, now);
+            return;
+        }
+        context.forward(record.withKey(signal.getSubjectId()).withValue(new Outbound.Accepted(signal)));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason, String errorClass,
+            String category, ConsentSignal signal, Instant now) {
+        LOG.warn("Signal record sent to the dead-letter topic ({}-{}@{}): {}", source == null ? "?" : source.topic(),
+                source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), reason);
+        metrics.deadLetter(category);
+        String key = signal != null && signal.getSubjectId() != null ? signal.getSubjectId() : null;
+        Outbound.DeadLetter letter = DeadLetters.of(record.key(), record.value(), record.headers(), source, reason,
+                errorClass, now);
+        context.forward(new Record<String, Outbound>(key, letter, record.timestamp(), letter.headers()));
+        context.forward(new Record<String, Outbound>(key,
+                new Outbound.Audit(AvroMapper.rejectionAudit(signal, reason, policyVersion, now)),
+                record.timestamp()));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.consentrelay.topology;
+
+/**
+ * Names of the state stores. They are part of the deployment's contract (changelog topics are named after them), so
+ * they never change once released.
+ */
+public final class StoreNames {
+
+    /** The per-subject consent table (RocksDB, compacted changelog). */
+    public static final String CONSENT_TABLE = "consent-table";
+    /** Signal ids seen within the de-duplication window. */
+    public static final String SIGNAL_DEDUP = "signal-dedup";
+    /** Subjects by the time their next grant expires, so expiry never scans the whole table. */
+    public static final String GRANT_EXPIRY_INDEX = "grant-expiry-index";
+    /** Vendor records, the global table read from the vendors topic. */
+    public static final String VENDORS = "vendors";
+
+    private StoreNames() {
+    }
+}
