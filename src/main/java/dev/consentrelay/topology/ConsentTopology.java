@@ -129,23 +129,24 @@ public final class ConsentTopology {
             Serde<AuditEvent> auditSerde) {
         out.split(Named.as(prefix + "-"))
                 .branch((key, value) -> value instanceof Outbound.StateChange, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.StateChange) value).state(), Named.as(prefix + "-state"))
+                        .mapValues(value -> ((Outbound.StateChange) value).state(), Named.as(prefix + "-state-value"))
                         .to(topics.subjectState(), Produced.with(Serdes.String(), stateSerde)
                                 .withName(prefix + "-state-sink")),
                         "state"))
                 .branch((key, value) -> value instanceof Outbound.CommandIssued, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.CommandIssued) value).command(), Named.as(prefix + "-command"))
+                        .mapValues(value -> ((Outbound.CommandIssued) value).command(),
+                                Named.as(prefix + "-command-value"))
                         .to((key, command, context) -> topics.commandsTopic(command.getVendorId()),
                                 Produced.with(Serdes.String(), commandSerde).withName(prefix + "-command-sink")),
                         "command"))
                 .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.Audit) value).event(), Named.as(prefix + "-audit"))
+                        .mapValues(value -> ((Outbound.Audit) value).event(), Named.as(prefix + "-audit-value"))
                         .to(topics.audit(),
                                 Produced.with(Serdes.String(), auditSerde).withName(prefix + "-audit-sink")),
                         "audit"))
                 .branch((key, value) -> value instanceof Outbound.DeadLetter, Branched.withConsumer(ks -> ks
                         .map((key, value) -> KeyValue.pair(((Outbound.DeadLetter) value).key(),
-                                ((Outbound.DeadLetter) value).value()), Named.as(prefix + "-dead-letter"))
+                                ((Outbound.DeadLetter) value).value()), Named.as(prefix + "-dead-letter-value"))
                         .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName(prefix + "-dead-letter-sink")),
                         "dead-letter"))

@@ -1,0 +1,275 @@
+package dev.consentrelay.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.Policy;
+import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.domain.VendorKind;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.DecisionOutcome;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.schema.VendorRecord;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole consent topology through the real Avro serdes, with the in-memory registry and no broker. */
+class ConsentTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
+    private static final TopicNames TOPICS = TopicNames.defaults();
+    private static final Identifier EMAIL = new Identifier("email_sha256", "9f86d081884c7d659a2feaa0c55ad015");
+    private static final Identifier DEVICE = new Identifier("device_id", "device-7");
+
+    private InMemorySchemaRegistryClient registry;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
+    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> gpc;
+    private TestInputTopic<String, byte[]> rawSignals;
+    private TestInputTopic<String, VendorRecord> vendors;
+    private TestOutputTopic<String, SubjectConsentState> subjectState;
+    private TestOutputTopic<String, AuditEvent> audit;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private AvroSerde<PropagationCommand> commandSerde;
+
+    @BeforeEach
+    void start() {
+        registry = new InMemorySchemaRegistryClient("topology-test-" + UUID.randomUUID());
+        ConsentTopology.Settings settings = new ConsentTopology.Settings(TOPICS, Policy.defaults(), registry,
+                Duration.ofDays(1), Duration.ofMinutes(1), VendorTopicListener.NONE, ConsentMetrics.NONE,
+                new VendorDirectory());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consent-relay-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(ConsentTopology.build(settings), props, NOW);
+
+        AvroSerde<dev.consentrelay.schema.ConsentSignal> signalSerde = AvroSerde
+                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
+        AvroSerde<VendorRecord> vendorSerde = AvroSerde.forClass(VendorRecord.class, registry, false);
+        commandSerde = AvroSerde.forClass(PropagationCommand.class, registry, false);
+        signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(), signalSerde.serializer());
+        gpc = driver.createInputTopic(TOPICS.gpcSignals(), Serdes.String().serializer(), signalSerde.serializer());
+        rawSignals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        vendors = driver.createInputTopic(TOPICS.vendors(), Serdes.String().serializer(), vendorSerde.serializer());
+        subjectState = driver.createOutputTopic(TOPICS.subjectState(), Serdes.String().deserializer(),
+                AvroSerde.forClass(SubjectConsentState.class, registry, false).deserializer());
+        audit = driver.createOutputTopic(TOPICS.audit(), Serdes.String().deserializer(),
+                AvroSerde.forClass(AuditEvent.class, registry, false).deserializer());
+        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+
+        vendor("adnet", Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(CommandAction.class));
+        vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS,
+                CommandAction.DELETE));
+        vendor("metrics", Set.of("analytics"), Set.of("EU", "UK"), EnumSet.of(CommandAction.SUPPRESS,
+                CommandAction.DELETE));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void optOutSendsOneSuppressToEachVendorOfThePurposeAndNoneToOthers() {
+        send(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+
+        List<PropagationCommand> adnet = commands("adnet");
+        assertThat(adnet).singleElement().satisfies(c -> {
+            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getPurposes()).containsExactly("advertising");
+            assertThat(c.getSubjectId()).isEqualTo("user-1");
+            assertThat(c.getDeadline()).isAfter(c.getSignalReceivedAt());
+        });
+        assertThat(commands("mailer")).isEmpty();
+        assertThat(commands("metrics")).isEmpty();
+        assertThat(subjectState.readKeyValuesToMap().get("user-1").getPurposes().get("advertising").getStatus())
+                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED);
+    }
+
+    @Test
+    void gpcInCaliforniaSuppressesSaleSharingAndAdvertisingVendors() {
+        gpc.pipeInput("user-2", AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), "user-2",
+                List.of(DEVICE), SignalKind.GPC, Set.of(), "US-CA", SignalSource.BROWSER_GPC, "header:Sec-GPC",
+                "2026-11-01", NOW.minusSeconds(1), null, false)));
+
+        assertThat(commands("adnet")).singleElement().satisfies(c -> {
+            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getPurposes()).containsExactlyInAnyOrder("advertising", "sale_sharing");
+        });
+        assertThat(commands("mailer")).isEmpty();
+    }
+
+    @Test
+    void olderOptInArrivingAfterOptOutChangesNothing() {
+        send(signal(SignalKind.OPT_OUT, "user-3", "US-CA", NOW.minusSeconds(10), "advertising"));
+        commands("adnet");
+        subjectState.readValuesToList();
+
+        send(signal(SignalKind.OPT_IN, "user-3", "US-CA", NOW.minusSeconds(60), "advertising"));
+
+        assertThat(commands("adnet")).isEmpty();
+        assertThat(subjectState.isEmpty()).isTrue();
+        assertThat(decisions()).extracting(AuditEvent::getOutcome).containsExactly(DecisionOutcome.APPLIED,
+                DecisionOutcome.SUPERSEDED);
+        KeyValueStore<String, SubjectConsentState> table = driver.getKeyValueStore(StoreNames.CONSENT_TABLE);
+        assertThat(table.get("user-3").getPurposes().get("advertising").getStatus())
+                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED);
+    }
+
+    @Test
+    void duplicateSignalProducesNothing() {
+        dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-4", "US-CA",
+                NOW.minusSeconds(5), "advertising");
+        send(optOut);
+        assertThat(commands("adnet")).hasSize(1);
+        subjectState.readValuesToList();
+
+        send(optOut);
+
+        assertThat(commands("adnet")).isEmpty();
+        assertThat(subjectState.isEmpty()).isTrue();
+    }
+
+    @Test
+    void expiredGrantProducesSuppression() {
+        send(signal(SignalKind.OPT_IN, "user-5", "EU", NOW.minusSeconds(5), "analytics"));
+        assertThat(commands("metrics")).as("granting in EU allows analytics: nothing to suppress").isEmpty();
+
+        // 13 months later the expiry punctuator finds the grant through the index.
+        driver.advanceWallClockTime(Duration.ofDays(13 * 31));
+
+        assertThat(commands("metrics")).singleElement().satisfies(c -> {
+            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getPurposes()).containsExactly("analytics");
+        });
+        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).contains(AuditEventType.GRANT_EXPIRED);
+    }
+
+    @Test
+    void erasureDeletesAtEveryVendorConcernedAndKeepsASuppressionRecord() {
+        send(signal(SignalKind.OPT_IN, "user-6", "US-CA", NOW.minusSeconds(30), "email_marketing"));
+        drainCommands();
+
+        send(signal(SignalKind.ERASURE, "user-6", "US-CA", NOW.minusSeconds(5)));
+
+        assertThat(commands("adnet")).extracting(PropagationCommand::getAction)
+                .contains(dev.consentrelay.schema.CommandAction.DELETE);
+        assertThat(commands("mailer")).extracting(PropagationCommand::getAction)
+                .contains(dev.consentrelay.schema.CommandAction.DELETE);
+        assertThat(commands("metrics")).as("metrics serves EU and UK only").isEmpty();
+        SubjectConsentState row = driver.<String, SubjectConsentState>getKeyValueStore(StoreNames.CONSENT_TABLE)
+                .get("user-6");
+        assertThat(row.getErasedAt()).isNotNull();
+        assertThat(row.getIdentifiers()).isNotEmpty();
+        assertThat(row.getPurposes().values()).allSatisfy(p -> assertThat(p.getStatus())
+                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED));
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicAndTheNextGoodRecordIsProcessed() {
+        byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        rawSignals.pipeInput("user-7", garbage);
+        send(signal(SignalKind.OPT_IN, "user-7", "US-CA", NOW.minusSeconds(5), "no_such_purpose"));
+        dev.consentrelay.schema.ConsentSignal preChecked = signal(SignalKind.OPT_IN, "user-7", "EU",
+                NOW.minusSeconds(5), "analytics");
+        preChecked.setMethod("pre_checked_box");
+        send(preChecked);
+        send(signal(SignalKind.OPT_OUT, "user-7", "US-CA", NOW.minusSeconds(5), "advertising"));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(3);
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).contains("magic byte");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(TOPICS.signals());
+        assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.REASON)).contains("no_such_purpose");
+        assertThat(DeadLetters.header(dead.get(2).headers(), DeadLetters.REASON)).contains("pre_checked_box");
+        assertThat(commands("adnet")).hasSize(1);
+    }
+
+    @Test
+    void vendorChangeAppliesFromTheNextSignal() {
+        send(signal(SignalKind.OPT_OUT, "user-8", "US-CA", NOW.minusSeconds(50), "email_marketing"));
+        assertThat(commands("mailer")).hasSize(1);
+
+        vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS), false);
+        send(signal(SignalKind.OPT_OUT, "user-9", "US-CA", NOW.minusSeconds(5), "email_marketing"));
+
+        assertThat(commands("mailer")).as("disabled vendors get nothing").isEmpty();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private void vendor(String id, Set<String> purposes, Set<String> regions, Set<CommandAction> actions) {
+        vendor(id, purposes, regions, actions, true);
+    }
+
+    private void vendor(String id, Set<String> purposes, Set<String> regions, Set<CommandAction> actions,
+            boolean enabled) {
+        vendors.pipeInput(id, AvroMapper.toAvro(new Vendor(id, id, VendorKind.VENDOR, null, purposes, regions,
+                actions, Set.of(), Duration.ofMinutes(10), enabled)));
+    }
+
+    private static dev.consentrelay.schema.ConsentSignal signal(SignalKind kind, String subject, String region,
+            Instant occurredAt, String... purposes) {
+        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject, List.of(EMAIL, DEVICE),
+                kind, Set.of(purposes), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", occurredAt,
+                null, false));
+    }
+
+    private void send(dev.consentrelay.schema.ConsentSignal signal) {
+        signals.pipeInput(signal.getSubjectId(), signal, NOW);
+    }
+
+    private List<PropagationCommand> commands(String vendorId) {
+        return driver.createOutputTopic(TOPICS.commandsTopic(vendorId), Serdes.String().deserializer(),
+                commandSerde.deserializer()).readValuesToList();
+    }
+
+    private void drainCommands() {
+        for (String vendor : List.of("adnet", "mailer", "metrics")) {
+            commands(vendor);
+        }
+    }
+
+    private List<AuditEvent> decisions() {
+        List<AuditEvent> decisions = new ArrayList<>();
+        for (AuditEvent event : audit.readValuesToList()) {
+            if (event.getType() == AuditEventType.DECISION) {
+                decisions.add(event);
+            }
+        }
+        return decisions;
+    }
+
+}
