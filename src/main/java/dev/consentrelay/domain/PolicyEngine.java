@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  * <h2>Outcome</h2> {@code APPLIED} when a status, permission, grant expiry, region, erasure or GPC activation changed;
  * {@code SUPERSEDED} when every addressed purpose holds a newer choice; otherwise {@code NO_CHANGE}. Commands are
  * issued only for {@code APPLIED}, by the {@link FanOutPlanner}, from the permissions before (old row, old region)
- * and after (new row, new region), both at {@code now}.
+ * and after (new row, new region), both at {@code now}; a row whose region was unknown is compared in the new region.
  *
  * <h2>Expiry</h2> {@link #expire} turns grants whose {@code expiresAt} has passed into {@code WITHDRAWN} with method
  * {@value #EXPIRED_METHOD} (keeping the original {@code since}, source and expiry), so the same expiry is applied only
@@ -153,7 +153,10 @@ public final class PolicyEngine {
         SubjectConsent after = new SubjectConsent(before.subjectId(), region,
                 Copies.union(before.identifiers(), signal.identifiers()), purposes, gpc, erasedAt, updatedAt,
                 signal.signalId());
-        Map<String, Permission> permissionsBefore = permissions(before, now);
+        // Where the region was unknown, the law of the region the subject turns out to be in applied all along:
+        // compare against that, so that learning a region is not mistaken for a change of permission.
+        SubjectConsent baseline = before.region() == null ? withRegion(before, region) : before;
+        Map<String, Permission> permissionsBefore = permissions(baseline, now);
         Map<String, Permission> permissionsAfter = permissions(after, now);
         List<PurposeChange> changes = changes(before, after, permissionsBefore, permissionsAfter, applied);
         boolean meaningful = !changes.isEmpty() || !Objects.equals(before.region(), region)
@@ -298,6 +301,11 @@ public final class PolicyEngine {
         }
         return new Permission(purpose, true, model, status, where + (lapsed != null ? lapsed + "; " : "")
                 + "not refused");
+    }
+
+    private static SubjectConsent withRegion(SubjectConsent state, String region) {
+        return new SubjectConsent(state.subjectId(), region, state.identifiers(), state.purposes(), state.gpc(),
+                state.erasedAt(), state.updatedAt(), state.lastSignalId());
     }
 
     private void apply(ConsentSignal signal, ConsentStatus status, Set<String> targets, String grantRegion,
