@@ -139,7 +139,9 @@ class ConsentTopologyTest {
         send(signal(SignalKind.OPT_IN, "user-3", "US-CA", NOW.minusSeconds(60), "advertising"));
 
         assertThat(commands("adnet")).isEmpty();
-        assertThat(subjectState.isEmpty()).isTrue();
+        assertThat(subjectState.readValuesToList()).allSatisfy(row -> assertThat(
+                row.getPurposes().get("advertising").getStatus())
+                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED));
         assertThat(decisions()).extracting(AuditEvent::getOutcome).containsExactly(DecisionOutcome.APPLIED,
                 DecisionOutcome.SUPERSEDED);
         KeyValueStore<String, SubjectConsentState> table = driver.getKeyValueStore(StoreNames.CONSENT_TABLE);
