@@ -55,6 +55,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public HttpSchemaRegistryClient(SchemaRegistryConfig config) {
         this.config = config;
         String url = config.url();
+        URI parsed = URI.create(url);
+        if (parsed.getUserInfo() != null) {
+            // Not echoing the URL: it holds a secret.
+            throw new IllegalArgumentException("The schema registry URL must not carry credentials;"
+                    + " set basicAuthUser and basicAuthPassword instead");
+        }
+        if (!"http".equalsIgnoreCase(parsed.getScheme()) && !"https".equalsIgnoreCase(parsed.getScheme())) {
+            throw new IllegalArgumentException("The schema registry URL must be http:// or https://: " + url);
+        }
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.authorization = config.basicAuthUser() == null
                 ? null
