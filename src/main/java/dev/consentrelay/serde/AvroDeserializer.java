@@ -59,9 +59,12 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         }
         int id = WireFormat.schemaId(data);
         SpecificDatumReader<T> reader = reader(topic, id);
+        BinaryDecoder reuse = decoders.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                data.length - WireFormat.HEADER_SIZE, decoders.get());
-        decoders.set(decoder);
+                data.length - WireFormat.HEADER_SIZE, reuse);
+        if (decoder != reuse) {
+            decoders.set(decoder);
+        }
         try {
             return reader.read(null, decoder);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,7 +34,7 @@ import org.apache.avro.SchemaParseException;
  * A client for the Confluent Schema Registry REST API (also served by Apicurio's {@code ccompat} API, Karapace and
  * Redpanda) over the JDK HTTP client.
  * <p>
- * Connection errors and 5xx answers are retried with exponential backoff; 4xx answers fail at once with a
+ * Connection errors and 5xx answers are retried with exponential backoff; TLS failures and 4xx answers fail at once with a
  * {@link SchemaRegistryException}. Ids and schemas are cached for the life of the client: a global id never changes
  * meaning in a registry.
  */
@@ -55,6 +56,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public HttpSchemaRegistryClient(SchemaRegistryConfig config) {
         this.config = config;
         String url = config.url();
+        URI parsed = URI.create(url);
+        if (parsed.getUserInfo() != null) {
+            // Not echoing the URL: it holds a secret.
+            throw new IllegalArgumentException("The schema registry URL must not carry credentials;"
+                    + " set basicAuthUser and basicAuthPassword instead");
+        }
+        if (!"http".equalsIgnoreCase(parsed.getScheme()) && !"https".equalsIgnoreCase(parsed.getScheme())) {
+            throw new IllegalArgumentException("The schema registry URL must be http:// or https://: " + url);
+        }
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.authorization = config.basicAuthUser() == null
                 ? null
@@ -207,6 +217,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             HttpResponse<String> response;
             try {
                 response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (SSLException e) {
+                // A trust or protocol mismatch: retrying cannot fix it.
+                throw new SchemaRegistryException("TLS with the schema registry at " + baseUrl + " failed (" + method
+                        + " " + path + "): " + e.getMessage() + "; check the trust store settings",
+                        SchemaRegistryException.NO_RESPONSE, 0, null, e);
             } catch (IOException e) {
                 if (attempt >= attempts) {
                     throw new SchemaRegistryException("Schema registry at " + baseUrl + " could not be reached ("

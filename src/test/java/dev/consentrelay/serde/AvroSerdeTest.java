@@ -159,6 +159,17 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldNameTheRecordAndTopicWhenARequiredFieldIsMissing() {
+        ConsentSignal incomplete = SampleRecords.signal();
+        incomplete.put("subjectId", null);
+
+        assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, incomplete))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Could not serialize a dev.consentrelay.schema.ConsentSignal for topic " + TOPIC)
+                .hasMessageContaining("subjectId");
+    }
+
+    @Test
     void shouldOnlyLookUpIdWhenAutoRegisterIsOff() {
         AvroSerializer<ConsentSignal> lookupOnly = new AvroSerializer<>(registry, false, false);
 

@@ -136,6 +136,13 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldRefuseCredentialsInTheUrlWithoutEchoingThem() {
+        assertThatThrownBy(() -> client(SchemaRegistryConfig.of("http://relay:s3cret-pw@127.0.0.1:8081")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("basicAuthUser")
+                .hasMessageNotContaining("s3cret-pw");
+    }
+
+    @Test
     void shouldCacheSchemasByIdAndIdsBySubjectAndSchema() {
         Schema schema = ConsentSignal.getClassSchema();
         script = (path, n) -> path.contains("/schemas/ids/")
