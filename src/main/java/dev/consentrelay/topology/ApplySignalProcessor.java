@@ -100,6 +100,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             return;
         }
         deduplicator.remember(signal.getSignalId().toString(), now);
+        LOG.debug("Signal {} ({}): {} with {} command(s)", signal.getSignalId(), signal.getKind(), decision.outcome(),
+                decision.commands().size());
         emit(record.key(), before, decision, record.timestamp(), now);
         metrics.decision(decision.outcome().name());
         context.forward(new Record<String, Outbound>(record.key(),

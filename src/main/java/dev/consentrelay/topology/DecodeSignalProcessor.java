@@ -78,6 +78,7 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
                     "invalid", signal, now);
             return;
         }
+        LOG.debug("Signal {} accepted from {}", signal.getSignalId(), topic);
         context.forward(record.withKey(signal.getSubjectId()).withValue(new Outbound.Accepted(signal)));
     }
 

@@ -73,7 +73,21 @@ public final class ApicurioRegistryExtension implements BeforeAllCallback, Param
         return registry(context);
     }
 
-    private static RunningRegistry registry(ExtensionContext context) {
+    /**
+     * Starts the registry once for this JVM, without a JUnit context (for Quarkus test resources), and returns its
+     * {@code ccompat} base URL. The process is stopped when the JVM exits.
+     */
+    public static synchronized String startForJvm() {
+        if (current == null) {
+            Server.start();
+        }
+        return current.ccompatUrl();
+    }
+
+    private static synchronized RunningRegistry registry(ExtensionContext context) {
+        if (current != null) {
+            return current;
+        }
         return context.getRoot().getStore(NAMESPACE)
                 .computeIfAbsent(Server.class, type -> Server.start(), Server.class).registry;
     }
