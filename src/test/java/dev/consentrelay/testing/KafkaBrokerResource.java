@@ -1,5 +1,9 @@
 package dev.consentrelay.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -12,7 +16,14 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        return Map.of("kafka.bootstrap.servers", TestKafka.bootstrapServers());
+        // A fresh state directory per broker: state from another broker's changelogs would be thrown away anyway.
+        try {
+            Path stateDir = Files.createTempDirectory("consent-relay-streams");
+            return Map.of("kafka.bootstrap.servers", TestKafka.bootstrapServers(),
+                    "kafka-streams.state.dir", stateDir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
