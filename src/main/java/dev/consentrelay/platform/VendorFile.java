@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -47,8 +49,10 @@ import dev.consentrelay.domain.VendorKind;
 public final class VendorFile {
 
     private static final Pattern VENDOR_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
+    // A field written with no value ("regions:") counts as not given, so it keeps its default.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .setDefaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP));
 
     private VendorFile() {
     }

@@ -1,0 +1,248 @@
+package dev.consentrelay.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.Policy;
+import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.ConsentStatus;
+import dev.consentrelay.schema.DecisionOutcome;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+
+import static dev.consentrelay.topology.TestSignals.NOW;
+import static dev.consentrelay.topology.TestSignals.signal;
+import static dev.consentrelay.topology.TestSignals.vendor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The table-applying step alone, with in-memory stores and the expiry punctuator fired by hand. */
+class ApplySignalProcessorTest {
+
+    private static final String TOPIC = "consent.signals.v1";
+    private static final Duration DEDUP_WINDOW = Duration.ofDays(1);
+    private static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
+
+    private MockProcessorContext<String, Outbound> context;
+    private ApplySignalProcessor processor;
+    private KeyValueStore<String, SubjectConsentState> table;
+    private WindowStore<String, Long> dedup;
+    private KeyValueStore<String, String> expiryIndex;
+    private VendorDirectory vendors;
+    private AvroSerde<ConsentSignal> signalSerde;
+
+    @BeforeEach
+    void setUp() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("apply-test-" + UUID.randomUUID());
+        signalSerde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+        context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(NOW.toEpochMilli());
+        context.setRecordMetadata("consent-relay-signals-by-subject-repartition", 0, 7L);
+
+        table = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.CONSENT_TABLE),
+                Serdes.String(), AvroSerde.forClass(SubjectConsentState.class, registry, false))
+                .withLoggingDisabled().build();
+        // Kafka's in-memory window store refuses MockProcessorContext; see MapWindowStore.
+        dedup = new MapWindowStore<>(StoreNames.SIGNAL_DEDUP);
+        expiryIndex = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.GRANT_EXPIRY_INDEX),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        for (var store : List.of(table, dedup, expiryIndex)) {
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+
+        vendors = new VendorDirectory();
+        vendors.put("adnet", vendor("adnet", Set.of("advertising", "sale_sharing"),
+                EnumSet.allOf(CommandAction.class)));
+        vendors.put("metrics", vendor("metrics", "analytics"));
+
+        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
+                EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, ConsentMetrics.NONE);
+        processor.init(context);
+    }
+
+    @Test
+    void shouldStoreNewRowAndEmitSuppressForOptOut() {
+        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+
+        apply(optOut);
+
+        SubjectConsentState row = table.get("user-1");
+        assertThat(row.getPurposes().get("advertising").getStatus()).isEqualTo(ConsentStatus.DENIED);
+        assertThat(row.getLastSignalId()).isEqualTo(optOut.getSignalId());
+        assertThat(forwarded(Outbound.StateChange.class)).singleElement()
+                .satisfies(change -> assertThat(change.state()).isEqualTo(row));
+        assertThat(commands()).singleElement().satisfies(command -> {
+            assertThat(command.getVendorId()).isEqualTo("adnet");
+            assertThat(command.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(command.getPurposes()).containsExactly("advertising");
+            assertThat(command.getSignalId()).isEqualTo(optOut.getSignalId());
+        });
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.COMMAND_ISSUED,
+                AuditEventType.DECISION);
+        assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key()).isEqualTo("user-1"));
+    }
+
+    @Test
+    void shouldNotEmitStateOrCommandsForDuplicateSignal() {
+        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        apply(optOut);
+        SubjectConsentState rowAfterFirst = table.get("user-1");
+        context.resetForwards();
+        context.setCurrentSystemTimeMs(NOW.plusSeconds(30).toEpochMilli());
+
+        apply(optOut);
+
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value())
+                .isInstanceOfSatisfying(Outbound.Audit.class, audit -> {
+                    assertThat(audit.event().getType()).isEqualTo(AuditEventType.SIGNAL_RECEIVED);
+                    assertThat(audit.event().getOutcome()).isEqualTo(DecisionOutcome.NO_CHANGE);
+                    assertThat(audit.event().getReason()).startsWith("Duplicate signal");
+                }));
+        assertThat(table.get("user-1")).isEqualTo(rowAfterFirst);
+    }
+
+    @Test
+    void shouldApplySameSignalIdAgainOnceTheDedupWindowHasPassed() {
+        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        apply(optOut);
+        context.resetForwards();
+        context.setCurrentSystemTimeMs(NOW.plus(DEDUP_WINDOW).plusSeconds(1).toEpochMilli());
+
+        apply(optOut);
+
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.DECISION);
+    }
+
+    @Test
+    void shouldNotUpdateStatusForOlderSignal() {
+        apply(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(10), "advertising"));
+        context.resetForwards();
+
+        apply(signal(SignalKind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(60), "advertising"));
+
+        assertThat(table.get("user-1").getPurposes().get("advertising").getStatus())
+                .isEqualTo(ConsentStatus.DENIED);
+        assertThat(commands()).isEmpty();
+        assertThat(audits()).singleElement().satisfies(audit -> {
+            assertThat(audit.getType()).isEqualTo(AuditEventType.DECISION);
+            assertThat(audit.getOutcome()).isEqualTo(DecisionOutcome.SUPERSEDED);
+        });
+    }
+
+    @Test
+    void shouldIndexGrantExpiry() {
+        Instant grantedAt = NOW.minusSeconds(5);
+
+        apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
+
+        Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
+        assertThat(table.get("user-1").getPurposes().get("analytics").getExpiresAt()).isEqualTo(expiresAt);
+        assertThat(indexEntries()).containsExactly(KeyValue.pair(GrantExpiryIndex.key(expiresAt, "user-1"),
+                "user-1"));
+    }
+
+    @Test
+    void shouldSuppressWhenPunctuatorFiresPastTheExpiry() {
+        Instant grantedAt = NOW.minusSeconds(5);
+        apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
+        Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
+        context.resetForwards();
+
+        punctuator().getPunctuator().punctuate(expiresAt.plusSeconds(1).toEpochMilli());
+
+        assertThat(commands()).singleElement().satisfies(command -> {
+            assertThat(command.getVendorId()).isEqualTo("metrics");
+            assertThat(command.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(command.getPurposes()).containsExactly("analytics");
+            assertThat(command.getSignalReceivedAt()).isEqualTo(expiresAt);
+        });
+        assertThat(table.get("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.WITHDRAWN);
+        assertThat(forwarded(Outbound.StateChange.class)).hasSize(1);
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.COMMAND_ISSUED,
+                AuditEventType.GRANT_EXPIRED);
+        assertThat(indexEntries()).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveGrantAloneWhenPunctuatorFiresBeforeTheExpiry() {
+        Instant grantedAt = NOW.minusSeconds(5);
+        apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
+        Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
+        context.resetForwards();
+
+        punctuator().getPunctuator().punctuate(expiresAt.minusSeconds(1).toEpochMilli());
+
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(table.get("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.GRANTED);
+        assertThat(indexEntries()).hasSize(1);
+    }
+
+    @Test
+    void shouldScheduleExpiryOnWallClockTime() {
+        assertThat(context.scheduledPunctuators()).singleElement().satisfies(p -> {
+            assertThat(p.getType()).isEqualTo(PunctuationType.WALL_CLOCK_TIME);
+            assertThat(p.getInterval()).isEqualTo(EXPIRY_INTERVAL);
+        });
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private void apply(ConsentSignal signal) {
+        processor.process(new Record<>(signal.getSubjectId(), signal, NOW.toEpochMilli()));
+    }
+
+    private CapturedPunctuator punctuator() {
+        assertThat(context.scheduledPunctuators()).hasSize(1);
+        return context.scheduledPunctuators().get(0);
+    }
+
+    private <T extends Outbound> List<T> forwarded(Class<T> type) {
+        return context.forwarded().stream()
+                .map(f -> f.record().value())
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
+    }
+
+    private List<PropagationCommand> commands() {
+        return forwarded(Outbound.CommandIssued.class).stream().map(Outbound.CommandIssued::command).toList();
+    }
+
+    private List<AuditEvent> audits() {
+        return forwarded(Outbound.Audit.class).stream().map(Outbound.Audit::event).toList();
+    }
+
+    private List<KeyValue<String, String>> indexEntries() {
+        try (KeyValueIterator<String, String> it = expiryIndex.all()) {
+            List<KeyValue<String, String>> entries = new ArrayList<>();
+            it.forEachRemaining(entries::add);
+            return entries;
+        }
+    }
+}
