@@ -25,8 +25,13 @@ import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.domain.VendorKind;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.schema.VendorOutcome;
 import dev.consentrelay.schema.VendorRecord;
 
 /**
@@ -255,6 +260,156 @@ public final class AvroMapper {
                 .setCommandId(uuid(command.commandId()))
                 .setVendorId(command.vendorId())
                 .setAction(enumToAvro(command.action(), dev.consentrelay.schema.CommandAction.class))
+                .build();
+    }
+
+    // ---- propagation tracking -----------------------------------------------------------------------------
+
+    /** A freshly issued command as a pending tracking entry. */
+    public static PendingCommand pendingOf(PropagationCommand c, Instant now) {
+        return PendingCommand.newBuilder()
+                .setSignalId(c.getSignalId())
+                .setCommandId(c.getCommandId())
+                .setSubjectId(c.getSubjectId())
+                .setVendorId(c.getVendorId())
+                .setAction(c.getAction())
+                .setSignalReceivedAt(c.getSignalReceivedAt())
+                .setIssuedAt(c.getIssuedAt())
+                .setDeadline(c.getDeadline())
+                .setUpdatedAt(now)
+                .build();
+    }
+
+    /** Propagation latency of an acknowledged entry: the vendor's answer minus the signal's receipt. */
+    public static Duration latency(PendingCommand p) {
+        return p.getAppliedAt() == null ? null : Duration.between(p.getSignalReceivedAt(), p.getAppliedAt());
+    }
+
+    /** The receipt of a signal whose commands all have a final acknowledgement. */
+    public static PropagationReceipt receiptOf(List<PendingCommand> entries) {
+        PendingCommand first = entries.get(0);
+        List<VendorOutcome> vendors = new ArrayList<>(entries.size());
+        Instant completedAt = first.getSignalReceivedAt();
+        boolean allHonoured = true;
+        for (PendingCommand p : entries) {
+            Instant appliedAt = p.getAppliedAt() == null ? p.getUpdatedAt() : p.getAppliedAt();
+            completedAt = appliedAt.isAfter(completedAt) ? appliedAt : completedAt;
+            allHonoured &= p.getStatus() == dev.consentrelay.schema.AckStatus.APPLIED
+                    || p.getStatus() == dev.consentrelay.schema.AckStatus.NOT_FOUND;
+            vendors.add(VendorOutcome.newBuilder()
+                    .setVendorId(p.getVendorId())
+                    .setCommandId(p.getCommandId())
+                    .setAction(p.getAction())
+                    .setStatus(p.getStatus())
+                    .setAttempts(p.getAttempts())
+                    .setAppliedAt(appliedAt)
+                    .setDeadline(p.getDeadline())
+                    .setLatencyMillis(Duration.between(p.getSignalReceivedAt(), appliedAt).toMillis())
+                    .setMetDeadline(!appliedAt.isAfter(p.getDeadline()))
+                    .build());
+        }
+        return PropagationReceipt.newBuilder()
+                .setSignalId(first.getSignalId())
+                .setSubjectId(first.getSubjectId())
+                .setSignalReceivedAt(first.getSignalReceivedAt())
+                .setCompletedAt(completedAt)
+                .setVendors(vendors)
+                .setAllHonoured(allHonoured)
+                .build();
+    }
+
+    /** The breach of a command past its deadline, detected at {@code now}. */
+    public static SlaBreach breachOf(PendingCommand p, Instant now) {
+        return SlaBreach.newBuilder()
+                .setCommandId(p.getCommandId())
+                .setSignalId(p.getSignalId())
+                .setSubjectId(p.getSubjectId())
+                .setVendorId(p.getVendorId())
+                .setAction(p.getAction())
+                .setSignalReceivedAt(p.getSignalReceivedAt())
+                .setDeadline(p.getDeadline())
+                .setDetectedAt(now)
+                .setOverdueMillis(Math.max(0, Duration.between(p.getDeadline(), now).toMillis()))
+                .build();
+    }
+
+    /** The audit record of an acknowledgement joined to its command ({@code duplicate}: already final before). */
+    public static AuditEvent ackAudit(CommandAck ack, PendingCommand command, boolean duplicate, Instant recordedAt) {
+        String detail = ack.getDetail();
+        if (duplicate) {
+            detail = "Duplicate acknowledgement: command already final with status " + command.getStatus()
+                    + (detail == null ? "" : "; vendor detail: " + detail);
+        }
+        return AuditEvent.newBuilder()
+                .setEventId(duplicate ? UUID.randomUUID() : uuid(auditId("ack", text(ack.getCommandId()))))
+                .setType(AuditEventType.ACK_RECEIVED)
+                .setSubjectId(command.getSubjectId())
+                .setSignalId(command.getSignalId())
+                .setRecordedAt(recordedAt)
+                .setOccurredAt(ack.getAppliedAt())
+                .setChanges(List.of())
+                .setCommandId(ack.getCommandId())
+                .setVendorId(ack.getVendorId())
+                .setAction(command.getAction())
+                .setAckStatus(ack.getStatus())
+                .setDetail(detail)
+                .build();
+    }
+
+    /** The audit record of an acknowledgement that matches no tracked command. */
+    public static AuditEvent unmatchedAckAudit(CommandAck ack, String signalId, String reason, Instant recordedAt) {
+        return AuditEvent.newBuilder()
+                .setEventId(UUID.randomUUID())
+                .setType(AuditEventType.ACK_UNMATCHED)
+                .setSignalId(uuid(isUuid(signalId) ? signalId : null))
+                .setRecordedAt(recordedAt)
+                .setOccurredAt(ack.getAppliedAt())
+                .setReason(reason)
+                .setChanges(List.of())
+                .setCommandId(ack.getCommandId())
+                .setVendorId(ack.getVendorId())
+                .setAckStatus(ack.getStatus())
+                .setDetail(ack.getDetail())
+                .build();
+    }
+
+    /** The audit record of an SLA breach. */
+    public static AuditEvent breachAudit(SlaBreach breach, Instant recordedAt) {
+        return AuditEvent.newBuilder()
+                .setEventId(uuid(auditId("breach", text(breach.getCommandId()))))
+                .setType(AuditEventType.SLA_BREACH)
+                .setSubjectId(breach.getSubjectId())
+                .setSignalId(breach.getSignalId())
+                .setRecordedAt(recordedAt)
+                .setOccurredAt(breach.getDeadline())
+                .setReason("No final acknowledgement " + breach.getOverdueMillis() + " ms after the deadline")
+                .setChanges(List.of())
+                .setCommandId(breach.getCommandId())
+                .setVendorId(breach.getVendorId())
+                .setAction(breach.getAction())
+                .build();
+    }
+
+    /** The audit record of a signal's propagation receipt. */
+    public static AuditEvent receiptAudit(PropagationReceipt receipt, Instant recordedAt) {
+        StringBuilder detail = new StringBuilder();
+        for (VendorOutcome v : receipt.getVendors()) {
+            detail.append(detail.length() == 0 ? "" : "; ").append(v.getVendorId()).append(' ')
+                    .append(v.getAction()).append('=').append(v.getStatus()).append(" in ")
+                    .append(v.getLatencyMillis()).append(" ms").append(v.getMetDeadline() ? "" : " (late)");
+        }
+        return AuditEvent.newBuilder()
+                .setEventId(uuid(auditId("receipt", text(receipt.getSignalId()))))
+                .setType(AuditEventType.PROPAGATION_COMPLETED)
+                .setSubjectId(receipt.getSubjectId())
+                .setSignalId(receipt.getSignalId())
+                .setRecordedAt(recordedAt)
+                .setOccurredAt(receipt.getCompletedAt())
+                .setReason(receipt.getAllHonoured()
+                        ? "Every vendor honoured the commands"
+                        : "Not every vendor honoured the commands")
+                .setChanges(List.of())
+                .setDetail(detail.toString())
                 .build();
     }
 

@@ -1,11 +1,15 @@
 package dev.consentrelay.platform;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -13,13 +17,21 @@ import dev.consentrelay.topology.ConsentMetrics;
 
 /**
  * Topology metrics in Micrometer, exported at {@code /q/metrics}. Tags are fixed vocabularies (vendor, action,
- * outcome, reason category), never subject data.
+ * outcome, status, reason category), never subject data. The pending gauges add up what every tracking task of this
+ * instance reported last.
  */
 @ApplicationScoped
 public class MicrometerConsentMetrics implements ConsentMetrics {
 
+    private static final Duration[] LATENCY_SLOS = {Duration.ofMillis(50), Duration.ofMillis(250),
+            Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofHours(1)};
+
     @Inject
     MeterRegistry registry;
+
+    /** Last report of each tracking task: owner → vendor → pending. */
+    private final Map<String, Map<String, Pending>> pendingByOwner = new ConcurrentHashMap<>();
+    private final Set<String> gaugedVendors = ConcurrentHashMap.newKeySet();
 
     @Override
     public void deadLetter(String category) {
@@ -44,5 +56,65 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
                 .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1),
                         Duration.ofSeconds(10))
                 .register(registry).record(decisionLatency.isNegative() ? Duration.ZERO : decisionLatency);
+    }
+
+    @Override
+    public void ackReceived(String vendorId, String status) {
+        // Exported as consent_acks_total.
+        Counter.builder("consent_acks").description("Final acknowledgements matched to their command")
+                .tag("vendor", vendorId).tag("status", status).register(registry).increment();
+    }
+
+    @Override
+    public void propagated(String vendorId, String action, Duration latency) {
+        Timer.builder("consent_propagation_latency")
+                .description("Signal received to vendor acknowledgement")
+                .tag("vendor", vendorId).tag("action", action)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(LATENCY_SLOS)
+                .maximumExpectedValue(Duration.ofHours(2))
+                .register(registry).record(latency == null || latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    @Override
+    public void slaBreach(String vendorId, String action) {
+        // Exported as consent_sla_breaches_total.
+        Counter.builder("consent_sla_breaches").description("Commands past their deadline without a final ack")
+                .tag("vendor", vendorId).tag("action", action).register(registry).increment();
+    }
+
+    @Override
+    public void pendingCommands(String owner, Map<String, Pending> byVendor) {
+        pendingByOwner.put(owner, Map.copyOf(byVendor));
+        byVendor.keySet().forEach(this::gauge);
+    }
+
+    @Override
+    public void pendingReleased(String owner) {
+        pendingByOwner.remove(owner);
+    }
+
+    /** Registers a vendor's two gauges once; they read the latest reports and fall to zero when none remains. */
+    private void gauge(String vendorId) {
+        if (!gaugedVendors.add(vendorId)) {
+            return;
+        }
+        Gauge.builder("consent_pending_commands", this, m -> m.pendingCount(vendorId))
+                .description("Commands issued and not yet finally acknowledged")
+                .tag("vendor", vendorId).register(registry);
+        Gauge.builder("consent_oldest_pending_age_seconds", this, m -> m.oldestPendingSeconds(vendorId))
+                .description("Age of the oldest command without a final acknowledgement, from its signal's receipt")
+                .tag("vendor", vendorId).register(registry);
+    }
+
+    double pendingCount(String vendorId) {
+        return pendingByOwner.values().stream().map(m -> m.get(vendorId)).filter(p -> p != null)
+                .mapToLong(Pending::count).sum();
+    }
+
+    double oldestPendingSeconds(String vendorId) {
+        return pendingByOwner.values().stream().map(m -> m.get(vendorId)).filter(p -> p != null)
+                .mapToDouble(p -> p.oldestAge().toMillis() / 1000.0).max().orElse(0);
     }
 }

@@ -53,7 +53,8 @@ public class TopologyProducer {
     Topology topology() {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
-                processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors));
+                processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
+                processing.slaCheckInterval(), processing.receiptRetention()));
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
     }
@@ -61,6 +62,7 @@ public class TopologyProducer {
     /** Topic names for the topology, from configuration. */
     public static TopicNames topicNames(TopicsConfig topics) {
         return new TopicNames(topics.signals(), topics.gpcSignals(), topics.subjectState(), topics.vendors(),
-                topics.commandsPattern(), topics.audit(), topics.deadLetters());
+                topics.commandsPattern(), topics.audit(), topics.deadLetters(), topics.commandAcks(),
+                topics.propagationReceipts(), topics.slaBreaches());
     }
 }

@@ -20,8 +20,12 @@ import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
@@ -37,6 +41,12 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  *                                                         [consent-table, signal-dedup, grant-expiry-index, vendors*]
  *                                                         ├─ subject-state (compacted)
  *                                                         ├─ commands.&lt;vendorId&gt;
+ *                                                         └─ audit
+ *                                                         └─ (commands) commands-by-signal (repartition) ─┐
+ * command-acks ─ acks-source ──────────────────────────────────────────────────────────── merge ─ track-propagation
+ *                                                         [pending-commands, pending-deadlines, propagation-retention]
+ *                                                         ├─ propagation-receipts
+ *                                                         ├─ sla-breaches
  *                                                         └─ audit
  * vendors ─ update-vendors ─ [vendors*] (global table)
  * </pre>
@@ -59,15 +69,36 @@ public final class ConsentTopology {
      * @param vendorTopics told when a vendor appears, to create its command topic
      * @param metrics monitoring hooks
      * @param vendors the vendor snapshot the fan-out reads (shared with the global table)
+     * @param slaCheckInterval how often (wall clock) overdue commands are looked for
+     * @param receiptRetention how long a signal's tracking entries stay queryable after its receipt (or breach)
      */
     public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-            VendorDirectory vendors) {
+            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention) {
+
+        /** Default wall-clock interval of the SLA check. */
+        public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
+        /** Default retention of completed tracking entries. */
+        public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
+
+        /** Settings with the default tracking intervals. */
+        public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
+                Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
+                VendorDirectory vendors) {
+            this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
+                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION);
+        }
 
         /** Settings with the defaults for everything but topics, policy and registry. */
         public static Settings of(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
             return new Settings(topics, policy, registry, Duration.ofDays(7), Duration.ofSeconds(30),
                     VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory());
+        }
+
+        /** The same settings with other propagation tracking intervals. */
+        public Settings withTracking(Duration checkInterval, Duration retention) {
+            return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
+                    checkInterval, retention);
         }
     }
 
@@ -120,7 +151,63 @@ public final class ConsentTopology {
                         settings.metrics()), Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
                         StoreNames.SIGNAL_DEDUP, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
+        track(builder, applied, settings, commandSerde, auditSerde);
         return builder.build();
+    }
+
+    /**
+     * Propagation tracking: the commands, re-keyed by signal id through {@code commands-by-signal}, and the
+     * connectors' acknowledgements (keyed by signal id on their topic, which must have as many partitions as the
+     * signal topics) meet in {@code track-propagation}.
+     */
+    private static void track(StreamsBuilder builder, KStream<String, Outbound> applied, Settings settings,
+            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+        TopicNames topics = settings.topics();
+        Serde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, settings.registry(), false);
+        Serde<PendingCommand> pendingSerde = AvroSerde.forClass(PendingCommand.class, settings.registry(), false);
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_COMMANDS), Serdes.String(), pendingSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PROPAGATION_RETENTION), Serdes.String(), Serdes.String()));
+
+        KStream<String, Outbound> commands = applied
+                .filter((key, value) -> value instanceof Outbound.CommandIssued, Named.as("issued-commands"))
+                .map((key, value) -> {
+                    PropagationCommand command = ((Outbound.CommandIssued) value).command();
+                    return KeyValue.pair(command.getSignalId().toString(), command);
+                }, Named.as("command-by-signal-key"))
+                .repartition(Repartitioned.with(Serdes.String(), commandSerde).withName("commands-by-signal"))
+                .mapValues(command -> (Outbound) new Outbound.CommandTracked(command), Named.as("command-tracked"));
+        KStream<String, Outbound> acks = builder
+                .stream(topics.commandAcks(), Consumed.with(Serdes.String(), ackSerde).withName("acks-source"))
+                .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
+        KStream<String, Outbound> tracked = commands.merge(acks, Named.as("merge-tracking"))
+                .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
+                        1000, settings.metrics()), Named.as("track-propagation"), StoreNames.PENDING_COMMANDS,
+                        StoreNames.PENDING_DEADLINES, StoreNames.PROPAGATION_RETENTION);
+
+        Serde<PropagationReceipt> receiptSerde = AvroSerde.forClass(PropagationReceipt.class, settings.registry(),
+                false);
+        Serde<SlaBreach> breachSerde = AvroSerde.forClass(SlaBreach.class, settings.registry(), false);
+        tracked.split(Named.as("tracked-"))
+                .branch((key, value) -> value instanceof Outbound.Receipt, Branched.withConsumer(ks -> ks
+                        .mapValues(value -> ((Outbound.Receipt) value).receipt(), Named.as("tracked-receipt-value"))
+                        .to(topics.propagationReceipts(), Produced.with(Serdes.String(), receiptSerde)
+                                .withName("tracked-receipt-sink")),
+                        "receipt"))
+                .branch((key, value) -> value instanceof Outbound.Breach, Branched.withConsumer(ks -> ks
+                        .mapValues(value -> ((Outbound.Breach) value).breach(), Named.as("tracked-breach-value"))
+                        .to(topics.slaBreaches(), Produced.with(Serdes.String(), breachSerde)
+                                .withName("tracked-breach-sink")),
+                        "breach"))
+                .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
+                        .mapValues(value -> ((Outbound.Audit) value).event(), Named.as("tracked-audit-value"))
+                        .to(topics.audit(), Produced.with(Serdes.String(), auditSerde)
+                                .withName("tracked-audit-sink")),
+                        "audit"))
+                .noDefaultBranch();
     }
 
     /** Sends each kind of output to its topic. */

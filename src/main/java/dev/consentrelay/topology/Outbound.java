@@ -3,8 +3,11 @@ package dev.consentrelay.topology;
 import org.apache.kafka.common.header.Headers;
 
 import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 
 /** What a processor emits; the topology routes each kind to its topic. */
@@ -20,6 +23,22 @@ public sealed interface Outbound {
 
     /** A command for one vendor, published to that vendor's topic. */
     record CommandIssued(PropagationCommand command) implements Outbound {
+    }
+
+    /** A command on its way to propagation tracking, keyed by its signal id. */
+    record CommandTracked(PropagationCommand command) implements Outbound {
+    }
+
+    /** A vendor connector's acknowledgement on its way to propagation tracking, keyed by signal id. */
+    record AckReceived(CommandAck ack) implements Outbound {
+    }
+
+    /** Every vendor answered one signal's commands: published to the receipts topic. */
+    record Receipt(PropagationReceipt receipt) implements Outbound {
+    }
+
+    /** A command passed its deadline unanswered: published to the SLA breaches topic. */
+    record Breach(SlaBreach breach) implements Outbound {
     }
 
     /** An entry of the audit trail. */

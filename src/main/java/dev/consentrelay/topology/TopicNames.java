@@ -12,9 +12,13 @@ import java.util.Objects;
  * @param commandsPattern per-vendor command topic name with a {@code {vendorId}} placeholder
  * @param audit audit trail
  * @param deadLetters records that could not be processed
+ * @param commandAcks acknowledgements published by the vendor connectors, keyed by signal id
+ * @param propagationReceipts one receipt per signal once every vendor has answered
+ * @param slaBreaches commands that passed their deadline unanswered
  */
 public record TopicNames(String signals, String gpcSignals, String subjectState, String vendors,
-        String commandsPattern, String audit, String deadLetters) {
+        String commandsPattern, String audit, String deadLetters, String commandAcks, String propagationReceipts,
+        String slaBreaches) {
 
     public TopicNames {
         Objects.requireNonNull(signals, "signals");
@@ -24,6 +28,9 @@ public record TopicNames(String signals, String gpcSignals, String subjectState,
         Objects.requireNonNull(commandsPattern, "commandsPattern");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(deadLetters, "deadLetters");
+        Objects.requireNonNull(commandAcks, "commandAcks");
+        Objects.requireNonNull(propagationReceipts, "propagationReceipts");
+        Objects.requireNonNull(slaBreaches, "slaBreaches");
         if (!commandsPattern.contains("{vendorId}")) {
             throw new IllegalArgumentException("The command topic pattern must contain {vendorId}: " + commandsPattern);
         }
@@ -32,7 +39,8 @@ public record TopicNames(String signals, String gpcSignals, String subjectState,
     /** The defaults of the product spec. */
     public static TopicNames defaults() {
         return new TopicNames("consent.signals.v1", "consent.gpc-signals.v1", "consent.subject-state.v1",
-                "consent.vendors.v1", "consent.commands.{vendorId}.v1", "consent.audit.v1", "consent.signals.dlq.v1");
+                "consent.vendors.v1", "consent.commands.{vendorId}.v1", "consent.audit.v1", "consent.signals.dlq.v1",
+                "consent.command-acks.v1", "consent.propagation-receipts.v1", "consent.sla-breaches.v1");
     }
 
     /** The command topic of one vendor. */

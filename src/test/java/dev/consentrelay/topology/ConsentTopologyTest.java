@@ -30,10 +30,15 @@ import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.domain.SignalSource;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.domain.VendorKind;
+import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.DecisionOutcome;
+import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
@@ -59,6 +64,9 @@ class ConsentTopologyTest {
     private TestOutputTopic<String, AuditEvent> audit;
     private TestOutputTopic<byte[], byte[]> deadLetters;
     private AvroSerde<PropagationCommand> commandSerde;
+    private TestInputTopic<String, CommandAck> acks;
+    private TestOutputTopic<String, PropagationReceipt> receipts;
+    private TestOutputTopic<String, SlaBreach> breaches;
 
     @BeforeEach
     void start() {
@@ -87,6 +95,12 @@ class ConsentTopologyTest {
                 AvroSerde.forClass(AuditEvent.class, registry, false).deserializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
+        acks = driver.createInputTopic(TOPICS.commandAcks(), Serdes.String().serializer(),
+                AvroSerde.forClass(CommandAck.class, registry, false).serializer());
+        receipts = driver.createOutputTopic(TOPICS.propagationReceipts(), Serdes.String().deserializer(),
+                AvroSerde.forClass(PropagationReceipt.class, registry, false).deserializer());
+        breaches = driver.createOutputTopic(TOPICS.slaBreaches(), Serdes.String().deserializer(),
+                AvroSerde.forClass(SlaBreach.class, registry, false).deserializer());
 
         vendor("adnet", Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(CommandAction.class));
         vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS,
@@ -230,6 +244,69 @@ class ConsentTopologyTest {
         assertThat(commands("mailer")).as("disabled vendors get nothing").isEmpty();
     }
 
+    @Test
+    void ackOfTheOnlyCommandPublishesReceiptWithTheVendorsLatency() {
+        dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-10", "US-CA",
+                NOW.minusSeconds(5), "advertising");
+        send(optOut);
+        PropagationCommand command = commands("adnet").get(0);
+
+        acks.pipeInput(command.getSignalId().toString(), ack(command, NOW.plusMillis(1_500)), NOW.plusMillis(1_600));
+
+        TestRecord<String, PropagationReceipt> receipt = receipts.readRecord();
+        assertThat(receipt.key()).isEqualTo(optOut.getSignalId().toString());
+        assertThat(receipt.value().getAllHonoured()).isTrue();
+        assertThat(receipt.value().getVendors()).singleElement().satisfies(v -> {
+            assertThat(v.getVendorId()).isEqualTo("adnet");
+            assertThat(v.getCommandId()).isEqualTo(command.getCommandId());
+            assertThat(v.getStatus()).isEqualTo(AckStatus.APPLIED);
+            assertThat(v.getLatencyMillis()).isEqualTo(1_500);
+            assertThat(v.getMetDeadline()).isTrue();
+        });
+        assertThat(receipts.isEmpty()).isTrue();
+        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).contains(AuditEventType.ACK_RECEIVED,
+                AuditEventType.PROPAGATION_COMPLETED);
+        KeyValueStore<String, PendingCommand> pending = driver.getKeyValueStore(StoreNames.PENDING_COMMANDS);
+        assertThat(pending.get(command.getSignalId() + "|" + command.getCommandId()).getStatus())
+                .isEqualTo(AckStatus.APPLIED);
+    }
+
+    @Test
+    void commandUnansweredPastItsSlaBreachesOnce() {
+        send(signal(SignalKind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
+        PropagationCommand command = commands("adnet").get(0);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(9));
+        assertThat(breaches.isEmpty()).as("the vendor SLA is 10 minutes").isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+        assertThat(breaches.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo(command.getSignalId().toString());
+            assertThat(kv.value.getCommandId()).isEqualTo(command.getCommandId());
+            assertThat(kv.value.getVendorId()).isEqualTo("adnet");
+        });
+        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).containsOnlyOnce(
+                AuditEventType.SLA_BREACH);
+        assertThat(receipts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void ackForNoKnownCommandIsAuditedAsUnmatched() {
+        PropagationCommand stranger = AvroMapper.toAvro(new dev.consentrelay.domain.Command(
+                UUID.randomUUID().toString(), UUID.randomUUID().toString(), "user-12", "adnet",
+                CommandAction.SUPPRESS, Set.of("advertising"), List.of(), "opt_out", "US-CA", "2026-11-01", NOW, NOW,
+                NOW.plusSeconds(600)));
+
+        acks.pipeInput(stranger.getSignalId().toString(), ack(stranger, NOW), NOW);
+
+        assertThat(audit.readValuesToList()).singleElement().satisfies(event -> {
+            assertThat(event.getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
+            assertThat(event.getCommandId()).isEqualTo(stranger.getCommandId());
+        });
+        assertThat(receipts.isEmpty()).isTrue();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private void vendor(String id, Set<String> purposes, Set<String> regions, Set<CommandAction> actions) {
@@ -247,6 +324,17 @@ class ConsentTopologyTest {
         return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject, List.of(EMAIL, DEVICE),
                 kind, Set.of(purposes), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", occurredAt,
                 null, false));
+    }
+
+    private static CommandAck ack(PropagationCommand command, Instant appliedAt) {
+        return CommandAck.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setVendorId(command.getVendorId())
+                .setStatus(AckStatus.APPLIED)
+                .setAppliedAt(appliedAt)
+                .setAttempts(1)
+                .setSignalId(command.getSignalId())
+                .build();
     }
 
     private void send(dev.consentrelay.schema.ConsentSignal signal) {

@@ -1,0 +1,72 @@
+package dev.consentrelay.api;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Where one signal's commands stand at each vendor: pending, applied, failed; attempts and latency. */
+@Path("/v1/signals/{signalId}/propagation")
+@Produces(MediaType.APPLICATION_JSON)
+public class PropagationResource {
+
+    /** Seconds a client should wait before asking again while the store is not queryable. */
+    static final String RETRY_AFTER_SECONDS = "2";
+
+    @Inject
+    PropagationQueries queries;
+
+    public PropagationResource() {
+    }
+
+    PropagationResource(PropagationQueries queries) {
+        this.queries = queries;
+    }
+
+    @GET
+    public Response get(@PathParam("signalId") String signalId) {
+        UUID id = parse(signalId);
+        if (id == null) {
+            return error(Response.Status.BAD_REQUEST, "Not a UUID: " + signalId);
+        }
+        PropagationLookup lookup = queries.find(id);
+        if (lookup instanceof PropagationLookup.Found found) {
+            return Response.ok(found.status()).build();
+        }
+        if (lookup instanceof PropagationLookup.NotFound) {
+            return error(Response.Status.NOT_FOUND, "No command is tracked for signal " + id
+                    + ": unknown signal, a signal that caused no command, or one purged after its retention");
+        }
+        if (lookup instanceof PropagationLookup.NotLocal notLocal) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .entity(Map.of("error", "Signal " + id + " is tracked by another instance (" + notLocal.host()
+                            + "); ask that instance"))
+                    .build();
+        }
+        String reason = lookup instanceof PropagationLookup.Unavailable unavailable ? unavailable.reason() : "";
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", RETRY_AFTER_SECONDS)
+                .entity(Map.of("error", "Propagation status is not queryable right now (" + reason
+                        + "); retry shortly"))
+                .build();
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).build();
+    }
+
+    /** The UUID in its canonical form only, so each signal has one address. */
+    private static UUID parse(String value) {
+        try {
+            UUID id = UUID.fromString(value);
+            return id.toString().equalsIgnoreCase(value) ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

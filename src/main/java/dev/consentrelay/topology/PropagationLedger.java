@@ -1,0 +1,134 @@
+package dev.consentrelay.topology;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.consentrelay.schema.PendingCommand;
+
+/**
+ * The tracking stores of propagation: entries keyed {@code signalId|commandId} (a prefix scan gives one signal's
+ * commands), a deadline index ({@code <13-digit epoch millis>|signalId|commandId}) holding only commands still
+ * waiting for their first breach check, and a retention index ({@code <13-digit epoch millis>|signalId}) of
+ * signals whose entries may be purged. Range scans up to "now" find what is due without scanning the entries.
+ */
+public final class PropagationLedger {
+
+    private static final char SEPARATOR = '|';
+    private static final String ZERO = "0000000000000";
+
+    private final KeyValueStore<String, PendingCommand> entries;
+    private final KeyValueStore<String, String> deadlines;
+    private final KeyValueStore<String, String> retention;
+
+    public PropagationLedger(KeyValueStore<String, PendingCommand> entries, KeyValueStore<String, String> deadlines,
+            KeyValueStore<String, String> retention) {
+        this.entries = entries;
+        this.deadlines = deadlines;
+        this.retention = retention;
+    }
+
+    /** The key of one command's entry. */
+    public static String key(String signalId, String commandId) {
+        return signalId + SEPARATOR + commandId;
+    }
+
+    /** The prefix shared by every entry of one signal. */
+    public static String prefix(String signalId) {
+        return signalId + SEPARATOR;
+    }
+
+    public PendingCommand get(String signalId, String commandId) {
+        return entries.get(key(signalId, commandId));
+    }
+
+    /** Stores an entry; while it has no final status and no breach, it is also indexed by its deadline. */
+    public void put(PendingCommand entry) {
+        String signalId = entry.getSignalId().toString();
+        String commandId = entry.getCommandId().toString();
+        entries.put(key(signalId, commandId), entry);
+        String deadlineKey = timeKey(entry.getDeadline()) + SEPARATOR + key(signalId, commandId);
+        if (entry.getStatus() == null && !entry.getBreached()) {
+            deadlines.put(deadlineKey, key(signalId, commandId));
+        } else {
+            deadlines.delete(deadlineKey);
+        }
+    }
+
+    /** Every entry of one signal, in command id order. */
+    public List<PendingCommand> signal(String signalId) {
+        List<PendingCommand> found = new ArrayList<>();
+        try (KeyValueIterator<String, PendingCommand> it = entries.prefixScan(prefix(signalId),
+                new StringSerializer())) {
+            it.forEachRemaining(kv -> found.add(kv.value));
+        }
+        return found;
+    }
+
+    /** Every entry (used once, to rebuild the pending gauges when a task starts). */
+    public List<PendingCommand> all() {
+        List<PendingCommand> found = new ArrayList<>();
+        try (KeyValueIterator<String, PendingCommand> it = entries.all()) {
+            it.forEachRemaining(kv -> found.add(kv.value));
+        }
+        return found;
+    }
+
+    /** Up to {@code limit} entries whose deadline is at or before {@code now}, earliest first. */
+    public List<PendingCommand> overdue(Instant now, int limit) {
+        List<PendingCommand> due = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = deadlines.range(ZERO, upTo(now))) {
+            while (it.hasNext() && due.size() < limit) {
+                KeyValue<String, String> index = it.next();
+                PendingCommand entry = entries.get(index.value);
+                if (entry == null) {
+                    stale.add(index.key);
+                } else {
+                    due.add(entry);
+                }
+            }
+        }
+        stale.forEach(deadlines::delete);
+        return due;
+    }
+
+    /** Schedules the purge of a signal's entries at {@code at}. */
+    public void retainUntil(String signalId, Instant at) {
+        retention.put(timeKey(at) + SEPARATOR + signalId, signalId);
+    }
+
+    /** Up to {@code limit} signals whose retention ran out by {@code now}; their index entries are removed. */
+    public List<String> retentionDue(Instant now, int limit) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = retention.range(ZERO, upTo(now))) {
+            while (it.hasNext() && due.size() < limit) {
+                due.add(it.next());
+            }
+        }
+        due.forEach(kv -> retention.delete(kv.key));
+        return due.stream().map(kv -> kv.value).toList();
+    }
+
+    /** Deletes every entry of one signal (and their deadline index entries). */
+    public void purge(String signalId) {
+        for (PendingCommand entry : signal(signalId)) {
+            String key = key(signalId, entry.getCommandId().toString());
+            entries.delete(key);
+            deadlines.delete(timeKey(entry.getDeadline()) + SEPARATOR + key);
+        }
+    }
+
+    static String timeKey(Instant at) {
+        return String.format("%013d", Math.max(0, at.toEpochMilli()));
+    }
+
+    private static String upTo(Instant now) {
+        return timeKey(now) + SEPARATOR + Character.MAX_VALUE;
+    }
+}

@@ -1,0 +1,210 @@
+package dev.consentrelay.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.schema.AckStatus;
+import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.PendingCommand;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SlaBreach;
+
+/**
+ * Tracks each issued command until its vendor's final acknowledgement. Input, keyed by signal id: the commands
+ * ({@link Outbound.CommandTracked}) and the connectors' acknowledgements ({@link Outbound.AckReceived}). Output: one
+ * {@link Outbound.Receipt} per signal once every command has a final acknowledgement, one {@link Outbound.Breach} per
+ * command past its deadline without one, and the audit records of each. A wall-clock punctuator finds breaches
+ * through the deadline index, purges signals past their retention and reports the pending gauges.
+ */
+public final class TrackPropagationProcessor implements Processor<String, Outbound, String, Outbound> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackPropagationProcessor.class);
+
+    private final Duration checkInterval;
+    private final Duration retention;
+    private final int batch;
+    private final ConsentMetrics metrics;
+
+    private ProcessorContext<String, Outbound> context;
+    private PropagationLedger ledger;
+    private PendingGauge gauge;
+    private String owner;
+
+    public TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics) {
+        this.checkInterval = checkInterval;
+        this.retention = retention;
+        this.batch = batch;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outbound> context) {
+        this.context = context;
+        this.ledger = new PropagationLedger(context.getStateStore(StoreNames.PENDING_COMMANDS),
+                context.getStateStore(StoreNames.PENDING_DEADLINES),
+                context.getStateStore(StoreNames.PROPAGATION_RETENTION));
+        this.owner = context.applicationId() + "/" + context.taskId();
+        this.gauge = new PendingGauge();
+        for (PendingCommand entry : ledger.all()) {
+            if (entry.getStatus() == null) {
+                gauge.add(key(entry), entry.getVendorId(), entry.getSignalReceivedAt());
+            }
+        }
+        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> punctuate(Instant.ofEpochMilli(timestamp)));
+    }
+
+    @Override
+    public void process(Record<String, Outbound> record) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (record.value() instanceof Outbound.CommandTracked tracked) {
+            track(tracked.command(), now);
+        } else if (record.value() instanceof Outbound.AckReceived received) {
+            acknowledge(record.key(), received.ack(), record.timestamp(), now);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null && owner != null) {
+            metrics.pendingReleased(owner);
+        }
+    }
+
+    private void track(PropagationCommand command, Instant now) {
+        String signalId = command.getSignalId().toString();
+        if (ledger.get(signalId, command.getCommandId().toString()) != null) {
+            LOG.debug("Command {} already tracked", command.getCommandId());
+            return;
+        }
+        PendingCommand entry = AvroMapper.pendingOf(command, now);
+        ledger.put(entry);
+        gauge.add(key(entry), entry.getVendorId(), entry.getSignalReceivedAt());
+    }
+
+    private void acknowledge(String key, CommandAck ack, long timestamp, Instant now) {
+        String signalId = key != null ? key : ack.getSignalId() == null ? null : ack.getSignalId().toString();
+        PendingCommand entry = signalId == null ? null : ledger.get(signalId, ack.getCommandId().toString());
+        if (entry == null) {
+            unmatched(ack, signalId, "No tracked command " + ack.getCommandId() + " for signal " + signalId
+                    + ": acknowledged after its retention, keyed by something other than the signal id, or issued"
+                    + " by another deployment", timestamp, now);
+            return;
+        }
+        if (!entry.getVendorId().equals(ack.getVendorId())) {
+            unmatched(ack, signalId, "Command " + ack.getCommandId() + " was issued to " + entry.getVendorId()
+                    + ", not to " + ack.getVendorId(), timestamp, now);
+            return;
+        }
+        if (entry.getStatus() != null) {
+            forward(signalId, new Outbound.Audit(AvroMapper.ackAudit(ack, entry, true, now)), timestamp);
+            return;
+        }
+        if (ack.getStatus() == null || ack.getStatus() == AckStatus.UNKNOWN) {
+            // A status this build does not know cannot be judged final: keep waiting, but keep the proof.
+            CommandAck noted = CommandAck.newBuilder(ack)
+                    .setDetail("Status unknown to this version; the command stays pending"
+                            + (ack.getDetail() == null ? "" : "; vendor detail: " + ack.getDetail()))
+                    .build();
+            forward(signalId, new Outbound.Audit(AvroMapper.ackAudit(noted, entry, false, now)), timestamp);
+            return;
+        }
+        entry.setStatus(ack.getStatus());
+        entry.setAttempts(ack.getAttempts());
+        entry.setAppliedAt(ack.getAppliedAt());
+        entry.setDetail(ack.getDetail());
+        entry.setUpdatedAt(now);
+        ledger.put(entry);
+        gauge.remove(key(entry));
+        metrics.ackReceived(entry.getVendorId(), ack.getStatus().name());
+        metrics.propagated(entry.getVendorId(), entry.getAction().name(), AvroMapper.latency(entry));
+        forward(signalId, new Outbound.Audit(AvroMapper.ackAudit(ack, entry, false, now)), timestamp);
+        completeIfAnswered(signalId, timestamp, now);
+    }
+
+    private void completeIfAnswered(String signalId, long timestamp, Instant now) {
+        List<PendingCommand> entries = ledger.signal(signalId);
+        if (entries.isEmpty() || entries.stream().anyMatch(e -> e.getStatus() == null)) {
+            return;
+        }
+        PropagationReceipt receipt = AvroMapper.receiptOf(entries);
+        LOG.debug("Signal {} propagated to {} vendor(s)", signalId, entries.size());
+        forward(signalId, new Outbound.Receipt(receipt), timestamp);
+        forward(signalId, new Outbound.Audit(AvroMapper.receiptAudit(receipt, now)), timestamp);
+        ledger.retainUntil(signalId, now.plus(retention));
+    }
+
+    private void unmatched(CommandAck ack, String signalId, String reason, long timestamp, Instant now) {
+        LOG.warn("Unmatched acknowledgement from {}: {}", ack.getVendorId(), reason);
+        forward(signalId, new Outbound.Audit(AvroMapper.unmatchedAckAudit(ack, signalId, reason, now)), timestamp);
+    }
+
+    /** Breaches, purges and gauges, on the wall clock. */
+    void punctuate(Instant now) {
+        reportBreaches(now);
+        purge(now);
+        metrics.pendingCommands(owner, gauge.snapshot(now));
+    }
+
+    private void reportBreaches(Instant now) {
+        for (PendingCommand entry : ledger.overdue(now, batch)) {
+            if (entry.getStatus() != null || entry.getBreached()) {
+                ledger.put(entry); // only drops the stale index entry
+                continue;
+            }
+            entry.setBreached(true);
+            entry.setUpdatedAt(now);
+            ledger.put(entry);
+            // A signal that never completes must not stay forever: it is purged a retention after its breach.
+            ledger.retainUntil(entry.getSignalId().toString(), now.plus(retention));
+            SlaBreach breach = AvroMapper.breachOf(entry, now);
+            LOG.warn("SLA breach: command {} to {} is {} ms past its deadline", entry.getCommandId(),
+                    entry.getVendorId(), breach.getOverdueMillis());
+            metrics.slaBreach(entry.getVendorId(), entry.getAction().name());
+            String signalId = entry.getSignalId().toString();
+            forward(signalId, new Outbound.Breach(breach), now.toEpochMilli());
+            forward(signalId, new Outbound.Audit(AvroMapper.breachAudit(breach, now)), now.toEpochMilli());
+        }
+    }
+
+    /**
+     * Deletes the entries of signals past their retention. A signal whose entries changed since (a late ack after a
+     * breach) is rescheduled from its latest change; one with a command still before its deadline is left to the
+     * breach, which schedules it again.
+     */
+    private void purge(Instant now) {
+        for (String signalId : ledger.retentionDue(now, batch)) {
+            List<PendingCommand> entries = ledger.signal(signalId);
+            if (entries.stream().anyMatch(e -> e.getStatus() == null && !e.getBreached())) {
+                continue;
+            }
+            Instant latest = entries.stream().map(PendingCommand::getUpdatedAt).max(Instant::compareTo)
+                    .orElse(Instant.EPOCH);
+            if (latest.plus(retention).isAfter(now)) {
+                ledger.retainUntil(signalId, latest.plus(retention));
+                continue;
+            }
+            entries.forEach(e -> gauge.remove(key(e)));
+            ledger.purge(signalId);
+            LOG.debug("Propagation entries of signal {} purged after retention", signalId);
+        }
+    }
+
+    private void forward(String key, Outbound value, long timestamp) {
+        context.forward(new Record<String, Outbound>(key, value, timestamp));
+    }
+
+    private static String key(PendingCommand entry) {
+        return PropagationLedger.key(entry.getSignalId().toString(), entry.getCommandId().toString());
+    }
+}

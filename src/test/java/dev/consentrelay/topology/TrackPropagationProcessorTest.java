@@ -1,0 +1,324 @@
+package dev.consentrelay.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.schema.AckStatus;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.PendingCommand;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SlaBreach;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Propagation tracking alone, with in-memory stores and the SLA punctuator fired by hand. */
+class TrackPropagationProcessorTest {
+
+    private static final Instant RECEIVED = Instant.parse("2026-11-20T09:00:00Z");
+    private static final Duration SLA = Duration.ofMinutes(10);
+    private static final Duration RETENTION = Duration.ofDays(7);
+
+    private final UUID signalId = UUID.randomUUID();
+    private MockProcessorContext<String, Outbound> context;
+    private KeyValueStore<String, PendingCommand> pending;
+    private KeyValueStore<String, String> deadlines;
+    private KeyValueStore<String, String> retention;
+    private CountingMetrics metrics;
+    private TrackPropagationProcessor processor;
+
+    @BeforeEach
+    void setUp() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("track-test-" + UUID.randomUUID());
+        context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(RECEIVED.plusMillis(20).toEpochMilli());
+        pending = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PENDING_COMMANDS),
+                Serdes.String(), AvroSerde.forClass(PendingCommand.class, registry, false)).withLoggingDisabled()
+                .build();
+        deadlines = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PENDING_DEADLINES),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        retention = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PROPAGATION_RETENTION),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        for (var store : List.of(pending, deadlines, retention)) {
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        metrics = new CountingMetrics();
+        TrackPropagationProcessor processor = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, 100,
+                metrics);
+        processor.init(context);
+        this.processor = processor;
+    }
+
+    @Test
+    void shouldEmitOneReceiptWithLatenciesWhenEveryVendorAnswered() {
+        PropagationCommand adnet = command("adnet");
+        PropagationCommand mailer = command("mailer");
+        track(adnet);
+        track(mailer);
+
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusMillis(1_500));
+        assertThat(receipts()).as("mailer has not answered yet").isEmpty();
+        ack(mailer, AckStatus.NOT_FOUND, RECEIVED.plusSeconds(20));
+
+        assertThat(receipts()).singleElement().satisfies(receipt -> {
+            assertThat(receipt.getSignalId()).isEqualTo(signalId);
+            assertThat(receipt.getAllHonoured()).isTrue();
+            assertThat(receipt.getCompletedAt()).isEqualTo(RECEIVED.plusSeconds(20));
+            assertThat(receipt.getVendors()).hasSize(2).anySatisfy(v -> {
+                assertThat(v.getVendorId()).isEqualTo("adnet");
+                assertThat(v.getStatus()).isEqualTo(AckStatus.APPLIED);
+                assertThat(v.getLatencyMillis()).isEqualTo(1_500);
+                assertThat(v.getMetDeadline()).isTrue();
+                assertThat(v.getAttempts()).isEqualTo(1);
+            }).anySatisfy(v -> {
+                assertThat(v.getVendorId()).isEqualTo("mailer");
+                assertThat(v.getStatus()).isEqualTo(AckStatus.NOT_FOUND);
+                assertThat(v.getLatencyMillis()).isEqualTo(20_000);
+            });
+        });
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_RECEIVED,
+                AuditEventType.ACK_RECEIVED, AuditEventType.PROPAGATION_COMPLETED);
+        assertThat(metrics.latencies).containsExactly(Duration.ofMillis(1_500), Duration.ofSeconds(20));
+        assertThat(metrics.acks).containsExactly("adnet:APPLIED", "mailer:NOT_FOUND");
+        assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key())
+                .isEqualTo(signalId.toString()));
+    }
+
+    @Test
+    void shouldEmitBreachOnceForCommandPastItsDeadlineWithoutAck() {
+        PropagationCommand adnet = command("adnet");
+        PropagationCommand mailer = command("mailer");
+        track(adnet);
+        track(mailer);
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        context.resetForwards();
+
+        processor.punctuate(RECEIVED.plus(SLA).minusMillis(1));
+        assertThat(breaches()).as("before the deadline").isEmpty();
+
+        processor.punctuate(RECEIVED.plus(SLA).plusSeconds(5));
+        processor.punctuate(RECEIVED.plus(SLA).plusSeconds(10));
+
+        assertThat(breaches()).singleElement().satisfies(breach -> {
+            assertThat(breach.getVendorId()).isEqualTo("mailer");
+            assertThat(breach.getCommandId()).isEqualTo(mailer.getCommandId());
+            assertThat(breach.getOverdueMillis()).isEqualTo(5_000);
+        });
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.SLA_BREACH);
+        assertThat(metrics.breaches).containsExactly("mailer:SUPPRESS");
+        assertThat(pending.get(PropagationLedger.key(signalId.toString(), mailer.getCommandId().toString()))
+                .getBreached()).isTrue();
+    }
+
+    @Test
+    void shouldCompleteWithLateAckAfterBreachAndMarkDeadlineMissed() {
+        PropagationCommand mailer = command("mailer");
+        track(mailer);
+        processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
+
+        ack(mailer, AckStatus.APPLIED, RECEIVED.plus(SLA).plusSeconds(30));
+
+        assertThat(receipts()).singleElement().satisfies(receipt -> assertThat(receipt.getVendors())
+                .singleElement().satisfies(v -> assertThat(v.getMetDeadline()).isFalse()));
+        assertThat(breaches()).hasSize(1);
+    }
+
+    @Test
+    void shouldAuditAckForUnknownCommand() {
+        PropagationCommand never = command("adnet");
+
+        ack(never, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value())
+                .isInstanceOfSatisfying(Outbound.Audit.class, audit -> {
+                    assertThat(audit.event().getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
+                    assertThat(audit.event().getCommandId()).isEqualTo(never.getCommandId());
+                    assertThat(audit.event().getVendorId()).isEqualTo("adnet");
+                    assertThat(audit.event().getReason()).contains("No tracked command");
+                }));
+        assertThat(metrics.acks).isEmpty();
+    }
+
+    @Test
+    void shouldAuditDuplicateAckWithoutSecondReceipt() {
+        PropagationCommand adnet = command("adnet");
+        track(adnet);
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        assertThat(receipts()).hasSize(1);
+        context.resetForwards();
+
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+
+        assertThat(receipts()).isEmpty();
+        assertThat(audits()).singleElement().satisfies(audit -> {
+            assertThat(audit.getType()).isEqualTo(AuditEventType.ACK_RECEIVED);
+            assertThat(audit.getDetail()).startsWith("Duplicate acknowledgement");
+        });
+        assertThat(metrics.latencies).hasSize(1);
+    }
+
+    @Test
+    void shouldAuditAckFromAnotherVendorAsUnmatched() {
+        PropagationCommand adnet = command("adnet");
+        track(adnet);
+
+        CommandAck wrong = ackOf(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        wrong.setVendorId("mailer");
+        input(wrong);
+
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_UNMATCHED);
+        assertThat(receipts()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepCompletedSignalForRetentionThenPurgeIt() {
+        PropagationCommand adnet = command("adnet");
+        track(adnet);
+        Instant ackedAt = RECEIVED.plusSeconds(1);
+        context.setCurrentSystemTimeMs(ackedAt.toEpochMilli());
+        ack(adnet, AckStatus.APPLIED, ackedAt);
+
+        processor.punctuate(ackedAt.plus(RETENTION).minusSeconds(1));
+        assertThat(pending.approximateNumEntries()).isEqualTo(1);
+
+        processor.punctuate(ackedAt.plus(RETENTION));
+        assertThat(pending.approximateNumEntries()).isZero();
+        assertThat(retention.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldReportPendingCommandsPerVendorWithOldestAge() {
+        track(command("adnet"));
+        track(command("adnet"));
+        PropagationCommand mailer = command("mailer");
+        track(mailer);
+        ack(mailer, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+
+        processor.punctuate(RECEIVED.plusSeconds(42));
+
+        assertThat(metrics.pending).containsOnlyKeys("adnet")
+                .containsEntry("adnet", new ConsentMetrics.Pending(2, Duration.ofSeconds(42)));
+    }
+
+    @Test
+    void shouldIgnoreTheSameCommandTrackedTwice() {
+        PropagationCommand adnet = command("adnet");
+        track(adnet);
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        context.resetForwards();
+
+        track(adnet);
+
+        assertThat(pending.get(PropagationLedger.key(signalId.toString(), adnet.getCommandId().toString()))
+                .getStatus()).isEqualTo(AckStatus.APPLIED);
+        assertThat(context.forwarded()).isEmpty();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private PropagationCommand command(String vendorId) {
+        return PropagationCommand.newBuilder()
+                .setCommandId(UUID.randomUUID())
+                .setSignalId(signalId)
+                .setSubjectId("user-1")
+                .setVendorId(vendorId)
+                .setAction(CommandAction.SUPPRESS)
+                .setPurposes(List.of("advertising"))
+                .setIdentifiers(List.of())
+                .setReason("opt_out")
+                .setSignalReceivedAt(RECEIVED)
+                .setIssuedAt(RECEIVED.plusMillis(10))
+                .setDeadline(RECEIVED.plus(SLA))
+                .build();
+    }
+
+    /** Feeds one input to the processor, keyed by its signal id as on the wire. */
+    private void input(Object value) {
+        Outbound wrapped = value instanceof CommandAck ack
+                ? new Outbound.AckReceived(ack)
+                : new Outbound.CommandTracked((PropagationCommand) value);
+        processor.process(new Record<>(signalId.toString(), wrapped, context.currentSystemTimeMs()));
+    }
+
+    private void track(PropagationCommand command) {
+        input(command);
+    }
+
+    private void ack(PropagationCommand command, AckStatus status, Instant appliedAt) {
+        input(ackOf(command, status, appliedAt));
+    }
+
+    private CommandAck ackOf(PropagationCommand command, AckStatus status, Instant appliedAt) {
+        return CommandAck.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setVendorId(command.getVendorId())
+                .setStatus(status)
+                .setAppliedAt(appliedAt)
+                .setAttempts(1)
+                .setSignalId(command.getSignalId())
+                .build();
+    }
+
+    private <T> List<T> forwarded(Class<T> kind) {
+        return context.forwarded().stream().map(f -> f.record().value()).filter(kind::isInstance).map(kind::cast)
+                .toList();
+    }
+
+    private List<PropagationReceipt> receipts() {
+        return forwarded(Outbound.Receipt.class).stream().map(Outbound.Receipt::receipt).toList();
+    }
+
+    private List<SlaBreach> breaches() {
+        return forwarded(Outbound.Breach.class).stream().map(Outbound.Breach::breach).toList();
+    }
+
+    private List<AuditEvent> audits() {
+        return forwarded(Outbound.Audit.class).stream().map(Outbound.Audit::event).toList();
+    }
+
+    /** What the processor reported, in order. */
+    private static final class CountingMetrics implements ConsentMetrics {
+        final List<Duration> latencies = new ArrayList<>();
+        final List<String> acks = new ArrayList<>();
+        final List<String> breaches = new ArrayList<>();
+        Map<String, Pending> pending = Map.of();
+
+        @Override
+        public void ackReceived(String vendorId, String status) {
+            acks.add(vendorId + ":" + status);
+        }
+
+        @Override
+        public void propagated(String vendorId, String action, Duration latency) {
+            latencies.add(latency);
+        }
+
+        @Override
+        public void slaBreach(String vendorId, String action) {
+            breaches.add(vendorId + ":" + action);
+        }
+
+        @Override
+        public void pendingCommands(String owner, Map<String, Pending> byVendor) {
+            pending = byVendor;
+        }
+    }
+}
