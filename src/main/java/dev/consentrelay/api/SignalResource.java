@@ -1,0 +1,238 @@
+package dev.consentrelay.api;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.consentrelay.config.IngestConfig;
+import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Violation;
+import dev.consentrelay.ingest.IabSignalJson;
+import dev.consentrelay.ingest.ParsedSignal;
+import dev.consentrelay.ingest.PublishOutcome;
+import dev.consentrelay.ingest.PublishUnavailableException;
+import dev.consentrelay.ingest.SignalIngest;
+import dev.consentrelay.ingest.SignalJson;
+import dev.consentrelay.ingest.SignalPublisher;
+import dev.consentrelay.security.ApiKeys;
+
+/**
+ * The HTTP ingest of consent signals. A {@code 202} is sent only once Kafka has the record; when Kafka does not take
+ * it in time the answer is {@code 503} with {@code Retry-After} (see {@link PublishUnavailableMapper}), so nothing is
+ * lost silently. Repeating a {@code signalId} is safe: it is accepted once.
+ */
+@Path("/v1/signals")
+@RolesAllowed(ApiKeys.INGEST)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Ingest", description = "Submit consent signals")
+@SecurityRequirement(name = "apiKey")
+public class SignalResource {
+
+    static final String OPT_OUT_EXAMPLE = """
+            {"signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "subjectId": "subj-42",
+             "identifiers": [{"type": "email_sha256", "value": "5d41402abc4b2a76b9719d911017c592"}],
+             "kind": "OPT_OUT", "purposes": ["advertising", "sale_sharing"], "region": "US-CA",
+             "source": "PREFERENCE_CENTER", "method": "toggle", "policyVersion": "2026-11-01",
+             "occurredAt": "2026-11-05T14:03:00Z"}""";
+    static final String ERRORS_EXAMPLE = """
+            {"errors": [{"field": "kind", "message": "kind 'OPTOUT' is not one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE"},
+             {"field": "purposes", "message": "unknown purpose 'ads'; the catalogue is ..."}]}""";
+
+    private final SignalIngest ingest;
+    private final IngestConfig config;
+    private final ObjectMapper mapper;
+
+    @Inject
+    public SignalResource(SignalIngest ingest, IngestConfig config, ObjectMapper mapper) {
+        this.ingest = ingest;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Operation(summary = "Submit one consent signal", description = "Validated with the rules the pipeline applies;"
+            + " receivedAt is set by the server. 202 once Kafka has the record; the same signalId again is accepted"
+            + " once (answered 202 with duplicate=true, not republished).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "opt-out", value = OPT_OUT_EXAMPLE)))
+    @APIResponse(responseCode = "202", description = "Kafka has the signal", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted", value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\", \"duplicate\": false}")))
+    @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "invalid", value = ERRORS_EXAMPLE)))
+    @APIResponse(responseCode = "401", description = "No or unknown API key")
+    @APIResponse(responseCode = "403", description = "The key lacks the ingest role")
+    @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
+    public Response submit(String body) throws PublishUnavailableException {
+        JsonNode node;
+        try {
+            node = readJson(body);
+        } catch (JsonProcessingException e) {
+            return badRequest(List.of(malformed(e)));
+        }
+        ParsedSignal parsed = SignalJson.parse(node, ingest.now(), SignalSource.API);
+        List<Violation> violations = ingest.violations(parsed);
+        if (!violations.isEmpty()) {
+            return badRequest(violations);
+        }
+        return accepted(parsed.signal(), ingest.publish(parsed.signal()));
+    }
+
+    @POST
+    @Path("/batch")
+    @Operation(summary = "Submit a batch of consent signals", description = "A JSON array of signals (at most"
+            + " consent-relay.ingest.batch-max-size, default 500). Answers 200 with one result per item, by index:"
+            + " status 202 (accepted), 400 (with its errors) or 503 (Kafka unavailable: retry that item).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "batch", value = "["
+            + OPT_OUT_EXAMPLE + "]")))
+    @APIResponse(responseCode = "200", description = "One result per item", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "results", value = """
+            {"accepted": 1, "rejected": 1, "unavailable": 0, "results": [
+             {"index": 0, "status": 202, "signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "duplicate": false},
+             {"index": 1, "status": 400, "errors": [{"field": "subjectId", "message": "subjectId is required"}]}]}""")))
+    @APIResponse(responseCode = "400", description = "The body is not a JSON array of signals")
+    @APIResponse(responseCode = "413", description = "More signals than the configured maximum")
+    public Response submitBatch(String body) {
+        JsonNode node;
+        try {
+            node = readJson(body);
+        } catch (JsonProcessingException e) {
+            return badRequest(List.of(malformed(e)));
+        }
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            return badRequest(List.of(new Violation("body", "a batch is a non-empty JSON array of signals")));
+        }
+        if (node.size() > config.batchMaxSize()) {
+            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
+                    .entity(ErrorBody.of("body", "a batch holds at most " + config.batchMaxSize() + " signals, this"
+                            + " one " + node.size() + "; split it"))
+                    .build();
+        }
+        Instant receivedAt = ingest.now();
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<SignalPublisher.Pending> pending = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            ParsedSignal parsed = SignalJson.parse(node.get(i), receivedAt, SignalSource.API);
+            List<Violation> violations = ingest.violations(parsed);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", i);
+            if (violations.isEmpty()) {
+                pending.add(ingest.start(parsed.signal()));
+            } else {
+                result.put("status", 400);
+                result.put("errors", violations);
+                pending.add(null);
+            }
+            results.add(result);
+        }
+        int accepted = 0;
+        int unavailable = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            SignalPublisher.Pending item = pending.get(i);
+            if (item == null) {
+                continue;
+            }
+            Map<String, Object> result = results.get(i);
+            try {
+                PublishOutcome outcome = ingest.await(item);
+                result.put("status", 202);
+                result.put("signalId", item.signal().signalId());
+                result.put("duplicate", outcome == PublishOutcome.DUPLICATE);
+                accepted++;
+            } catch (PublishUnavailableException e) {
+                result.put("status", 503);
+                result.put("errors", List.of(new Violation("kafka", e.getMessage())));
+                unavailable++;
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", accepted);
+        answer.put("rejected", results.size() - accepted - unavailable);
+        answer.put("unavailable", unavailable);
+        answer.put("results", results);
+        Response.ResponseBuilder response = Response.ok(answer);
+        if (unavailable > 0) {
+            response.header(HttpHeaders.RETRY_AFTER, PublishUnavailableMapper.retryAfterSeconds(config));
+        }
+        return response.build();
+    }
+
+    @POST
+    @Path("/iab")
+    @Operation(summary = "Submit an IAB US Privacy or GPP string", description = "Maps the strings' opt-outs to one"
+            + " OPT_OUT signal: US Privacy 'opted out of sale' Y -> sale_sharing; GPP US National (section 7)"
+            + " SaleOptOut=1 -> sale_sharing, SharingOptOut=1 -> sale_sharing + third_party_sharing,"
+            + " TargetedAdvertisingOptOut=1 -> advertising. Strings that refuse nothing publish nothing (200).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "usp", value = """
+                    {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z", "uspString": "1YYN"}"""),
+            @ExampleObject(name = "gpp", value = """
+                    {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z", "gppString": "DBABL~BVVqAAEABgA.QA"}""")}))
+    @APIResponse(responseCode = "202", description = "The opt-out signal is in Kafka", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted", value = """
+            {"signalId": "1c7a...", "duplicate": false, "purposes": ["sale_sharing"]}""")))
+    @APIResponse(responseCode = "200", description = "The strings refuse nothing; nothing was published")
+    @APIResponse(responseCode = "400", description = "Every invalid field and why")
+    public Response submitIab(String body) throws PublishUnavailableException {
+        JsonNode node;
+        try {
+            node = readJson(body);
+        } catch (JsonProcessingException e) {
+            return badRequest(List.of(malformed(e)));
+        }
+        ParsedSignal parsed = IabSignalJson.parse(node, ingest.now());
+        List<Violation> violations = ingest.violations(parsed);
+        if (!violations.isEmpty()) {
+            return badRequest(violations);
+        }
+        ConsentSignal signal = parsed.signal();
+        if (signal.purposes().isEmpty()) {
+            // No purposes would mean "every purpose": never publish an opt-out the strings did not express.
+            return Response.ok(Map.of("published", false, "purposes", List.of(), "message",
+                    "the strings express no opt-out; nothing was published")).build();
+        }
+        PublishOutcome outcome = ingest.publish(signal);
+        return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
+                outcome == PublishOutcome.DUPLICATE, "purposes", signal.purposes()))
+                .location(URI.create("/v1/signals/" + signal.signalId())).build();
+    }
+
+    private JsonNode readJson(String body) throws JsonProcessingException {
+        return body == null || body.isBlank() ? null : mapper.readTree(body);
+    }
+
+    static Response accepted(ConsentSignal signal, PublishOutcome outcome) {
+        return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
+                outcome == PublishOutcome.DUPLICATE))
+                .location(URI.create("/v1/signals/" + signal.signalId())).build();
+    }
+
+    static Response badRequest(List<Violation> violations) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorBody(violations)).build();
+    }
+
+    private static Violation malformed(JsonProcessingException e) {
+        return new Violation("body", "malformed JSON: " + e.getOriginalMessage());
+    }
+}
