@@ -54,7 +54,7 @@ public class TopologyProducer {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
                 processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
-                processing.slaCheckInterval(), processing.receiptRetention()));
+                processing.slaCheckInterval(), processing.receiptRetention(), processing.earlyAckGrace()));
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
     }

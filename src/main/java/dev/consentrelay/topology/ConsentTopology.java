@@ -22,6 +22,7 @@ import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.EarlyAcks;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
@@ -44,7 +45,8 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  *                                                         └─ audit
  *                                                         └─ (commands) commands-by-signal (repartition) ─┐
  * command-acks ─ acks-source ──────────────────────────────────────────────────────────── merge ─ track-propagation
- *                                                         [pending-commands, pending-deadlines, propagation-retention]
+ *                                                         [pending-commands, pending-deadlines, propagation-retention,
+ *                                                          early-acks, early-ack-index]
  *                                                         ├─ propagation-receipts
  *                                                         ├─ sla-breaches
  *                                                         └─ audit
@@ -71,22 +73,25 @@ public final class ConsentTopology {
      * @param vendors the vendor snapshot the fan-out reads (shared with the global table)
      * @param slaCheckInterval how often (wall clock) overdue commands are looked for
      * @param receiptRetention how long a signal's tracking entries stay queryable after its receipt (or breach)
+     * @param earlyAckGrace how long an acknowledgement that arrived before its command waits for it
      */
     public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention) {
+            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, Duration earlyAckGrace) {
 
         /** Default wall-clock interval of the SLA check. */
         public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
         /** Default retention of completed tracking entries. */
         public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
+        /** Default wait of an acknowledgement for its command. */
+        public static final Duration DEFAULT_EARLY_ACK_GRACE = Duration.ofMinutes(10);
 
         /** Settings with the default tracking intervals. */
         public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
                 Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
                 VendorDirectory vendors) {
             this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION);
+                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, DEFAULT_EARLY_ACK_GRACE);
         }
 
         /** Settings with the defaults for everything but topics, policy and registry. */
@@ -98,7 +103,7 @@ public final class ConsentTopology {
         /** The same settings with other propagation tracking intervals. */
         public Settings withTracking(Duration checkInterval, Duration retention) {
             return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    checkInterval, retention);
+                    checkInterval, retention, earlyAckGrace);
         }
     }
 
@@ -158,7 +163,8 @@ public final class ConsentTopology {
     /**
      * Propagation tracking: the commands, re-keyed by signal id through {@code commands-by-signal}, and the
      * connectors' acknowledgements (keyed by signal id on their topic, which must have as many partitions as the
-     * signal topics) meet in {@code track-propagation}.
+     * signal topics) meet in {@code track-propagation}. Being on different topics, an ack can overtake its command:
+     * it then waits in {@code early-acks} for the command, for up to the early-ack grace period.
      */
     private static void track(StreamsBuilder builder, KStream<String, Outbound> applied, Settings settings,
             Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
@@ -171,6 +177,10 @@ public final class ConsentTopology {
                 Stores.persistentKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PROPAGATION_RETENTION), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EARLY_ACKS),
+                Serdes.String(), AvroSerde.forClass(EarlyAcks.class, settings.registry(), false)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.EARLY_ACK_INDEX), Serdes.String(), Serdes.String()));
 
         KStream<String, Outbound> commands = applied
                 .filter((key, value) -> value instanceof Outbound.CommandIssued, Named.as("issued-commands"))
@@ -185,8 +195,9 @@ public final class ConsentTopology {
                 .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
         KStream<String, Outbound> tracked = commands.merge(acks, Named.as("merge-tracking"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
-                        1000, settings.metrics()), Named.as("track-propagation"), StoreNames.PENDING_COMMANDS,
-                        StoreNames.PENDING_DEADLINES, StoreNames.PROPAGATION_RETENTION);
+                        settings.earlyAckGrace(), 1000, settings.metrics()), Named.as("track-propagation"),
+                        StoreNames.PENDING_COMMANDS, StoreNames.PENDING_DEADLINES, StoreNames.PROPAGATION_RETENTION,
+                        StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX);
 
         Serde<PropagationReceipt> receiptSerde = AvroSerde.forClass(PropagationReceipt.class, settings.registry(),
                 false);

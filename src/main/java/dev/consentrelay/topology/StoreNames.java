@@ -18,6 +18,13 @@ public final class StoreNames {
     public static final String PENDING_DEADLINES = "pending-deadlines";
     /** Signals by the time their tracking entries may be purged ({@code <13-digit epoch millis>|signalId}). */
     public static final String PROPAGATION_RETENTION = "propagation-retention";
+    /**
+     * Acknowledgements that arrived before their command, keyed {@code signalId|commandId}, with the time they were
+     * parked; applied when the command arrives, audited as unmatched after the grace period.
+     */
+    public static final String EARLY_ACKS = "early-acks";
+    /** Parked acknowledgements by parking time ({@code <13-digit epoch millis>|signalId|commandId}). */
+    public static final String EARLY_ACK_INDEX = "early-ack-index";
     /** Vendor records, the global table read from the vendors topic. */
     public static final String VENDORS = "vendors";
 

@@ -25,6 +25,10 @@ import dev.consentrelay.schema.SlaBreach;
  * {@link Outbound.Receipt} per signal once every command has a final acknowledgement, one {@link Outbound.Breach} per
  * command past its deadline without one, and the audit records of each. A wall-clock punctuator finds breaches
  * through the deadline index, purges signals past their retention and reports the pending gauges.
+ * <p>
+ * The acknowledgements topic can overtake the {@code commands-by-signal} repartition, so an acknowledgement whose
+ * command is not tracked yet is parked ({@link EarlyAckPark}) and applied when the command arrives, exactly as if it
+ * had come after it. One whose command does not arrive within the grace period is audited as unmatched and dropped.
  */
 public final class TrackPropagationProcessor implements Processor<String, Outbound, String, Outbound> {
 
@@ -32,17 +36,21 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
 
     private final Duration checkInterval;
     private final Duration retention;
+    private final Duration earlyAckGrace;
     private final int batch;
     private final ConsentMetrics metrics;
 
     private ProcessorContext<String, Outbound> context;
     private PropagationLedger ledger;
+    private EarlyAckPark early;
     private PendingGauge gauge;
     private String owner;
 
-    public TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics) {
+    public TrackPropagationProcessor(Duration checkInterval, Duration retention, Duration earlyAckGrace, int batch,
+            ConsentMetrics metrics) {
         this.checkInterval = checkInterval;
         this.retention = retention;
+        this.earlyAckGrace = earlyAckGrace;
         this.batch = batch;
         this.metrics = metrics;
     }
@@ -53,6 +61,8 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         this.ledger = new PropagationLedger(context.getStateStore(StoreNames.PENDING_COMMANDS),
                 context.getStateStore(StoreNames.PENDING_DEADLINES),
                 context.getStateStore(StoreNames.PROPAGATION_RETENTION));
+        this.early = new EarlyAckPark(context.getStateStore(StoreNames.EARLY_ACKS),
+                context.getStateStore(StoreNames.EARLY_ACK_INDEX));
         this.owner = context.applicationId() + "/" + context.taskId();
         this.gauge = new PendingGauge();
         for (PendingCommand entry : ledger.all()) {
@@ -68,7 +78,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     public void process(Record<String, Outbound> record) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         if (record.value() instanceof Outbound.CommandTracked tracked) {
-            track(tracked.command(), now);
+            track(tracked.command(), record.timestamp(), now);
         } else if (record.value() instanceof Outbound.AckReceived received) {
             acknowledge(record.key(), received.ack(), record.timestamp(), now);
         }
@@ -81,26 +91,44 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         }
     }
 
-    private void track(PropagationCommand command, Instant now) {
+    private void track(PropagationCommand command, long timestamp, Instant now) {
         String signalId = command.getSignalId().toString();
-        if (ledger.get(signalId, command.getCommandId().toString()) != null) {
+        String commandId = command.getCommandId().toString();
+        if (ledger.get(signalId, commandId) != null) {
             LOG.debug("Command {} already tracked", command.getCommandId());
             return;
         }
         PendingCommand entry = AvroMapper.pendingOf(command, now);
         ledger.put(entry);
         gauge.add(key(entry), entry.getVendorId(), entry.getSignalReceivedAt());
+        for (CommandAck ack : early.take(signalId, commandId)) {
+            LOG.debug("Applying acknowledgement of command {} that arrived before it", commandId);
+            apply(signalId, ack, ledger.get(signalId, commandId), timestamp, now);
+        }
     }
 
     private void acknowledge(String key, CommandAck ack, long timestamp, Instant now) {
         String signalId = key != null ? key : ack.getSignalId() == null ? null : ack.getSignalId().toString();
-        PendingCommand entry = signalId == null ? null : ledger.get(signalId, ack.getCommandId().toString());
-        if (entry == null) {
-            unmatched(ack, signalId, "No tracked command " + ack.getCommandId() + " for signal " + signalId
-                    + ": acknowledged after its retention, keyed by something other than the signal id, or issued"
-                    + " by another deployment", timestamp, now);
+        if (signalId == null) {
+            unmatched(ack, null, "Acknowledgement of command " + ack.getCommandId()
+                    + " has neither a key nor a signal id", timestamp, now);
             return;
         }
+        PendingCommand entry = ledger.get(signalId, ack.getCommandId().toString());
+        if (entry == null) {
+            // Most likely the command is still on its way through the repartition topic: wait for it.
+            if (!early.park(signalId, ack, now)) {
+                unmatched(ack, signalId, "No tracked command " + ack.getCommandId() + " for signal " + signalId
+                        + " and already " + EarlyAckPark.MAX_PER_COMMAND + " acknowledgements waiting for it",
+                        timestamp, now);
+            }
+            return;
+        }
+        apply(signalId, ack, entry, timestamp, now);
+    }
+
+    /** Applies an acknowledgement to the tracked entry of its command. */
+    private void apply(String signalId, CommandAck ack, PendingCommand entry, long timestamp, Instant now) {
         if (!entry.getVendorId().equals(ack.getVendorId())) {
             unmatched(ack, signalId, "Command " + ack.getCommandId() + " was issued to " + entry.getVendorId()
                     + ", not to " + ack.getVendorId(), timestamp, now);
@@ -151,9 +179,22 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
 
     /** Breaches, purges and gauges, on the wall clock. */
     void punctuate(Instant now) {
+        expireEarlyAcks(now);
         reportBreaches(now);
         purge(now);
         metrics.pendingCommands(owner, gauge.snapshot(now));
+    }
+
+    /** Acknowledgements parked longer than the grace period: their command is not coming. */
+    private void expireEarlyAcks(Instant now) {
+        for (EarlyAckPark.Parked parked : early.expire(now.minus(earlyAckGrace), batch)) {
+            for (CommandAck ack : parked.acks()) {
+                unmatched(ack, parked.signalId(), "No tracked command " + parked.commandId() + " for signal "
+                        + parked.signalId() + " within " + earlyAckGrace + " of the acknowledgement (parked at "
+                        + parked.parkedAt() + "): acknowledged after its retention, keyed by something other than"
+                        + " the signal id, or issued by another deployment", now.toEpochMilli(), now);
+            }
+        }
     }
 
     private void reportBreaches(Instant now) {

@@ -19,6 +19,7 @@ class ConsentTopologyNamingTest {
         assertThat(description.toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-")
                 .doesNotContain("KSTORE-");
         assertThat(description.toString()).contains(StoreNames.CONSENT_TABLE, StoreNames.SIGNAL_DEDUP,
-                StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject");
+                StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject", StoreNames.PENDING_COMMANDS,
+                StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX, "commands-by-signal");
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.CommandIds;
 import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Policy;
@@ -35,6 +36,7 @@ import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.DecisionOutcome;
+import dev.consentrelay.schema.EarlyAcks;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
@@ -272,6 +274,41 @@ class ConsentTopologyTest {
     }
 
     @Test
+    void ackThatOvertakesItsCommandStillCompletesTheSignal() {
+        dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-13", "US-CA",
+                NOW.minusSeconds(5), "advertising");
+        String commandId = CommandIds.of(optOut.getSignalId().toString(), "adnet",
+                CommandAction.SUPPRESS);
+        CommandAck early = CommandAck.newBuilder()
+                .setCommandId(UUID.fromString(commandId))
+                .setVendorId("adnet")
+                .setStatus(AckStatus.APPLIED)
+                .setAppliedAt(NOW.plusMillis(1_500))
+                .setAttempts(1)
+                .setSignalId(optOut.getSignalId())
+                .build();
+
+        acks.pipeInput(optOut.getSignalId().toString(), early, NOW);
+        assertThat(audit.isEmpty()).as("not unmatched: parked").isTrue();
+        send(optOut);
+
+        assertThat(commands("adnet")).singleElement().satisfies(c -> assertThat(c.getCommandId().toString())
+                .isEqualTo(commandId));
+        assertThat(receipts.readValuesToList()).singleElement().satisfies(receipt -> assertThat(receipt
+                .getVendors()).singleElement().satisfies(v -> {
+                    assertThat(v.getStatus()).isEqualTo(AckStatus.APPLIED);
+                    assertThat(v.getLatencyMillis()).isEqualTo(1_500);
+                }));
+        driver.advanceWallClockTime(Duration.ofMinutes(30));
+        assertThat(breaches.isEmpty()).isTrue();
+        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).contains(AuditEventType.ACK_RECEIVED,
+                AuditEventType.PROPAGATION_COMPLETED).doesNotContain(AuditEventType.ACK_UNMATCHED,
+                        AuditEventType.SLA_BREACH);
+        KeyValueStore<String, EarlyAcks> parked = driver.getKeyValueStore(StoreNames.EARLY_ACKS);
+        assertThat(parked.approximateNumEntries()).isZero();
+    }
+
+    @Test
     void commandUnansweredPastItsSlaBreachesOnce() {
         send(signal(SignalKind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
         PropagationCommand command = commands("adnet").get(0);
@@ -299,6 +336,9 @@ class ConsentTopologyTest {
                 NOW.plusSeconds(600)));
 
         acks.pipeInput(stranger.getSignalId().toString(), ack(stranger, NOW), NOW);
+        driver.advanceWallClockTime(Duration.ofMinutes(9));
+        assertThat(audit.isEmpty()).as("waits for its command for the grace period").isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
 
         assertThat(audit.readValuesToList()).singleElement().satisfies(event -> {
             assertThat(event.getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);

@@ -20,6 +20,7 @@ import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.EarlyAcks;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
@@ -35,12 +36,15 @@ class TrackPropagationProcessorTest {
     private static final Instant RECEIVED = Instant.parse("2026-11-20T09:00:00Z");
     private static final Duration SLA = Duration.ofMinutes(10);
     private static final Duration RETENTION = Duration.ofDays(7);
+    private static final Duration GRACE = Duration.ofMinutes(10);
 
     private final UUID signalId = UUID.randomUUID();
     private MockProcessorContext<String, Outbound> context;
     private KeyValueStore<String, PendingCommand> pending;
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, String> retention;
+    private KeyValueStore<String, EarlyAcks> earlyAcks;
+    private KeyValueStore<String, String> earlyAckIndex;
     private CountingMetrics metrics;
     private TrackPropagationProcessor processor;
 
@@ -56,13 +60,17 @@ class TrackPropagationProcessorTest {
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build();
         retention = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PROPAGATION_RETENTION),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        for (var store : List.of(pending, deadlines, retention)) {
+        earlyAcks = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EARLY_ACKS),
+                Serdes.String(), AvroSerde.forClass(EarlyAcks.class, registry, false)).withLoggingDisabled().build();
+        earlyAckIndex = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EARLY_ACK_INDEX),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        for (var store : List.of(pending, deadlines, retention, earlyAcks, earlyAckIndex)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
         metrics = new CountingMetrics();
-        TrackPropagationProcessor processor = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, 100,
-                metrics);
+        TrackPropagationProcessor processor = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
+                100, metrics);
         processor.init(context);
         this.processor = processor;
     }
@@ -142,19 +150,86 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
-    void shouldAuditAckForUnknownCommand() {
-        PropagationCommand never = command("adnet");
+    void shouldApplyAnAckThatArrivesBeforeItsCommand() {
+        PropagationCommand adnet = command("adnet");
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusMillis(1_500));
+        assertThat(context.forwarded()).as("parked until its command arrives").isEmpty();
 
+        track(adnet);
+
+        assertThat(receipts()).singleElement().satisfies(receipt -> assertThat(receipt.getVendors())
+                .singleElement().satisfies(v -> {
+                    assertThat(v.getStatus()).isEqualTo(AckStatus.APPLIED);
+                    assertThat(v.getLatencyMillis()).isEqualTo(1_500);
+                    assertThat(v.getMetDeadline()).isTrue();
+                }));
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_RECEIVED,
+                AuditEventType.PROPAGATION_COMPLETED);
+        assertThat(metrics.acks).containsExactly("adnet:APPLIED");
+        assertThat(metrics.latencies).containsExactly(Duration.ofMillis(1_500));
+        assertThat(earlyAcks.approximateNumEntries()).isZero();
+        assertThat(earlyAckIndex.approximateNumEntries()).isZero();
+        context.resetForwards();
+
+        processor.punctuate(RECEIVED.plus(SLA).plus(GRACE).plusSeconds(5));
+
+        assertThat(breaches()).isEmpty();
+        assertThat(audits()).isEmpty();
+        assertThat(metrics.breaches).isEmpty();
+    }
+
+    @Test
+    void shouldApplyParkedDuplicateAcksInArrivalOrder() {
+        PropagationCommand adnet = command("adnet");
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+
+        track(adnet);
+
+        assertThat(receipts()).hasSize(1);
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_RECEIVED,
+                AuditEventType.PROPAGATION_COMPLETED, AuditEventType.ACK_RECEIVED);
+        assertThat(audits().get(2).getDetail()).startsWith("Duplicate acknowledgement");
+        assertThat(metrics.latencies).hasSize(1);
+    }
+
+    @Test
+    void shouldAuditAParkedAckFromAnotherVendorAsUnmatchedWhenItsCommandArrives() {
+        PropagationCommand adnet = command("adnet");
+        CommandAck wrong = ackOf(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        wrong.setVendorId("mailer");
+        input(wrong);
+
+        track(adnet);
+
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_UNMATCHED);
+        assertThat(receipts()).isEmpty();
+    }
+
+    @Test
+    void shouldAuditAParkedAckAsUnmatchedAfterTheGracePeriod() {
+        PropagationCommand never = command("adnet");
+        Instant parkedAt = RECEIVED.plusMillis(20);
         ack(never, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
 
-        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value())
-                .isInstanceOfSatisfying(Outbound.Audit.class, audit -> {
-                    assertThat(audit.event().getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
-                    assertThat(audit.event().getCommandId()).isEqualTo(never.getCommandId());
-                    assertThat(audit.event().getVendorId()).isEqualTo("adnet");
-                    assertThat(audit.event().getReason()).contains("No tracked command");
-                }));
+        processor.punctuate(parkedAt.plus(GRACE).minusMillis(1));
+        assertThat(context.forwarded()).as("still within the grace period").isEmpty();
+
+        processor.punctuate(parkedAt.plus(GRACE));
+        processor.punctuate(parkedAt.plus(GRACE).plusSeconds(5));
+
+        assertThat(context.forwarded()).singleElement().satisfies(f -> {
+            assertThat(f.record().key()).isEqualTo(signalId.toString());
+            assertThat(f.record().value()).isInstanceOfSatisfying(Outbound.Audit.class, audit -> {
+                assertThat(audit.event().getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
+                assertThat(audit.event().getCommandId()).isEqualTo(never.getCommandId());
+                assertThat(audit.event().getVendorId()).isEqualTo("adnet");
+                assertThat(audit.event().getReason()).contains("No tracked command");
+            });
+        });
         assertThat(metrics.acks).isEmpty();
+        assertThat(earlyAcks.approximateNumEntries()).isZero();
+        assertThat(earlyAckIndex.approximateNumEntries()).isZero();
     }
 
     @Test
