@@ -6,9 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -68,7 +65,7 @@ public final class VendorConnector implements AutoCloseable {
     private final ConnectorMetrics metrics;
     private final OffsetTracker offsets = new OffsetTracker();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ExecutorService[] lanes;
+    private final SubjectLanes lanes;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean paused;
@@ -91,15 +88,7 @@ public final class VendorConnector implements AutoCloseable {
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.bufferLimit());
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        this.lanes = new ExecutorService[settings.concurrency()];
-        for (int i = 0; i < lanes.length; i++) {
-            String name = "connector-" + settings.vendorId() + "-lane-" + i;
-            lanes[i] = Executors.newSingleThreadExecutor(runnable -> {
-                Thread lane = new Thread(runnable, name);
-                lane.setDaemon(true);
-                return lane;
-            });
-        }
+        this.lanes = new SubjectLanes("connector-" + settings.vendorId(), settings.concurrency());
         metrics.inFlight(settings.vendorId(), inFlight::get);
         this.thread = new Thread(this::run, "connector-" + settings.vendorId());
         this.thread.setDaemon(true);
@@ -176,7 +165,7 @@ public final class VendorConnector implements AutoCloseable {
         }
         offsets.started(partition, record.offset());
         inFlight.incrementAndGet();
-        lanes[lane(command.getSubjectId())].execute(() -> deliver(command, partition, record.offset()));
+        lanes.submit(command.getSubjectId(), () -> deliver(command, partition, record.offset()));
     }
 
     private void deliver(PropagationCommand command, TopicPartition partition, long offset) {
@@ -213,10 +202,6 @@ public final class VendorConnector implements AutoCloseable {
         offsets.skipped(partition, offset);
     }
 
-    private int lane(String subjectId) {
-        return Math.floorMod(subjectId == null ? 0 : subjectId.hashCode(), lanes.length);
-    }
-
     private void applyBackpressure() {
         int buffered = inFlight.get();
         if (!paused && buffered >= settings.bufferLimit()) {
@@ -241,18 +226,12 @@ public final class VendorConnector implements AutoCloseable {
     }
 
     private void stopLanes() {
-        for (ExecutorService lane : lanes) {
-            lane.shutdownNow();
-        }
-        for (ExecutorService lane : lanes) {
-            try {
-                if (!lane.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.warnf("Vendor %s: a delivery did not stop in time", settings.vendorId());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            if (!lanes.stop(Duration.ofSeconds(10))) {
+                LOG.warnf("Vendor %s: a delivery did not stop in time", settings.vendorId());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
