@@ -59,11 +59,10 @@ public final class AckPublisher implements AutoCloseable {
                 return;
             } catch (ExecutionException e) {
                 LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(),
-                        e.getCause() == null ? e : e.getCause().getClass().getSimpleName());
+                        e.getCause() == null ? e : e.getCause());
                 Thread.sleep(RETRY_BACKOFF.toMillis());
             } catch (RuntimeException e) {
-                LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(),
-                        e.getClass().getSimpleName());
+                LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), e);
                 Thread.sleep(RETRY_BACKOFF.toMillis());
             }
         }
