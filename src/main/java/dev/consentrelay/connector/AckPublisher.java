@@ -32,6 +32,8 @@ public final class AckPublisher implements AutoCloseable {
 
     private final Producer<String, CommandAck> producer;
     private final String topic;
+    private final Object firstSend = new Object();
+    private volatile boolean schemaKnown;
 
     public AckPublisher(Producer<String, CommandAck> producer, String topic) {
         this.producer = producer;
@@ -55,7 +57,15 @@ public final class AckPublisher implements AutoCloseable {
         ProducerRecord<String, CommandAck> record = new ProducerRecord<>(topic, key, ack);
         while (true) {
             try {
-                producer.send(record).get();
+                if (schemaKnown) {
+                    producer.send(record).get();
+                } else {
+                    // The first send registers the schema; lanes racing to register it upset some registries.
+                    synchronized (firstSend) {
+                        producer.send(record).get();
+                        schemaKnown = true;
+                    }
+                }
                 return;
             } catch (ExecutionException e) {
                 LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(),

@@ -1,5 +1,7 @@
 package dev.consentrelay.connector;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -14,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class ConnectorMetrics {
 
     private final MeterRegistry registry;
+    private final Map<String, Supplier<Number>> sources = new ConcurrentHashMap<>();
 
     public ConnectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,9 +41,14 @@ public final class ConnectorMetrics {
                 .tag("vendor", vendorId).tag("action", action).register(registry).increment();
     }
 
-    /** Registers the in-flight gauge of a vendor. */
+    /**
+     * Registers the in-flight gauge of a vendor. A connector restarted in the same process replaces the source of
+     * the gauge, which Micrometer would otherwise keep reading from the stopped one.
+     */
     public void inFlight(String vendorId, Supplier<Number> inFlight) {
-        Gauge.builder("consent_connector_in_flight", inFlight).description("Commands received and not yet acknowledged")
-                .tag("vendor", vendorId).strongReference(true).register(registry);
+        sources.put(vendorId, inFlight);
+        Gauge.builder("consent_connector_in_flight", () -> sources.getOrDefault(vendorId, () -> 0).get())
+                .description("Commands received and not yet acknowledged").tag("vendor", vendorId)
+                .strongReference(true).register(registry);
     }
 }

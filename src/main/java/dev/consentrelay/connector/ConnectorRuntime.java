@@ -19,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.ConnectorsConfig;
+import dev.consentrelay.config.RegistryConfig;
 import dev.consentrelay.config.ServiceRole;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.platform.TopicSetup;
@@ -55,6 +56,9 @@ public class ConnectorRuntime {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    RegistryConfig registryConfig;
+
     @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all")
     String role;
 
@@ -79,7 +83,8 @@ public class ConnectorRuntime {
     synchronized void start(Map<String, Object> clientConfig) {
         Clock clock = Clock.systemUTC();
         ConnectorMetrics metrics = new ConnectorMetrics(meters);
-        AvroSerde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, registry, false);
+        AvroSerde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, registry, false,
+                registryConfig.autoRegister());
         Map<String, AckedCommands> acked = new HashMap<>();
         config.vendors().keySet().forEach(vendorId -> acked.put(vendorId, new AckedCommands(config.ackedCapacity())));
         AckHistory.load(clientConfig, topics.commandAcks(), ackSerde.deserializer(), config.ackedWindow(),

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,6 +72,7 @@ class ConnectorRuntimeIT {
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final List<String> badSignatures = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ConnectorMetrics metrics = new ConnectorMetrics(meters);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AckPublisher acks;
 
@@ -186,7 +186,6 @@ class ConnectorRuntimeIT {
 
     private VendorConnector connector(String vendorId, String topic, URI url, Duration timeout, int maxAttempts,
             AckedCommands acked) {
-        ConnectorMetrics metrics = new ConnectorMetrics(meters);
         WebhookAdapter adapter = new WebhookAdapter(url, SECRET, timeout, Clock.systemUTC());
         RetryingDelivery delivery = new RetryingDelivery(vendorId, adapter,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(50)),
@@ -278,10 +277,5 @@ class ConnectorRuntimeIT {
                 });
             });
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Set<String> keys(List<ConsumerRecord<String, CommandAck>> records) {
-        return Set.copyOf(records.stream().map(ConsumerRecord::key).toList());
     }
 }
