@@ -17,13 +17,17 @@ public enum ServiceRole {
     /** The configuration property holding the role. */
     public static final String PROPERTY = "consent-relay.role";
 
-    /** Parses a configured value, case-insensitively. */
+    /**
+     * Parses a configured value: exactly {@code all}, {@code processor} or {@code connector} (lower case, as the
+     * topology's lookup condition compares the raw value).
+     */
     public static ServiceRole parse(String value) {
-        try {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + " must be all, processor or connector, not " + value, e);
+        for (ServiceRole role : values()) {
+            if (role.name().toLowerCase(Locale.ROOT).equals(value.trim())) {
+                return role;
+            }
         }
+        throw new IllegalArgumentException(PROPERTY + " must be all, processor or connector, not " + value);
     }
 
     /** Whether the Kafka Streams processor runs in this role. */

@@ -57,7 +57,7 @@ public class TopologyProducer {
      * deployment of the same artifact runs no stream processing.
      */
     @Produces
-    @LookupUnlessProperty(name = ServiceRole.PROPERTY, stringValue = "connector")
+    @LookupUnlessProperty(name = ServiceRole.PROPERTY, stringValue = "connector", lookupIfMissing = true)
     Topology topology() {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
