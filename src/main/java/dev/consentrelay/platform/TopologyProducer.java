@@ -4,10 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
+import io.quarkus.arc.lookup.LookupUnlessProperty;
 import org.apache.kafka.streams.Topology;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.ProcessingConfig;
+import dev.consentrelay.config.ServiceRole;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.serde.SchemaRegistryClient;
@@ -49,7 +51,13 @@ public class TopologyProducer {
         return new VendorDirectory();
     }
 
+    /**
+     * The topology, unless {@code consent-relay.role=connector}: Quarkus starts Kafka Streams only when a
+     * {@link Topology} resolves, and lookup conditions apply to that resolution at run time, so a connector-only
+     * deployment of the same artifact runs no stream processing.
+     */
     @Produces
+    @LookupUnlessProperty(name = ServiceRole.PROPERTY, stringValue = "connector", lookupIfMissing = true)
     Topology topology() {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,

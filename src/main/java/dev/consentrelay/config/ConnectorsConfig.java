@@ -1,0 +1,99 @@
+package dev.consentrelay.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The vendor connectors: which vendors this process delivers commands to, and how. Each vendor gets its own consumer
+ * of its command topic, its own rate limit, workers and retry policy.
+ */
+@ConfigMapping(prefix = "consent-relay.connectors")
+public interface ConnectorsConfig {
+
+    /** Whether this process runs the configured vendor connectors (also subject to {@code consent-relay.role}). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The vendors to deliver to, keyed by vendorId (the id in {@code consent.commands.<vendorId>.v1}). */
+    Map<String, Vendor> vendors();
+
+    /** How long acknowledged command ids are remembered (read back from the acks topic at start) to skip redeliveries. */
+    @WithDefault("7d")
+    Duration ackedWindow();
+
+    /** How many acknowledged command ids are remembered per vendor at most. */
+    @WithDefault("100000")
+    int ackedCapacity();
+
+    /** One vendor's connector. */
+    interface Vendor {
+
+        /** How commands reach the vendor. */
+        Adapter adapter();
+
+        /** Webhook adapter: the URL commands are POSTed to. */
+        Optional<String> url();
+
+        /**
+         * Webhook adapter: the HMAC-SHA256 key that signs every body ({@code X-Consent-Signature}). Reference it from
+         * the environment, e.g. {@code ${MAILER_SECRET}}; it is never logged.
+         */
+        Optional<String> secret();
+
+        /** Requests per second at most (token bucket, retries included). */
+        @WithDefault("50")
+        double rateLimit();
+
+        /** Commands delivered concurrently at most; commands for one subject always go one after the other. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Timeout of one delivery attempt (connection and response). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Delivery attempts before a command is given up with a FAILED acknowledgement. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Backoff before the first retry; it doubles with every attempt (with full jitter). */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        /** Longest backoff between two attempts. */
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** File adapter: the directory the export files are written to. */
+        Optional<Path> fileDir();
+
+        /** File adapter: one JSON object per line, or CSV rows with a header. */
+        @WithDefault("jsonl")
+        FileFormat fileFormat();
+
+        /** File adapter: size at which the export file is rotated to a new one. */
+        @WithDefault("10485760")
+        long fileMaxBytes();
+    }
+
+    /** Delivery mechanisms. */
+    enum Adapter {
+        /** HTTP POST of a signed JSON rendering of the command. */
+        WEBHOOK,
+        /** Rotating export file for vendors without an API. */
+        FILE
+    }
+
+    /** Export file formats. */
+    enum FileFormat {
+        /** One JSON object per line. */
+        JSONL,
+        /** Comma-separated values with a header row. */
+        CSV
+    }
+}
