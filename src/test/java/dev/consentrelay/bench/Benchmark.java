@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -119,6 +120,9 @@ public final class Benchmark {
             String registryUrl = options.registry();
             if (registryUrl == null) {
                 log("Starting Apicurio Registry");
+                // The launcher runs the server from its own directory: it needs an absolute location.
+                System.setProperty("apicurio.home",
+                        Path.of(System.getProperty("apicurio.home", "target/apicurio")).toAbsolutePath().toString());
                 registryUrl = ApicurioRegistryExtension.startForJvm();
             }
             describeRun(bootstrap, registryUrl);
@@ -214,13 +218,16 @@ public final class Benchmark {
         boolean acksTopic = admin.listTopics().names().get().contains(ACKS);
         long webhooksBefore = webhooks.deliveries();
         SignalFactory factory = new SignalFactory(runId, options.subjects(), 2);
+        Serializer<ConsentSignal> serializer = AvroSerde.forClass(ConsentSignal.class, registry, false).serializer();
         Histogram behind = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
         long duplicates = 0;
         long commandsStart;
         try (LatencyWatcher watcher = LatencyWatcher.start(bootstrap, registry, commandTopics,
                 acksTopic ? ACKS : null);
-                KafkaProducer<String, ConsentSignal> producer = producer(bootstrap, registry, false)) {
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(producerConfig(bootstrap, false),
+                        new StringSerializer(), serializer)) {
             commandsStart = watcher.commands();
+            warmUp(producer, serializer, factory);
             Sends sends = new Sends();
             double periodNanos = 1e9 / options.rate();
             long t0 = System.nanoTime() + Duration.ofMillis(100).toNanos();
@@ -266,7 +273,11 @@ public final class Benchmark {
                     .put("acks", watcher.acks()).put("acksMatched", watcher.matchedAcks())
                     .put("webhookDeliveries", webhooks.deliveries() - webhooksBefore)
                     .put("mix", SignalFactory.MIX);
-            node.set("decisionLatencyMs", Report.latency(watcher.decision()));
+            if (watcher.decision().getTotalCount() > 0) {
+                node.set("decisionLatencyMs", Report.latency(watcher.decision()));
+            } else {
+                node.put("decisionLatencyMs", "n/a");
+            }
             if (acksSeen) {
                 node.set("propagationLatencyMs", Report.latency(watcher.propagation()));
             } else {
@@ -276,6 +287,19 @@ public final class Benchmark {
                                 + " s (no connector running?)"
                         : ACKS + " does not exist");
             }
+        }
+    }
+
+    /**
+     * Fetches the topics' metadata and registers or looks up the schema for both input topics before the clock starts,
+     * so the first scheduled sends do not pay for it.
+     */
+    private static void warmUp(KafkaProducer<String, ConsentSignal> producer, Serializer<ConsentSignal> serializer,
+            SignalFactory factory) {
+        ConsentSignal sample = factory.probe("warm-up");
+        for (String topic : List.of(SIGNALS, GPC_SIGNALS)) {
+            producer.partitionsFor(topic);
+            serializer.serialize(topic, sample);
         }
     }
 
@@ -422,16 +446,20 @@ public final class Benchmark {
         return yaml.toString();
     }
 
-    private KafkaProducer<String, ConsentSignal> producer(String bootstrap, SchemaRegistryClient registry,
+    private static KafkaProducer<String, ConsentSignal> producer(String bootstrap, SchemaRegistryClient registry,
             boolean bulk) {
+        return new KafkaProducer<>(producerConfig(bootstrap, bulk), new StringSerializer(),
+                AvroSerde.forClass(ConsentSignal.class, registry, false).serializer());
+    }
+
+    private static Map<String, Object> producerConfig(String bootstrap, boolean bulk) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? 20 : 0);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? 256 * 1024 : 16 * 1024);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-        return new KafkaProducer<>(config, new StringSerializer(),
-                AvroSerde.forClass(ConsentSignal.class, registry, false).serializer());
+        return config;
     }
 
     private static <K, V> KafkaConsumer<K, V> readCommitted(String bootstrap,
