@@ -1,6 +1,7 @@
 package dev.consentrelay.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,12 @@ import java.util.Map;
  * @param serviceJar the packaged application ({@code --service-jar}, default
  *        {@code target/quarkus-app/quarkus-run.jar})
  * @param serviceProperties extra {@code -D} settings for the service ({@code --service-prop key=value}, repeatable)
+ * @param serviceJvmArgs extra JVM options for the service ({@code --service-jvm-arg}, repeatable), e.g. a JFR
+ *        recording to find a bottleneck
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
-        Map<String, String> serviceProperties) {
+        Map<String, String> serviceProperties, List<String> serviceJvmArgs) {
 
     /** The targets of issue 6 hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
@@ -35,6 +38,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             Usage: Benchmark [--subjects N] [--vendors V] [--rate R] [--duration S] [--batch B]
                              [--bootstrap host:port] [--registry url] [--out file.json] [--service-heap 384m]
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
+                             [--service-jvm-arg -XX:...]...
             """;
 
     public static BenchOptions parse(List<String> args) {
@@ -50,6 +54,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         int ackTimeout = 10;
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Map<String, String> props = new LinkedHashMap<>();
+        List<String> jvmArgs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -71,6 +76,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--service-heap" -> heap = value;
                 case "--ack-timeout" -> ackTimeout = (int) number(name, value);
                 case "--service-jar" -> jar = Path.of(value);
+                case "--service-jvm-arg" -> jvmArgs.add(value);
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -88,7 +94,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             batch = Math.max(1_000, subjects / 5);
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
-                jar, Map.copyOf(props));
+                jar, Map.copyOf(props), List.copyOf(jvmArgs));
     }
 
     /** Whether the run's size and rate are those the targets of issue 6 are stated for. */

@@ -166,14 +166,15 @@ public final class Benchmark {
         Files.deleteIfExists(serviceLog);
         ConsumerLag lag = new ConsumerLag(admin);
 
-        ServiceProcess service = ServiceProcess.prepare(options.serviceJar(), options.serviceHeap(), props,
+        ServiceProcess service = ServiceProcess.prepare(options.serviceJar(), options.serviceHeap(),
+                options.serviceJvmArgs(), props,
                 work.resolve("service"), serviceLog);
         try (service) {
             long startedAt = System.nanoTime();
             log("Starting the service (log: " + serviceLog + ")");
             service.start();
             service.awaitStreamsRunning(START_TIMEOUT);
-            section("service").put("startSeconds", seconds(System.nanoTime() - startedAt))
+            section("service").put("startSeconds", round(seconds(System.nanoTime() - startedAt)))
                     .put("heap", options.serviceHeap()).put("log", serviceLog.toString());
             List<String> commandTopics = vendorIds.stream().map(v -> "consent.commands." + v + ".v1").toList();
             awaitTopics(admin, commandTopics);

@@ -49,11 +49,13 @@ final class ServiceProcess implements AutoCloseable {
      *
      * @param jar the packaged application
      * @param heap its {@code -Xmx}
+     * @param jvmArgs extra JVM options
      * @param properties system properties of the service
      * @param workDir its working directory
      * @param logFile where its output goes (appended across restarts)
      */
-    static ServiceProcess prepare(Path jar, String heap, Map<String, String> properties, Path workDir,
+    static ServiceProcess prepare(Path jar, String heap, List<String> jvmArgs, Map<String, String> properties,
+            Path workDir,
             Path logFile) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The packaged application " + jar.toAbsolutePath()
@@ -64,6 +66,7 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-XX:+UseSerialGC");
+        command.addAll(jvmArgs);
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.http.host=127.0.0.1");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
