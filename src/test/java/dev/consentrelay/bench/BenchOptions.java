@@ -1,0 +1,112 @@
+package dev.consentrelay.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Options of the benchmark, from its command line.
+ *
+ * @param subjects subjects preloaded into the consent table ({@code --subjects}, default 1,000,000)
+ * @param vendors vendors and sub-processors declared ({@code --vendors}, default 20)
+ * @param rate signals per second of the open-loop phase ({@code --rate}, default 2,000)
+ * @param durationSeconds length of the open-loop phase ({@code --duration}, default 60)
+ * @param batch signals of the max-throughput phase ({@code --batch}, default subjects / 5, at least 1,000)
+ * @param bootstrap an existing Kafka cluster ({@code --bootstrap host:port}); {@code null} starts the embedded broker
+ * @param registry an existing Confluent-compatible registry ({@code --registry url}); {@code null} starts Apicurio
+ * @param out where the JSON report goes ({@code --out}, default {@code target/bench/results.json})
+ * @param serviceHeap {@code -Xmx} of the service process ({@code --service-heap}, default 384m)
+ * @param ackTimeoutSeconds how long to wait for acknowledgements after the open-loop phase ({@code --ack-timeout})
+ * @param serviceJar the packaged application ({@code --service-jar}, default
+ *        {@code target/quarkus-app/quarkus-run.jar})
+ * @param serviceProperties extra {@code -D} settings for the service ({@code --service-prop key=value}, repeatable)
+ * @param serviceJvmArgs extra JVM options for the service ({@code --service-jvm-arg}, repeatable), e.g. a JFR
+ *        recording to find a bottleneck
+ */
+public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
+        String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
+        Map<String, String> serviceProperties, List<String> serviceJvmArgs) {
+
+    /** The targets of issue 6 hold for this many subjects. */
+    public static final long TARGET_SUBJECTS = 1_000_000;
+    /** The latency targets of issue 6 hold at this rate. */
+    public static final int TARGET_RATE = 2_000;
+
+    static final String USAGE = """
+            Usage: Benchmark [--subjects N] [--vendors V] [--rate R] [--duration S] [--batch B]
+                             [--bootstrap host:port] [--registry url] [--out file.json] [--service-heap 384m]
+                             [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
+                             [--service-jvm-arg -XX:...]...
+            """;
+
+    public static BenchOptions parse(List<String> args) {
+        long subjects = TARGET_SUBJECTS;
+        int vendors = 20;
+        int rate = TARGET_RATE;
+        int duration = 60;
+        long batch = -1;
+        String bootstrap = null;
+        String registry = null;
+        Path out = Path.of("target", "bench", "results.json");
+        String heap = "384m";
+        int ackTimeout = 10;
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        Map<String, String> props = new LinkedHashMap<>();
+        List<String> jvmArgs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String name = args.get(i);
+            if (name.isBlank()) {
+                continue;
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
+            }
+            String value = args.get(++i);
+            switch (name) {
+                case "--subjects" -> subjects = number(name, value);
+                case "--vendors" -> vendors = (int) number(name, value);
+                case "--rate" -> rate = (int) number(name, value);
+                case "--duration" -> duration = (int) number(name, value);
+                case "--batch" -> batch = number(name, value);
+                case "--bootstrap" -> bootstrap = value;
+                case "--registry" -> registry = value;
+                case "--out" -> out = Path.of(value);
+                case "--service-heap" -> heap = value;
+                case "--ack-timeout" -> ackTimeout = (int) number(name, value);
+                case "--service-jar" -> jar = Path.of(value);
+                case "--service-jvm-arg" -> jvmArgs.add(value);
+                case "--service-prop" -> {
+                    int eq = value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--service-prop needs key=value, got " + value);
+                    }
+                    props.put(value.substring(0, eq), value.substring(eq + 1));
+                }
+                default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + USAGE);
+            }
+        }
+        if (subjects < 1 || vendors < 1 || rate < 1 || duration < 1) {
+            throw new IllegalArgumentException("--subjects, --vendors, --rate and --duration must be positive");
+        }
+        if (batch < 0) {
+            batch = Math.max(1_000, subjects / 5);
+        }
+        return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
+                jar, Map.copyOf(props), List.copyOf(jvmArgs));
+    }
+
+    /** Whether the run's size and rate are those the targets of issue 6 are stated for. */
+    public boolean atTargetConditions() {
+        return subjects >= TARGET_SUBJECTS && rate == TARGET_RATE;
+    }
+
+    private static long number(String name, String value) {
+        try {
+            return Long.parseLong(value.replace(",", "").replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a number, got " + value);
+        }
+    }
+}

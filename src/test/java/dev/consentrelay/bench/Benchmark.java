@@ -1,0 +1,603 @@
+package dev.consentrelay.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.consentrelay.embedded.EmbeddedKafkaBroker;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.serde.AvroDeserializer;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.SchemaRegistryClient;
+import dev.consentrelay.serde.SchemaRegistryClients;
+import dev.consentrelay.serde.SchemaRegistryConfig;
+import dev.consentrelay.testing.ApicurioRegistryExtension;
+
+/**
+ * The benchmark of issue 6: throughput, decision and propagation latency, memory and restore time of the packaged
+ * service, against a raw Kafka Streams passthrough measured in the same run. See the README, "Benchmark".
+ * <ol>
+ * <li>starts the embedded broker (or uses {@code --bootstrap}), an Apicurio registry (or uses {@code --registry}) and
+ * local webhook endpoints that answer 200 for every vendor;</li>
+ * <li>starts the service as its own JVM from {@code target/quarkus-app/quarkus-run.jar} with V vendors and a webhook
+ * connector per vendor;</li>
+ * <li>preloads N subjects through {@code consent.signals.v1} and waits for consumer lag zero;</li>
+ * <li>drives a realistic mix open-loop at the target rate and measures decision and propagation latency from each
+ * signal's intended send time;</li>
+ * <li>produces a fixed batch as fast as possible and measures signals/s and commands/s until lag zero;</li>
+ * <li>reads the service's peak RSS, wipes its state directory, restarts it and measures the restore;</li>
+ * <li>runs the passthrough baseline over the batch's records; writes the JSON report and prints a table.</li>
+ * </ol>
+ */
+public final class Benchmark {
+
+    static final String GROUP = "consent-relay";
+    static final String SIGNALS = "consent.signals.v1";
+    static final String GPC_SIGNALS = "consent.gpc-signals.v1";
+    static final String ACKS = "consent.command-acks.v1";
+    static final String REPARTITION = GROUP + "-signals-by-subject-repartition";
+    static final List<String> INPUTS = List.of(SIGNALS, GPC_SIGNALS, REPARTITION);
+    private static final List<String> PURPOSES = List.of("email_marketing", "sms_marketing", "analytics",
+            "advertising", "profiling", "sale_sharing", "personalization", "third_party_sharing");
+    private static final String WEBHOOK_SECRET = "bench-webhook-secret";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final BenchOptions options;
+    /** Prefixes the subject ids, so runs against the same cluster do not share subjects. */
+    private final String runId = "b" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+    private final ObjectNode report = JSON.createObjectNode();
+
+    private Benchmark(BenchOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(BenchOptions.parse(List.of(args)));
+            System.exit(0);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** Runs the whole benchmark; returns the report, also written to {@code options.out()} and printed. */
+    public static ObjectNode run(BenchOptions options) throws Exception {
+        return new Benchmark(options).run();
+    }
+
+    private ObjectNode run() throws Exception {
+        Path work = Files.createTempDirectory("consent-relay-bench-");
+        Path outDir = options.out().toAbsolutePath().getParent();
+        Files.createDirectories(outDir);
+        EmbeddedKafkaBroker broker = null;
+        try {
+            String bootstrap = options.bootstrap();
+            if (bootstrap == null) {
+                log("Starting the embedded Kafka broker (KRaft) in " + work.resolve("broker"));
+                broker = EmbeddedKafkaBroker.create(work.resolve("broker"), "localhost", 0, Map.of())
+                        .start(Duration.ofSeconds(60));
+                bootstrap = broker.bootstrapServers();
+            }
+            String registryUrl = options.registry();
+            if (registryUrl == null) {
+                log("Starting Apicurio Registry");
+                // The launcher runs the server from its own directory: it needs an absolute location.
+                System.setProperty("apicurio.home",
+                        Path.of(System.getProperty("apicurio.home", "target/apicurio")).toAbsolutePath().toString());
+                registryUrl = ApicurioRegistryExtension.startForJvm();
+            }
+            describeRun(bootstrap, registryUrl);
+            SchemaRegistryClient registry = SchemaRegistryClients.create(SchemaRegistryConfig.of(registryUrl));
+            try (WebhookSink webhooks = WebhookSink.start(4);
+                    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                measure(work, outDir, bootstrap, registryUrl, registry, webhooks, admin);
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            deleteRecursively(work);
+        }
+        Files.writeString(options.out(), JSON.writeValueAsString(report));
+        System.out.println(Report.table(report));
+        log("Report written to " + options.out().toAbsolutePath());
+        return report;
+    }
+
+    private void measure(Path work, Path outDir, String bootstrap, String registryUrl, SchemaRegistryClient registry,
+            WebhookSink webhooks, Admin admin) throws Exception {
+        List<String> vendorIds = vendorIds();
+        Path vendorsFile = work.resolve("vendors.yaml");
+        Files.writeString(vendorsFile, vendorsYaml(vendorIds));
+        Path stateDir = work.resolve("service").resolve("streams");
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", bootstrap);
+        props.put("consent-relay.schema-registry.url", registryUrl);
+        props.put("kafka-streams.state.dir", stateDir.toString());
+        props.put("consent-relay.processing.vendors-file", vendorsFile.toString());
+        props.put("consent-relay.role", "all");
+        for (String vendor : vendorIds) {
+            String prefix = "consent-relay.connectors.vendors." + vendor + ".";
+            props.put(prefix + "adapter", "webhook");
+            props.put(prefix + "url", webhooks.url(vendor));
+            props.put(prefix + "secret", WEBHOOK_SECRET);
+        }
+        props.putAll(options.serviceProperties());
+        Path serviceLog = outDir.resolve("service.log");
+        Files.deleteIfExists(serviceLog);
+        ConsumerLag lag = new ConsumerLag(admin);
+
+        ServiceProcess service = ServiceProcess.prepare(options.serviceJar(), options.serviceHeap(),
+                options.serviceJvmArgs(), props,
+                work.resolve("service"), serviceLog);
+        try (service) {
+            long startedAt = System.nanoTime();
+            log("Starting the service (log: " + serviceLog + ")");
+            service.start();
+            service.awaitStreamsRunning(START_TIMEOUT);
+            section("service").put("startSeconds", round(seconds(System.nanoTime() - startedAt)))
+                    .put("heap", options.serviceHeap()).put("log", serviceLog.toString());
+            List<String> commandTopics = vendorIds.stream().map(v -> "consent.commands." + v + ".v1").toList();
+            awaitTopics(admin, commandTopics);
+
+            try (KafkaProducer<String, ConsentSignal> bulk = producer(bootstrap, registry, true)) {
+                preload(bulk, lag);
+                openLoop(bootstrap, registry, lag, admin, webhooks, commandTopics);
+                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, commandTopics);
+                OptionalLong rss = service.peakRssBytes();
+                section("service").put("peakRssMiB", rss.isPresent() ? mib(rss.getAsLong()) : null);
+                restore(service, stateDir, bulk, bootstrap, registry, commandTopics.get(0));
+                service.stop(Duration.ofSeconds(30));
+                baseline(bootstrap, admin, registry, work, batch[0], batch[1]);
+            }
+        }
+        report.set("targets", Report.targets(report, options));
+    }
+
+    // ---- phases ---------------------------------------------------------------------------------------------
+
+    private void preload(KafkaProducer<String, ConsentSignal> producer, ConsumerLag lag) throws Exception {
+        log("Preloading " + options.subjects() + " subjects");
+        SignalFactory factory = new SignalFactory(runId, options.subjects(), 1);
+        long start = System.nanoTime();
+        Sends sends = new Sends();
+        for (long i = 0; i < options.subjects(); i++) {
+            ConsentSignal signal = factory.preload(i);
+            producer.send(new ProducerRecord<>(SIGNALS, signal.getSubjectId(), signal), sends);
+        }
+        producer.flush();
+        sends.check();
+        long done = lag.awaitZero(GROUP, INPUTS, timeoutFor(options.subjects()));
+        double secs = seconds(done - start);
+        section("preload").put("signals", options.subjects()).put("seconds", round(secs))
+                .put("signalsPerSecond", round(options.subjects() / secs));
+    }
+
+    private void openLoop(String bootstrap, SchemaRegistryClient registry, ConsumerLag lag, Admin admin,
+            WebhookSink webhooks, List<String> commandTopics) throws Exception {
+        long total = (long) options.rate() * options.durationSeconds();
+        log("Open loop: " + total + " signals at " + options.rate() + "/s (" + SignalFactory.MIX + ")");
+        boolean acksTopic = admin.listTopics().names().get().contains(ACKS);
+        long webhooksBefore = webhooks.deliveries();
+        SignalFactory factory = new SignalFactory(runId, options.subjects(), 2);
+        Serializer<ConsentSignal> serializer = AvroSerde.forClass(ConsentSignal.class, registry, false).serializer();
+        Histogram behind = new Histogram(Duration.ofMinutes(10).toNanos() / 1000, 3);
+        long duplicates = 0;
+        long commandsStart;
+        try (LatencyWatcher watcher = LatencyWatcher.start(bootstrap, registry, commandTopics,
+                acksTopic ? ACKS : null);
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(producerConfig(bootstrap, false),
+                        new StringSerializer(), serializer)) {
+            commandsStart = watcher.commands();
+            warmUp(producer, serializer, factory);
+            Sends sends = new Sends();
+            double periodNanos = 1e9 / options.rate();
+            long t0 = System.nanoTime() + Duration.ofMillis(100).toNanos();
+            for (long i = 0; i < total; i++) {
+                long intended = t0 + (long) (i * periodNanos);
+                long now;
+                while ((now = System.nanoTime()) < intended) {
+                    LockSupport.parkNanos(intended - now);
+                }
+                behind.recordValue(Math.min(behind.getHighestTrackableValue(), (now - intended) / 1000));
+                SignalFactory.Generated generated = factory.next();
+                if (generated.duplicate()) {
+                    duplicates++;
+                } else {
+                    watcher.expect(generated.signalId(), intended);
+                }
+                ConsentSignal signal = generated.signal();
+                String topic = signal.getKind() == dev.consentrelay.schema.SignalKind.GPC ? GPC_SIGNALS : SIGNALS;
+                producer.send(new ProducerRecord<>(topic, signal.getSubjectId(), signal), sends);
+            }
+            long sentAt = System.nanoTime();
+            producer.flush();
+            sends.check();
+            double sendSeconds = seconds(sentAt - t0);
+            lag.awaitZero(GROUP, INPUTS, timeoutFor(total));
+            awaitStable(watcher::commands, Duration.ofSeconds(1), Duration.ofSeconds(15));
+            boolean acksSeen = false;
+            if (acksTopic && watcher.matchedCommands() > 0) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(options.ackTimeoutSeconds()).toNanos();
+                while (System.nanoTime() < deadline && watcher.matchedAcks() < watcher.matchedCommands()) {
+                    Thread.sleep(100);
+                }
+                acksSeen = watcher.matchedAcks() > 0;
+            }
+            watcher.stopRecording();
+            watcher.close();
+            ObjectNode node = section("openLoop");
+            node.put("targetRate", options.rate()).put("signals", total).put("duplicates", duplicates)
+                    .put("achievedRate", round(total / sendSeconds))
+                    .put("senderBehindMsP99", round(behind.getValueAtPercentile(99) / 1000.0))
+                    .put("commands", watcher.commands() - commandsStart)
+                    .put("commandsMatched", watcher.matchedCommands())
+                    .put("acks", watcher.acks()).put("acksMatched", watcher.matchedAcks())
+                    .put("webhookDeliveries", webhooks.deliveries() - webhooksBefore)
+                    .put("mix", SignalFactory.MIX);
+            if (watcher.decision().getTotalCount() > 0) {
+                node.set("decisionLatencyMs", Report.latency(watcher.decision()));
+            } else {
+                node.put("decisionLatencyMs", "n/a");
+            }
+            if (acksSeen) {
+                node.set("propagationLatencyMs", Report.latency(watcher.propagation()));
+            } else {
+                node.put("propagationLatencyMs", "n/a");
+                node.put("propagationNote", acksTopic
+                        ? "no acknowledgement on " + ACKS + " within " + options.ackTimeoutSeconds()
+                                + " s (no connector running?)"
+                        : ACKS + " does not exist");
+            }
+        }
+    }
+
+    /**
+     * Fetches the topics' metadata and registers or looks up the schema for both input topics before the clock starts,
+     * so the first scheduled sends do not pay for it.
+     */
+    private static void warmUp(KafkaProducer<String, ConsentSignal> producer, Serializer<ConsentSignal> serializer,
+            SignalFactory factory) {
+        ConsentSignal sample = factory.probe("warm-up");
+        for (String topic : List.of(SIGNALS, GPC_SIGNALS)) {
+            producer.partitionsFor(topic);
+            serializer.serialize(topic, sample);
+        }
+    }
+
+    /** @return the batch's offsets on the signals topic: [from, to] */
+    @SuppressWarnings("unchecked")
+    private Map<TopicPartition, Long>[] maxThroughput(KafkaProducer<String, ConsentSignal> producer,
+            String bootstrap, ConsumerLag lag, List<String> commandTopics) throws Exception {
+        long batch = options.batch();
+        log("Max throughput: " + batch + " refusals as fast as possible");
+        Set<TopicPartition> signalPartitions = lag.partitions(List.of(SIGNALS));
+        Set<TopicPartition> commandPartitions = lag.partitions(commandTopics);
+        Map<TopicPartition, Long> from = lag.endOffsets(signalPartitions);
+        Map<TopicPartition, Long> commandsFrom = lag.endOffsets(commandPartitions);
+        SignalFactory factory = new SignalFactory(runId, options.subjects(), 3);
+        List<ConsentSignal> signals = new ArrayList<>((int) batch);
+        for (long i = 0; i < batch; i++) {
+            signals.add(factory.refusal());
+        }
+        Sends sends = new Sends();
+        long start = System.nanoTime();
+        for (ConsentSignal signal : signals) {
+            producer.send(new ProducerRecord<>(SIGNALS, signal.getSubjectId(), signal), sends);
+        }
+        producer.flush();
+        long produced = System.nanoTime();
+        sends.check();
+        long done = lag.awaitZero(GROUP, INPUTS, timeoutFor(batch));
+        Map<TopicPartition, Long> to = lag.endOffsets(signalPartitions);
+        Map<TopicPartition, Long> commandsTo = lag.endOffsets(commandPartitions);
+        long commands = countCommitted(bootstrap, commandsFrom, commandsTo);
+        double secs = seconds(done - start);
+        section("maxThroughput").put("signals", batch).put("produceSeconds", round(seconds(produced - start)))
+                .put("seconds", round(secs)).put("signalsPerSecond", round(batch / secs)).put("commands", commands)
+                .put("commandsPerSecond", round(commands / secs));
+        return new Map[]{from, to};
+    }
+
+    private void restore(ServiceProcess service, Path stateDir, KafkaProducer<String, ConsentSignal> producer,
+            String bootstrap, SchemaRegistryClient registry, String probeTopic) throws Exception {
+        log("Restore: stopping the service, wiping " + stateDir + ", starting it again");
+        service.stop(Duration.ofSeconds(60));
+        long stateBytes = sizeOf(stateDir);
+        deleteRecursively(stateDir);
+        SignalFactory factory = new SignalFactory(runId, options.subjects(), 4);
+        ConsentSignal probe = factory.probe(runId + "-probe");
+        String probeId = String.valueOf(probe.getSignalId());
+        try (KafkaConsumer<String, PropagationCommand> consumer = readCommitted(bootstrap,
+                new StringDeserializer(), new AvroDeserializer<>(PropagationCommand.class, registry, false))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(probeTopic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(probeTopic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            long start = System.nanoTime();
+            service.start();
+            producer.send(new ProducerRecord<>(SIGNALS, probe.getSubjectId(), probe));
+            producer.flush();
+            service.awaitStreamsRunning(START_TIMEOUT);
+            long running = System.nanoTime();
+            long deadline = start + START_TIMEOUT.toNanos();
+            long processed = 0;
+            while (processed == 0 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, PropagationCommand> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (probeId.equals(String.valueOf(record.value().getSignalId()))) {
+                        processed = System.nanoTime();
+                    }
+                }
+            }
+            if (processed == 0) {
+                throw new IllegalStateException("The service did not process a signal within " + START_TIMEOUT
+                        + " after its state was wiped. Last lines of " + service.logFile() + ":\n"
+                        + service.logTail());
+            }
+            section("restore").put("subjects", options.subjects()).put("stateDirMiB", mib(stateBytes))
+                    .put("secondsToRunning", round(seconds(running - start)))
+                    .put("seconds", round(seconds(processed - start)))
+                    .put("measuredAs", "process start until a new signal's command is visible read_committed");
+        }
+    }
+
+    private void baseline(String bootstrap, Admin admin, SchemaRegistryClient registry, Path work,
+            Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) throws Exception {
+        log("Baseline: Kafka Streams passthrough of the same " + ConsumerLag.lag(from, to) + " records");
+        PassthroughBaseline.Result result = PassthroughBaseline.run(bootstrap, admin, registry, SIGNALS, from, to,
+                work.resolve("baseline"), runId, timeoutFor(ConsumerLag.lag(from, to)));
+        double ours = report.path("maxThroughput").path("signalsPerSecond").asDouble();
+        section("baseline").put("description", "Kafka Streams passthrough " + SIGNALS + " -> "
+                + PassthroughBaseline.OUTPUT_TOPIC + ", AvroSerde<ConsentSignal>, exactly_once_v2, 1 thread")
+                .put("signals", result.records()).put("seconds", round(result.seconds()))
+                .put("signalsPerSecond", round(result.recordsPerSecond()));
+        report.put("throughputRatioToBaseline",
+                result.recordsPerSecond() <= 0 ? 0 : Math.round(ours / result.recordsPerSecond() * 1000) / 1000.0);
+    }
+
+    // ---- set-up ---------------------------------------------------------------------------------------------
+
+    private void describeRun(String bootstrap, String registryUrl) {
+        ObjectNode config = section("config");
+        config.put("subjects", options.subjects()).put("vendors", options.vendors()).put("rate", options.rate())
+                .put("durationSeconds", options.durationSeconds()).put("batch", options.batch())
+                .put("bootstrap", options.bootstrap() == null ? "embedded (" + bootstrap + ")" : bootstrap)
+                .put("registry", registryUrl).put("serviceHeap", options.serviceHeap())
+                .put("atTargetConditions", options.atTargetConditions());
+        section("machine").put("cores", Runtime.getRuntime().availableProcessors())
+                .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+                .put("arch", System.getProperty("os.arch")).put("java", System.getProperty("java.version"))
+                .put("memoryMiB", totalMemoryMiB());
+    }
+
+    List<String> vendorIds() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < options.vendors(); i++) {
+            ids.add(String.format("bench-v%02d", i));
+        }
+        return ids;
+    }
+
+    /**
+     * V vendors: purposes in pairs around the catalogue; regions everywhere, EU/UK, or US/CA in turn; every fourth
+     * (from the second) a sub-processor of the one before, inheriting its purposes. The first serves every region
+     * and advertising, so an opt-out of everything in US-CA always reaches it.
+     */
+    String vendorsYaml(List<String> ids) {
+        StringBuilder yaml = new StringBuilder("vendors:\n");
+        for (int i = 0; i < ids.size(); i++) {
+            yaml.append("  - id: ").append(ids.get(i)).append('\n');
+            yaml.append("    name: Benchmark vendor ").append(i).append('\n');
+            if (i % 4 == 1) {
+                yaml.append("    kind: SUB_PROCESSOR\n    parent: ").append(ids.get(i - 1)).append('\n');
+                yaml.append("    actions: [SUPPRESS, DELETE]\n");
+            } else {
+                yaml.append("    purposes: [").append(PURPOSES.get(i % PURPOSES.size())).append(", ")
+                        .append(PURPOSES.get((i + 3) % PURPOSES.size())).append("]\n");
+                yaml.append("    actions: [SUPPRESS, DELETE, RESUME]\n");
+            }
+            String regions = switch (i % 3) {
+                case 0 -> "[]";
+                case 1 -> "[EU, UK]";
+                default -> "[\"US-*\", CA]";
+            };
+            yaml.append("    regions: ").append(i % 4 == 1 ? "[]" : regions).append('\n');
+            yaml.append("    sla: 1h\n");
+        }
+        return yaml.toString();
+    }
+
+    private static KafkaProducer<String, ConsentSignal> producer(String bootstrap, SchemaRegistryClient registry,
+            boolean bulk) {
+        return new KafkaProducer<>(producerConfig(bootstrap, bulk), new StringSerializer(),
+                AvroSerde.forClass(ConsentSignal.class, registry, false).serializer());
+    }
+
+    private static Map<String, Object> producerConfig(String bootstrap, boolean bulk) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? 20 : 0);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? 256 * 1024 : 16 * 1024);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        return config;
+    }
+
+    private static <K, V> KafkaConsumer<K, V> readCommitted(String bootstrap,
+            org.apache.kafka.common.serialization.Deserializer<K> keys,
+            org.apache.kafka.common.serialization.Deserializer<V> values) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100), keys, values);
+    }
+
+    /** Committed records between two offset snapshots (read_committed, so transaction markers do not count). */
+    private static long countCommitted(String bootstrap, Map<TopicPartition, Long> from,
+            Map<TopicPartition, Long> to) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(bootstrap, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = to.keySet().stream().filter(tp -> to.get(tp) > from.getOrDefault(tp,
+                    0L)).toList();
+            consumer.assign(partitions);
+            partitions.forEach(tp -> consumer.seek(tp, from.getOrDefault(tp, 0L)));
+            long count = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < to.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < to.get(new TopicPartition(record.topic(), record.partition()))) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+
+    private static void awaitTopics(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!admin.listTopics().names().get().containsAll(topics)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The service did not create the command topics " + topics);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static void awaitStable(java.util.function.LongSupplier counter, Duration quiet, Duration max)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = counter.getAsLong();
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - lastChange < quiet.toNanos()) {
+            Thread.sleep(50);
+            long now = counter.getAsLong();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+        }
+    }
+
+    /** Failed sends are counted and the first error kept; a benchmark with lost input would be meaningless. */
+    private static final class Sends implements Callback {
+        private final AtomicLong failures = new AtomicLong();
+        private final AtomicReference<Exception> first = new AtomicReference<>();
+
+        @Override
+        public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception exception) {
+            if (exception != null) {
+                failures.incrementAndGet();
+                first.compareAndSet(null, exception);
+            }
+        }
+
+        void check() {
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " signals could not be sent", first.get());
+            }
+        }
+    }
+
+    private static Duration timeoutFor(long records) {
+        return Duration.ofSeconds(120 + records / 500);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static double mib(long bytes) {
+        return round(bytes / (1024.0 * 1024.0));
+    }
+
+    private static Long totalMemoryMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static long sizeOf(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log("Could not delete " + dir + ": " + e);
+        }
+    }
+
+    static void log(String message) {
+        System.out.printf("[bench %tT] %s%n", System.currentTimeMillis(), message);
+        System.out.flush();
+    }
+
+    private ObjectNode section(String name) {
+        return report.has(name) ? (ObjectNode) report.get(name) : report.putObject(name);
+    }
+}

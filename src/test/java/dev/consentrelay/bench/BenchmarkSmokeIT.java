@@ -1,0 +1,51 @@
+package dev.consentrelay.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the benchmark end to end with a tiny load, so the command cannot rot. It asserts the shape of the report only:
+ * performance figures are measured by the benchmark command, never asserted by a test (see STYLE.md).
+ */
+class BenchmarkSmokeIT {
+
+    @Test
+    void benchmarkWritesAReportWithEveryFigure() throws Exception {
+        Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
+        Path out = target.resolve("bench").resolve("smoke-results.json");
+        Files.deleteIfExists(out);
+
+        Benchmark.run(BenchOptions.parse(List.of("--subjects", "200", "--vendors", "2", "--rate", "50",
+                "--duration", "2", "--batch", "200", "--ack-timeout", "2", "--out", out.toString(),
+                "--service-jar", target.resolve("quarkus-app").resolve("quarkus-run.jar").toString())));
+
+        JsonNode report = new ObjectMapper().readTree(out.toFile());
+        assertThat(report.path("config").path("subjects").asLong()).isEqualTo(200);
+        assertThat(report.path("machine").path("cores").isInt()).isTrue();
+        assertThat(report.path("preload").path("signalsPerSecond").isNumber()).isTrue();
+        JsonNode openLoop = report.path("openLoop");
+        assertThat(openLoop.path("achievedRate").isNumber()).isTrue();
+        assertThat(openLoop.path("commands").isNumber()).isTrue();
+        for (String latency : List.of("decisionLatencyMs", "propagationLatencyMs")) {
+            JsonNode node = openLoop.path(latency);
+            assertThat(node.isObject() ? node.path("p99").isNumber() : "n/a".equals(node.asText()))
+                    .as("%s is a p50..max summary or n/a: %s", latency, node).isTrue();
+        }
+        assertThat(report.path("maxThroughput").path("signalsPerSecond").isNumber()).isTrue();
+        assertThat(report.path("maxThroughput").path("commandsPerSecond").isNumber()).isTrue();
+        assertThat(report.path("baseline").path("signalsPerSecond").isNumber()).isTrue();
+        assertThat(report.path("throughputRatioToBaseline").isNumber()).isTrue();
+        // null only where /proc is missing (not Linux)
+        assertThat(report.path("service").has("peakRssMiB")).isTrue();
+        assertThat(report.path("restore").path("seconds").isNumber()).isTrue();
+        assertThat(report.path("targets")).hasSize(6).allSatisfy(t -> assertThat(t.has("name") && t.has("target")
+                && t.has("measured") && t.has("status")).isTrue());
+    }
+}

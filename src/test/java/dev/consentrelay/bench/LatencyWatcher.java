@@ -1,0 +1,182 @@
+package dev.consentrelay.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.serde.AvroDeserializer;
+import dev.consentrelay.serde.SchemaRegistryClient;
+
+/**
+ * Watches, as a vendor would, what becomes visible to {@code read_committed} consumers: commands on the vendors'
+ * topics and acknowledgements on the acks topic. Each is matched to the signal that caused it (by signal id) and its
+ * latency recorded from the signal's <em>intended</em> send time, so a sender that falls behind shows up as latency
+ * instead of hiding it (no coordinated omission).
+ */
+final class LatencyWatcher implements AutoCloseable {
+
+    /** Highest latency recorded, in microseconds: ten minutes. */
+    private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
+
+    private final Map<String, Long> intendedNanos = new ConcurrentHashMap<>();
+    private final Map<String, String> signalByCommand = new ConcurrentHashMap<>();
+    private final Histogram decision = new Histogram(HIGHEST_MICROS, 3);
+    private final Histogram propagation = new Histogram(HIGHEST_MICROS, 3);
+    private final AtomicLong commands = new AtomicLong();
+    private final AtomicLong matchedCommands = new AtomicLong();
+    private final AtomicLong acks = new AtomicLong();
+    private final AtomicLong matchedAcks = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile boolean recording = true;
+
+    /**
+     * Starts watching from the current end of the topics.
+     *
+     * @param bootstrap Kafka
+     * @param registry registry for decoding
+     * @param commandTopics the vendors' command topics
+     * @param ackTopic the acknowledgements topic, or {@code null} when it does not exist
+     */
+    static LatencyWatcher start(String bootstrap, SchemaRegistryClient registry, Collection<String> commandTopics,
+            String ackTopic) {
+        LatencyWatcher watcher = new LatencyWatcher();
+        watcher.watch("bench-command-watcher", bootstrap, commandTopics,
+                new AvroDeserializer<>(PropagationCommand.class, registry, false), watcher::onCommand);
+        if (ackTopic != null) {
+            watcher.watch("bench-ack-watcher", bootstrap, List.of(ackTopic),
+                    new AvroDeserializer<>(CommandAck.class, registry, false), watcher::onAck);
+        }
+        return watcher;
+    }
+
+    /** Notes that a signal was meant to be sent at {@code nanos} ({@link System#nanoTime()}). */
+    void expect(String signalId, long nanos) {
+        intendedNanos.put(signalId, nanos);
+    }
+
+    /** Stops recording latencies (what arrives later is only counted). */
+    void stopRecording() {
+        recording = false;
+    }
+
+    private <T extends SpecificRecord> void watch(String name, String bootstrap, Collection<String> topics,
+            AvroDeserializer<T> deserializer, RecordHandler<T> handler) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, name + "-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        KafkaConsumer<String, T> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // Resolve the positions now, so nothing sent from here on is missed.
+        partitions.forEach(consumer::position);
+        Thread thread = new Thread(() -> {
+            try (consumer) {
+                while (running) {
+                    for (ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(100))) {
+                        long now = System.nanoTime();
+                        if (record.value() != null) {
+                            handler.handle(record.key(), record.value(), now);
+                        }
+                    }
+                }
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        threads.add(thread);
+    }
+
+    private void onCommand(String key, PropagationCommand command, long now) {
+        commands.incrementAndGet();
+        String signalId = String.valueOf(command.getSignalId());
+        signalByCommand.put(String.valueOf(command.getCommandId()), signalId);
+        Long intended = intendedNanos.get(signalId);
+        if (intended != null && recording) {
+            matchedCommands.incrementAndGet();
+            decision.recordValue(micros(now - intended));
+        }
+    }
+
+    private void onAck(String key, CommandAck ack, long now) {
+        acks.incrementAndGet();
+        String signalId = ack.getSignalId() != null
+                ? String.valueOf(ack.getSignalId())
+                : signalByCommand.get(String.valueOf(ack.getCommandId()));
+        if (signalId == null) {
+            signalId = key;
+        }
+        Long intended = signalId == null ? null : intendedNanos.get(signalId);
+        if (intended != null && recording) {
+            matchedAcks.incrementAndGet();
+            propagation.recordValue(micros(now - intended));
+        }
+    }
+
+    private static long micros(long nanos) {
+        return Math.min(HIGHEST_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos)));
+    }
+
+    long commands() {
+        return commands.get();
+    }
+
+    long matchedCommands() {
+        return matchedCommands.get();
+    }
+
+    long acks() {
+        return acks.get();
+    }
+
+    long matchedAcks() {
+        return matchedAcks.get();
+    }
+
+    /** Decision latency histogram (microseconds); read it after {@link #close()}. */
+    Histogram decision() {
+        return decision;
+    }
+
+    /** Propagation latency histogram (microseconds); read it after {@link #close()}. */
+    Histogram propagation() {
+        return propagation;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    @FunctionalInterface
+    private interface RecordHandler<T> {
+        void handle(String key, T value, long nowNanos);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.consentrelay.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The vendors' side of the webhook connectors: a local HTTP endpoint per vendor ({@code /hooks/<vendorId>}) that
+ * answers 200 at once, so propagation latency measures the service and its connectors, not a vendor.
+ */
+final class WebhookSink implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final LongAdder deliveries = new LongAdder();
+
+    private WebhookSink(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    static WebhookSink start(int threads) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "bench-webhook");
+            thread.setDaemon(true);
+            return thread;
+        });
+        WebhookSink sink = new WebhookSink(server, executor);
+        server.createContext("/hooks/", sink::answer);
+        server.setExecutor(executor);
+        server.start();
+        return sink;
+    }
+
+    /** The URL the connector of {@code vendorId} delivers to. */
+    String url(String vendorId) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + vendorId;
+    }
+
+    /** Webhook calls answered so far. */
+    long deliveries() {
+        return deliveries.sum();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream body = exchange.getRequestBody()) {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+            deliveries.increment();
+            byte[] ok = "{\"status\":\"APPLIED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
