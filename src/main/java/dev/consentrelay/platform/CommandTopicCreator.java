@@ -33,11 +33,15 @@ public class CommandTopicCreator implements VendorTopicListener {
     @Inject
     TopicSetup topicSetup;
 
+    @Inject
+    MicrometerConsentMetrics metrics;
+
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
     private Admin admin;
 
     @Override
     public void vendorSeen(Vendor vendor) {
+        metrics.vendorKnown(vendor.vendorId());
         String topic = topics.commandsTopic(vendor.vendorId());
         if (ensured.contains(topic)) {
             return;

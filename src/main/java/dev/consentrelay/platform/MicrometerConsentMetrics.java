@@ -1,6 +1,7 @@
 package dev.consentrelay.platform;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,9 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
 
     private static final Duration[] LATENCY_SLOS = {Duration.ofMillis(50), Duration.ofMillis(250),
             Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofHours(1)};
+
+    private static final List<String> ACTIONS = List.of("SUPPRESS", "DELETE", "RESUME");
+    private static final List<String> FINAL_STATUSES = List.of("APPLIED", "NOT_FOUND", "FAILED", "REJECTED");
 
     @Inject
     MeterRegistry registry;
@@ -61,27 +65,57 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
     @Override
     public void ackReceived(String vendorId, String status) {
         // Exported as consent_acks_total.
-        Counter.builder("consent_acks").description("Final acknowledgements matched to their command")
-                .tag("vendor", vendorId).tag("status", status).register(registry).increment();
+        ackCounter(vendorId, status).increment();
     }
 
     @Override
     public void propagated(String vendorId, String action, Duration latency) {
-        Timer.builder("consent_propagation_latency")
+        propagationTimer(vendorId, action)
+                .record(latency == null || latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    @Override
+    public void slaBreach(String vendorId, String action) {
+        // Exported as consent_sla_breaches_total.
+        breachCounter(vendorId, action).increment();
+    }
+
+    /**
+     * Registers a vendor's meters at zero as soon as the vendor is known, so dashboards and alerts (rates,
+     * increases) see the series before the first acknowledgement or breach happens.
+     */
+    public void vendorKnown(String vendorId) {
+        for (String action : ACTIONS) {
+            propagationTimer(vendorId, action);
+            breachCounter(vendorId, action);
+        }
+        for (String status : FINAL_STATUSES) {
+            ackCounter(vendorId, status);
+        }
+        gauge(vendorId);
+    }
+
+    private Timer propagationTimer(String vendorId, String action) {
+        return Timer.builder("consent_propagation_latency")
                 .description("Signal received to vendor acknowledgement")
                 .tag("vendor", vendorId).tag("action", action)
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(LATENCY_SLOS)
                 .maximumExpectedValue(Duration.ofHours(2))
-                .register(registry).record(latency == null || latency.isNegative() ? Duration.ZERO : latency);
+                .register(registry);
     }
 
-    @Override
-    public void slaBreach(String vendorId, String action) {
+    private Counter breachCounter(String vendorId, String action) {
         // Exported as consent_sla_breaches_total.
-        Counter.builder("consent_sla_breaches").description("Commands past their deadline without a final ack")
-                .tag("vendor", vendorId).tag("action", action).register(registry).increment();
+        return Counter.builder("consent_sla_breaches").description("Commands past their deadline without a final ack")
+                .tag("vendor", vendorId).tag("action", action).register(registry);
+    }
+
+    private Counter ackCounter(String vendorId, String status) {
+        // Exported as consent_acks_total.
+        return Counter.builder("consent_acks").description("Final acknowledgements matched to their command")
+                .tag("vendor", vendorId).tag("status", status).register(registry);
     }
 
     @Override
