@@ -8,11 +8,13 @@ import org.apache.kafka.streams.Topology;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.ProcessingConfig;
+import dev.consentrelay.config.QueryConfig;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.topology.ConsentMetrics;
 import dev.consentrelay.topology.ConsentTopology;
+import dev.consentrelay.topology.QueryStores;
 import dev.consentrelay.topology.TopicNames;
 import dev.consentrelay.topology.VendorDirectory;
 
@@ -43,6 +45,9 @@ public class TopologyProducer {
     @Inject
     ConsentMetrics metrics;
 
+    @Inject
+    QueryConfig query;
+
     @Produces
     @ApplicationScoped
     VendorDirectory vendorDirectory() {
@@ -53,7 +58,9 @@ public class TopologyProducer {
     Topology topology() {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
-                processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors));
+                processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors),
+                new QueryStores(query.auditRetention().orElse(null), query.backfillInterval(),
+                        query.backfillBatch()));
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
     }
