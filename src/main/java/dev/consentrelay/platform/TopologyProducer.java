@@ -9,12 +9,14 @@ import org.apache.kafka.streams.Topology;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.ProcessingConfig;
+import dev.consentrelay.config.QueryConfig;
 import dev.consentrelay.config.ServiceRole;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.topology.ConsentMetrics;
 import dev.consentrelay.topology.ConsentTopology;
+import dev.consentrelay.topology.QueryStores;
 import dev.consentrelay.topology.TopicNames;
 import dev.consentrelay.topology.VendorDirectory;
 
@@ -45,6 +47,9 @@ public class TopologyProducer {
     @Inject
     ConsentMetrics metrics;
 
+    @Inject
+    QueryConfig query;
+
     @Produces
     @ApplicationScoped
     VendorDirectory vendorDirectory() {
@@ -62,7 +67,9 @@ public class TopologyProducer {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
                 processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
-                processing.slaCheckInterval(), processing.receiptRetention(), processing.earlyAckGrace()));
+                processing.slaCheckInterval(), processing.receiptRetention(), processing.earlyAckGrace()),
+                new QueryStores(query.auditRetention().orElse(null), query.backfillInterval(),
+                        query.backfillBatch()));
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
     }

@@ -6,14 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,10 +19,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import dev.consentrelay.domain.CommandAction;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
+import dev.consentrelay.domain.VendorSpec;
 
 /**
  * Reads the vendors file: the YAML list of vendors and sub-processors a deployment declares.
@@ -48,7 +43,6 @@ import dev.consentrelay.domain.VendorKind;
  */
 public final class VendorFile {
 
-    private static final Pattern VENDOR_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
     // A field written with no value ("regions:") counts as not given, so it keeps its default.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -86,51 +80,16 @@ public final class VendorFile {
         for (int i = 0; i < document.vendors.size(); i++) {
             Entry entry = document.vendors.get(i);
             String where = "vendors[" + i + "]" + (entry.id == null ? "" : " (" + entry.id + ")");
-            int before = problems.size();
-            if (entry.id == null || !VENDOR_ID.matcher(entry.id).matches()) {
-                problems.add(where + ".id: required, lower case letters, digits, '-' or '_' (it names the topic)");
-            } else if (!ids.add(entry.id)) {
-                problems.add(where + ".id: declared twice");
+            VendorSpec spec = new VendorSpec(entry.id, entry.name, entry.kind, entry.parent, entry.purposes,
+                    entry.regions, entry.actions, entry.identifiers, entry.sla, entry.enabled);
+            List<String> found = new ArrayList<>(spec.problems(where, policy));
+            if (entry.id != null && !ids.add(entry.id)) {
+                found.add(where + ".id: declared twice");
             }
-            VendorKind kind = VendorKind.VENDOR;
-            if (entry.kind != null) {
-                try {
-                    kind = VendorKind.valueOf(entry.kind.trim().toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    problems.add(where + ".kind: '" + entry.kind + "' is not VENDOR or SUB_PROCESSOR");
-                }
+            if (found.isEmpty()) {
+                vendors.add(spec.toVendor());
             }
-            if (kind == VendorKind.SUB_PROCESSOR && (entry.parent == null || entry.parent.isBlank())) {
-                problems.add(where + ".parent: a sub-processor names the vendor it works for");
-            }
-            for (String purpose : entry.purposes) {
-                if (!policy.isKnownPurpose(purpose)) {
-                    problems.add(where + ".purposes: unknown purpose '" + purpose + "' (known: "
-                            + policy.purposes() + ")");
-                }
-            }
-            Set<CommandAction> actions = new LinkedHashSet<>();
-            for (String action : entry.actions) {
-                try {
-                    actions.add(CommandAction.valueOf(action.trim().toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    problems.add(where + ".actions: '" + action + "' is not SUPPRESS, DELETE or RESUME");
-                }
-            }
-            Duration sla = null;
-            try {
-                sla = parseDuration(entry.sla);
-                if (sla.isNegative() || sla.isZero()) {
-                    problems.add(where + ".sla: must be positive");
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(where + ".sla: " + e.getMessage());
-            }
-            if (problems.size() == before) {
-                vendors.add(new Vendor(entry.id, entry.name == null ? entry.id : entry.name, kind, entry.parent,
-                        new HashSet<>(entry.purposes), new HashSet<>(entry.regions), actions,
-                        new HashSet<>(entry.identifiers), sla, entry.enabled));
-            }
+            problems.addAll(found);
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Vendors file " + name + " has errors:\n  - "
@@ -141,28 +100,7 @@ public final class VendorFile {
 
     /** ISO-8601 ({@code PT1H}) or short ({@code 90s}, {@code 15m}, {@code 1h}, {@code 2d}, {@code 500ms}). */
     static Duration parseDuration(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("required, e.g. PT1H or 1h");
-        }
-        String t = text.trim();
-        try {
-            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            long amount = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. PT1H or 1h)");
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. PT1H or 1h)");
-        }
+        return VendorSpec.parseDuration(text);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = false)

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.api.VendorPublisher;
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.config.ProcessingConfig;
 import dev.consentrelay.config.TopicsConfig;
@@ -33,7 +34,7 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * apply without a restart.
  */
 @ApplicationScoped
-public class VendorLoader {
+public class VendorLoader implements VendorPublisher {
 
     private static final Logger LOG = Logger.getLogger(VendorLoader.class);
 
@@ -57,6 +58,7 @@ public class VendorLoader {
     }
 
     /** Publishes vendor records to the vendors topic and waits until Kafka has them. */
+    @Override
     public void publish(List<Vendor> vendors, String origin) {
         Map<String, Object> config = new HashMap<>(topicSetup.adminConfig());
         config.remove("client.id");

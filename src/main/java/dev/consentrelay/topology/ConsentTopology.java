@@ -43,6 +43,8 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  *                                                         ├─ subject-state (compacted)
  *                                                         ├─ commands.&lt;vendorId&gt;
  *                                                         └─ audit
+ *                                                         └─ backfill-vendors [consent-table, vendor-backfill]
+ *                                                              └─ commands.&lt;vendorId&gt;, audit (SUPPRESS to new vendors)
  *                                                         └─ (commands) commands-by-signal (repartition) ─┐
  * command-acks ─ acks-source ──────────────────────────────────────────────────────────── merge ─ track-propagation
  *                                                         [pending-commands, pending-deadlines, propagation-retention,
@@ -51,6 +53,7 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  *                                                         ├─ sla-breaches
  *                                                         └─ audit
  * vendors ─ update-vendors ─ [vendors*] (global table)
+ * audit ─ record-subject-audit [subject-audit] (per-subject trail for the proof report)
  * </pre>
  *
  * Every operator and store is named, so internal topic names never shift between releases.
@@ -108,6 +111,10 @@ public final class ConsentTopology {
     }
 
     public static Topology build(Settings settings) {
+        return build(settings, QueryStores.defaults());
+    }
+
+    public static Topology build(Settings settings, QueryStores queryStores) {
         TopicNames topics = settings.topics();
         Serde<ConsentSignal> signalSerde = AvroSerde.forClass(ConsentSignal.class, settings.registry(), false);
         Serde<SubjectConsentState> stateSerde = AvroSerde.forClass(SubjectConsentState.class, settings.registry(),
@@ -156,7 +163,10 @@ public final class ConsentTopology {
                         settings.metrics()), Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
                         StoreNames.SIGNAL_DEDUP, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
-        track(builder, applied, settings, commandSerde, auditSerde);
+        KStream<String, Outbound> backfill = addQueryStores(builder, settings, queryStores, engine, applied,
+                stateSerde, commandSerde, auditSerde);
+        // Backfill commands are tracked like any other command.
+        track(builder, applied.merge(backfill, Named.as("merge-backfill")), settings, commandSerde, auditSerde);
         return builder.build();
     }
 
@@ -219,6 +229,28 @@ public final class ConsentTopology {
                                 .withName("tracked-audit-sink")),
                         "audit"))
                 .noDefaultBranch();
+    }
+
+    /**
+     * The per-subject audit store, fed from the audit topic, and the vendor backfill, which shares the apply-signal
+     * task to walk its consent table.
+     */
+    private static KStream<String, Outbound> addQueryStores(StreamsBuilder builder, Settings settings,
+            QueryStores queryStores,
+            PolicyEngine engine, KStream<String, Outbound> applied, Serde<SubjectConsentState> stateSerde,
+            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), auditSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.VENDOR_BACKFILL), Serdes.String(), Serdes.String()));
+        builder.stream(settings.topics().audit(), Consumed.with(Serdes.String(), auditSerde).withName("audit-source"))
+                .process(() -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), Duration.ofMinutes(1),
+                        1000), Named.as("record-subject-audit"), StoreNames.SUBJECT_AUDIT);
+        KStream<String, Outbound> backfill = applied.process(() -> new BackfillVendorsProcessor(engine,
+                settings.vendors(), queryStores.backfillInterval(), queryStores.backfillBatch()),
+                Named.as("backfill-vendors"), StoreNames.CONSENT_TABLE, StoreNames.VENDOR_BACKFILL);
+        route(backfill, "backfill", settings.topics(), stateSerde, commandSerde, auditSerde);
+        return backfill;
     }
 
     /** Sends each kind of output to its topic. */

@@ -27,6 +27,14 @@ public final class StoreNames {
     public static final String EARLY_ACK_INDEX = "early-ack-index";
     /** Vendor records, the global table read from the vendors topic. */
     public static final String VENDORS = "vendors";
+    /**
+     * Every audit event per subject, keyed {@code subjectId|recordedAt (13 digits)|eventId} for prefix scans; fed from
+     * the audit topic, which is keyed by subject like the signals, so a subject's trail lives in the same partition
+     * number as its consent row.
+     */
+    public static final String SUBJECT_AUDIT = "subject-audit";
+    /** Vendor backfill jobs and the vendor scopes they were started from, per task. */
+    public static final String VENDOR_BACKFILL = "vendor-backfill";
 
     private StoreNames() {
     }

@@ -1,0 +1,47 @@
+package dev.consentrelay.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.Permission;
+import dev.consentrelay.domain.PurposeConsent;
+import dev.consentrelay.domain.SubjectConsent;
+
+/**
+ * A subject's consent as the API shows it: the recorded state and the effective permission of every purpose in the
+ * subject's region.
+ */
+public record ConsentView(String subjectId, String region, String updatedAt, String erasedAt, Gpc gpc,
+        List<Identifier> identifiers, List<PurposeView> purposes, String evaluatedAt) {
+
+    /** Global Privacy Control state. */
+    public record Gpc(boolean active, String firstSeenAt, String lastSeenAt) {
+    }
+
+    /** One purpose: effective permission, and the recorded choice behind it when there is one. */
+    public record PurposeView(String purpose, boolean allowed, String model, String status, String rule, String since,
+            String source, String method, String policyVersion, String signalId, String expiresAt) {
+    }
+
+    static ConsentView of(SubjectConsent state, Map<String, Permission> permissions, java.time.Instant now) {
+        List<PurposeView> purposes = new ArrayList<>();
+        permissions.forEach((purpose, p) -> {
+            PurposeConsent c = state.purposes().get(purpose);
+            purposes.add(new PurposeView(purpose, p.allowed(), text(p.model()), text(p.status()), p.rule(),
+                    c == null ? null : text(c.since()), c == null ? null : text(c.source()),
+                    c == null ? null : c.method(), c == null ? null : c.policyVersion(),
+                    c == null ? null : c.signalId(), c == null ? null : text(c.expiresAt())));
+        });
+        Gpc gpc = state.gpc() == null
+                ? null
+                : new Gpc(state.gpc().active(), text(state.gpc().firstSeenAt()), text(state.gpc().lastSeenAt()));
+        return new ConsentView(state.subjectId(), state.region(), text(state.updatedAt()), text(state.erasedAt()), gpc,
+                state.identifiers(), purposes, now.toString());
+    }
+
+    static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.consentrelay.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Kafka Streams interactive queries over the key-value stores, as typed results: found here, on another instance,
+ * not found, or unavailable while the stores rebalance or restore. Never waits for a store to become ready.
+ */
+public final class InteractiveQueries {
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    /**
+     * @param self this instance's {@code application.server}
+     */
+    public InteractiveQueries(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    /**
+     * Looks up the store that holds {@code key} (partitioned by the key, as the store's source topic is) and reads it
+     * with {@code read} when it is here; {@code read} returns {@code null} for not found.
+     */
+    public <V, T> QueryResult<T> byKey(String store, String key, Function<ReadOnlyKeyValueStore<String, V>, T> read) {
+        KafkaStreams.State state = streams.state();
+        KeyQueryMetadata metadata;
+        try {
+            metadata = state == KafkaStreams.State.RUNNING
+                    ? streams.queryMetadataForKey(store, key, Serdes.String().serializer())
+                    : null;
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            metadata = null;
+        }
+        KeyQueryMetadata found = metadata;
+        return route(state, found, self, () -> read.apply(streams.store(StoreQueryParameters
+                .fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(found.partition()))));
+    }
+
+    /**
+     * Maps the state of Kafka Streams and the key's metadata to a result; {@code local} reads this instance's store
+     * and returns {@code null} for not found.
+     */
+    static <T> QueryResult<T> route(KafkaStreams.State state, KeyQueryMetadata metadata, HostInfo self,
+            Supplier<T> local) {
+        if (state != KafkaStreams.State.RUNNING) {
+            return new QueryResult.Unavailable<>("Kafka Streams is " + state);
+        }
+        if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
+            return new QueryResult.Unavailable<>("the store's metadata is not available yet");
+        }
+        HostInfo owner = metadata.activeHost();
+        if (!sameHost(owner, self)) {
+            return new QueryResult.Elsewhere<>(owner.host(), owner.port());
+        }
+        try {
+            T value = local.get();
+            return value == null ? new QueryResult.NotFound<>() : new QueryResult.Found<>(value);
+        } catch (InvalidStateStoreException e) {
+            return new QueryResult.Unavailable<>("the store is rebalancing or restoring: " + e.getMessage());
+        }
+    }
+
+    /** The other instances that hold partitions of {@code store}; empty unless Kafka Streams is running. */
+    public List<HostInfo> otherHosts(String store) {
+        List<HostInfo> hosts = new ArrayList<>();
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return hosts;
+        }
+        for (StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
+            if (!sameHost(metadata.hostInfo(), self) && !hosts.contains(metadata.hostInfo())) {
+                hosts.add(metadata.hostInfo());
+            }
+        }
+        return hosts;
+    }
+
+    /**
+     * Reads {@code store} in each partition of this instance whose active task reads a topic ending with
+     * {@code sourceSuffix}.
+     */
+    public <V, T> QueryResult<List<T>> eachLocalPartition(String store, String sourceSuffix,
+            Function<ReadOnlyKeyValueStore<String, V>, T> read) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return new QueryResult.Unavailable<>("Kafka Streams is " + streams.state());
+        }
+        List<T> values = new ArrayList<>();
+        try {
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    boolean reads = task.topicPartitions().stream().anyMatch(tp -> tp.topic().endsWith(sourceSuffix));
+                    if (reads) {
+                        T value = read.apply(streams.store(StoreQueryParameters
+                                .fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
+                                .withPartition(task.taskId().partition())));
+                        if (value != null) {
+                            values.add(value);
+                        }
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            return new QueryResult.Unavailable<>("the store is rebalancing or restoring: " + e.getMessage());
+        }
+        return new QueryResult.Found<>(values);
+    }
+
+    static boolean sameHost(HostInfo a, HostInfo b) {
+        return a.port() == b.port() && Objects.equals(normalize(a.host()), normalize(b.host()));
+    }
+
+    private static String normalize(String host) {
+        return "127.0.0.1".equals(host) ? "localhost" : host;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.consentrelay.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.consentrelay.domain.LegalDeadlines;
+import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.schema.AckStatus;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.AuditEventType;
+
+/**
+ * "Prove you honoured this person's choice": every signal received for a subject (and every change the service made
+ * itself: grant expiries, vendor backfills), the decision and the policy version it was taken under, the commands
+ * issued, each vendor's acknowledgement and latency, and each legal deadline with whether it was met.
+ */
+public record ProofReport(String subjectId, String generatedAt, List<Entry> entries) {
+
+    /** One cause: a signal, a grant expiry or a backfill. */
+    public record Entry(String signalId, String type, String kind, String source, String method, String region,
+            List<String> purposes, String occurredAt, String receivedAt, Decision decision, List<CommandProof> commands,
+            List<DeadlineProof> legalDeadlines) {
+    }
+
+    /** The decision on the signal. */
+    public record Decision(String outcome, String reason, String policyVersion, String recordedAt,
+            List<Change> changes) {
+    }
+
+    /** The effect on one purpose. */
+    public record Change(String purpose, String statusBefore, String statusAfter, String model, boolean allowedBefore,
+            boolean allowedAfter, String rule) {
+    }
+
+    /** One command and its acknowledgement, when there is one. */
+    public record CommandProof(String commandId, String vendorId, String action, String issuedAt, String deadline,
+            Ack ack) {
+    }
+
+    /** A vendor's acknowledgement. */
+    public record Ack(String status, String at, Long latencyMillis, String detail) {
+    }
+
+    /** One regime's deadline for the entry. */
+    public record DeadlineProof(String regime, String rule, String due, String completedAt, String status) {
+    }
+
+    /**
+     * Builds the report from the subject's audit trail, in recording order.
+     *
+     * @param vendors the vendors now, for the deadline each command got from its vendor's SLA
+     */
+    static ProofReport of(String subjectId, List<AuditEvent> trail, Map<String, Vendor> vendors, Instant now) {
+        Map<String, List<AuditEvent>> bySignal = new LinkedHashMap<>();
+        Map<String, AuditEvent> ackByCommand = new LinkedHashMap<>();
+        for (AuditEvent event : trail) {
+            if (event.getType() == AuditEventType.ACK_RECEIVED && event.getCommandId() != null) {
+                ackByCommand.put(event.getCommandId().toString(), event);
+            } else {
+                String key = event.getSignalId() != null
+                        ? event.getSignalId().toString()
+                        : event.getEventId().toString();
+                bySignal.computeIfAbsent(key, k -> new ArrayList<>()).add(event);
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        bySignal.forEach((signalId, events) -> entries.add(entry(signalId, events, ackByCommand, vendors, now)));
+        return new ProofReport(subjectId, now.toString(), entries);
+    }
+
+    private static Entry entry(String signalId, List<AuditEvent> events, Map<String, AuditEvent> acks,
+            Map<String, Vendor> vendors, Instant now) {
+        AuditEvent decisionEvent = events.stream()
+                .filter(e -> e.getType() == AuditEventType.DECISION || e.getType() == AuditEventType.GRANT_EXPIRED)
+                .findFirst().orElse(null);
+        AuditEvent withSignal = events.stream().filter(e -> e.getSignal() != null).findFirst().orElse(null);
+        dev.consentrelay.schema.ConsentSignal signal = withSignal == null ? null : withSignal.getSignal();
+        List<AuditEvent> commandEvents = events.stream().filter(e -> e.getType() == AuditEventType.COMMAND_ISSUED)
+                .toList();
+        String type = signal != null
+                ? "SIGNAL"
+                : decisionEvent != null && decisionEvent.getType() == AuditEventType.GRANT_EXPIRED
+                        ? "GRANT_EXPIRY"
+                        : commandEvents.stream().anyMatch(c -> c.getReason() != null
+                                && c.getReason().startsWith("BACKFILL")) ? "VENDOR_BACKFILL" : "OTHER";
+        Instant receivedAt = signal == null
+                ? events.get(0).getRecordedAt()
+                : signal.getReceivedAt() != null ? signal.getReceivedAt() : signal.getOccurredAt();
+
+        List<CommandProof> commands = new ArrayList<>();
+        Instant lastAck = null;
+        boolean allAnswered = true;
+        for (AuditEvent c : commandEvents) {
+            Vendor vendor = vendors.get(c.getVendorId());
+            Instant deadline = vendor == null || receivedAt == null ? null : receivedAt.plus(vendor.sla());
+            AuditEvent ack = acks.get(c.getCommandId() == null ? "" : c.getCommandId().toString());
+            Ack ackProof = null;
+            boolean honoured = false;
+            if (ack != null) {
+                Instant at = ack.getOccurredAt() != null ? ack.getOccurredAt() : ack.getRecordedAt();
+                ackProof = new Ack(ConsentView.text(ack.getAckStatus()), at.toString(),
+                        receivedAt == null ? null : Duration.between(receivedAt, at).toMillis(), ack.getDetail());
+                honoured = ack.getAckStatus() == AckStatus.APPLIED || ack.getAckStatus() == AckStatus.NOT_FOUND;
+                if (honoured && (lastAck == null || at.isAfter(lastAck))) {
+                    lastAck = at;
+                }
+            }
+            allAnswered &= honoured;
+            commands.add(new CommandProof(ConsentView.text(c.getCommandId()), c.getVendorId(),
+                    ConsentView.text(c.getAction()), ConsentView.text(c.getOccurredAt()), ConsentView.text(deadline),
+                    ackProof));
+        }
+
+        Decision decision = decisionEvent == null ? null : decision(decisionEvent);
+        List<DeadlineProof> deadlines = new ArrayList<>();
+        if (signal != null && receivedAt != null) {
+            Set<String> purposes = new HashSet<>(signal.getPurposes());
+            SignalKind kind = signal.getKind() == null ? null : kindOf(signal.getKind().name());
+            // Done when every command was honoured; with no command to send, when the decision was recorded.
+            Instant completedAt = commands.isEmpty()
+                    ? (decisionEvent == null ? null : decisionEvent.getRecordedAt())
+                    : allAnswered ? lastAck : null;
+            for (LegalDeadlines.Deadline d : LegalDeadlines.deadlines(signal.getRegion(), kind, purposes,
+                    receivedAt)) {
+                deadlines.add(new DeadlineProof(d.regime().name(), d.regime().rule(), d.due().toString(),
+                        ConsentView.text(completedAt),
+                        LegalDeadlines.compliance(d.due(), completedAt, now).name()));
+            }
+        }
+        AuditEvent first = events.get(0);
+        return new Entry(signalId, type, signal == null ? null : ConsentView.text(signal.getKind()),
+                signal == null ? null : ConsentView.text(signal.getSource()),
+                signal == null ? null : signal.getMethod(), signal == null ? null : signal.getRegion(),
+                signal == null ? List.of() : signal.getPurposes().stream().sorted().toList(),
+                ConsentView.text(signal == null ? first.getOccurredAt() : signal.getOccurredAt()),
+                ConsentView.text(receivedAt), decision,
+                commands.stream().sorted(Comparator.comparing(CommandProof::vendorId)).toList(), deadlines);
+    }
+
+    private static Decision decision(AuditEvent e) {
+        List<Change> changes = e.getChanges().stream()
+                .map(c -> new Change(c.getPurpose(), c.getStatusBefore().name(), c.getStatusAfter().name(),
+                        c.getModel().name(), c.getAllowedBefore(), c.getAllowedAfter(), c.getRule()))
+                .toList();
+        return new Decision(ConsentView.text(e.getOutcome()), e.getReason(), e.getPolicyVersion(),
+                e.getRecordedAt().toString(), changes);
+    }
+
+    private static SignalKind kindOf(String name) {
+        try {
+            return SignalKind.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.consentrelay.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+
+import dev.consentrelay.config.QueryConfig;
+
+/**
+ * Answers a query for a key another instance owns by asking that instance the same question (same path and query,
+ * same credentials), so the caller never needs to know where a subject lives. A forwarded request is marked, and an
+ * instance never forwards a marked request again: if ownership moved meanwhile, the caller is told to retry.
+ */
+@ApplicationScoped
+public class QueryForwarder {
+
+    /** Marks a forwarded request with the instance that forwarded it. */
+    public static final String FORWARDED_HEADER = "X-Consent-Relay-Forwarded-By";
+    /** Credentials headers copied to the owner. */
+    static final List<String> COPIED_HEADERS = List.of(HttpHeaders.AUTHORIZATION, "X-API-Key", HttpHeaders.ACCEPT);
+
+    private static final Logger LOG = Logger.getLogger(QueryForwarder.class);
+
+    @Inject
+    QueryConfig config;
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Whether this request was forwarded by another instance. */
+    public static boolean isForwarded(HttpHeaders headers) {
+        return headers.getHeaderString(FORWARDED_HEADER) != null;
+    }
+
+    /** The owner's answer, status, type, body and {@code Retry-After} as they are; 503 when it cannot be reached. */
+    public Response forward(String host, int port, UriInfo uri, HttpHeaders headers, String self) {
+        if (isForwarded(headers)) {
+            return Responses.unavailable("subject ownership is moving between instances", config.retryAfterSeconds());
+        }
+        URI target = URI.create("http://" + host + ":" + port).resolve(uri.getRequestUri().getRawPath()
+                + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(config.forwardTimeout()).GET()
+                .header(FORWARDED_HEADER, self);
+        for (String name : COPIED_HEADERS) {
+            String value = headers.getHeaderString(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
+        try {
+            HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Response.ResponseBuilder out = Response.status(answer.statusCode()).entity(answer.body());
+            answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).ifPresent(type -> out.type(type));
+            answer.headers().firstValue(HttpHeaders.RETRY_AFTER).ifPresent(v -> out.header(HttpHeaders.RETRY_AFTER, v));
+            return out.build();
+        } catch (IOException e) {
+            LOG.debugf("Instance %s:%d did not answer %s: %s", host, port, target, e);
+            return Responses.unavailable("the instance owning this subject (" + host + ":" + port
+                    + ") did not answer", config.retryAfterSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Responses.unavailable("interrupted", config.retryAfterSeconds());
+        }
+    }
+
+    /** The answer of another instance to a GET, for aggregating; {@code null} when it cannot be reached. */
+    public HttpResponse<String> get(String host, int port, String pathAndQuery, HttpHeaders headers, String self) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + pathAndQuery))
+                .timeout(config.forwardTimeout()).GET().header(FORWARDED_HEADER, self)
+                .header(HttpHeaders.ACCEPT, "application/json");
+        for (String name : List.of(HttpHeaders.AUTHORIZATION, "X-API-Key")) {
+            String value = headers.getHeaderString(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.consentrelay.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.config.QueryConfig;
+import dev.consentrelay.domain.Policy;
+import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.topology.StoreNames;
+import dev.consentrelay.topology.SubjectAuditKeys;
+import dev.consentrelay.topology.VendorDirectory;
+
+/**
+ * A subject's consent and proof report, read from the Kafka Streams stores of whichever instance owns the subject.
+ * Requires the {@code read} role.
+ */
+@Path("/v1/subjects/{subjectId}")
+public class SubjectResource {
+
+    @Inject
+    InteractiveQueries queries;
+
+    @Inject
+    QueryForwarder forwarder;
+
+    @Inject
+    QueryConfig config;
+
+    @Inject
+    Policy policy;
+
+    @Inject
+    VendorDirectory vendors;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
+    /** Current state and effective permission per purpose in the subject's region. */
+    @GET
+    @Path("consent")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response consent(@PathParam("subjectId") String subjectId) {
+        QueryResult<SubjectConsentState> result = queries.<SubjectConsentState, SubjectConsentState>byKey(
+                StoreNames.CONSENT_TABLE, subjectId, store -> store.get(subjectId));
+        return answer(result, subjectId, state -> {
+            SubjectConsent consent = AvroMapper.toDomain(state);
+            Instant now = Instant.now();
+            return Response.ok(ConsentView.of(consent, new PolicyEngine(policy).permissions(consent, now), now))
+                    .type(MediaType.APPLICATION_JSON).build();
+        });
+    }
+
+    /** The proof report, as JSON or (with {@code Accept: text/html} or {@code ?format=html}) printable HTML. */
+    @GET
+    @Path("proof")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
+    public Response proof(@PathParam("subjectId") String subjectId, @QueryParam("format") String format) {
+        QueryResult<List<AuditEvent>> result = queries.<AuditEvent, List<AuditEvent>>byKey(StoreNames.SUBJECT_AUDIT,
+                subjectId,
+                store -> {
+                    List<AuditEvent> trail = new ArrayList<>();
+                    try (KeyValueIterator<String, AuditEvent> it = store.prefixScan(SubjectAuditKeys.prefix(
+                            subjectId), new StringSerializer())) {
+                        it.forEachRemaining(kv -> {
+                            if (subjectId.equals(kv.value.getSubjectId())) {
+                                trail.add(kv.value);
+                            }
+                        });
+                    }
+                    return trail.isEmpty() ? null : trail;
+                });
+        return answer(result, subjectId, trail -> {
+            Map<String, Vendor> byId = new TreeMap<>();
+            vendors.all().forEach(v -> byId.put(v.vendorId(), v));
+            ProofReport report = ProofReport.of(subjectId, trail, byId, Instant.now());
+            if (wantsHtml(format)) {
+                return Response.ok(ProofHtml.render(report)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                        .build();
+            }
+            return Response.ok(report).type(MediaType.APPLICATION_JSON).build();
+        });
+    }
+
+    private boolean wantsHtml(String format) {
+        if (format != null) {
+            return "html".equalsIgnoreCase(format);
+        }
+        List<MediaType> accepted = headers.getAcceptableMediaTypes();
+        return !accepted.isEmpty() && accepted.get(0).isCompatible(MediaType.TEXT_HTML_TYPE)
+                && !accepted.get(0).isWildcardType();
+    }
+
+    private <T> Response answer(QueryResult<T> result, String subjectId, java.util.function.Function<T, Response> ok) {
+        if (result instanceof QueryResult.Found<T> found) {
+            return ok.apply(found.value());
+        }
+        if (result instanceof QueryResult.Elsewhere<T> elsewhere) {
+            return forwarder.forward(elsewhere.host(), elsewhere.port(), uri, headers,
+                    queries.self().host() + ":" + queries.self().port());
+        }
+        if (result instanceof QueryResult.Unavailable<T> unavailable) {
+            return Responses.unavailable(unavailable.reason(), config.retryAfterSeconds());
+        }
+        return Responses.notFound("No consent record for subject " + subjectId);
+    }
+}

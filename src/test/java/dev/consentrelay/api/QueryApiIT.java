@@ -1,0 +1,255 @@
+package dev.consentrelay.api;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.SchemaRegistryClient;
+import dev.consentrelay.testing.ApicurioRegistryResource;
+import dev.consentrelay.testing.KafkaBrokerResource;
+import dev.consentrelay.testing.TestKafka;
+import dev.consentrelay.topology.StoreNames;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+
+/**
+ * The query, proof and vendor admin endpoints against a real broker and registry, and a query forwarded between two
+ * instances of the service: this one and the packaged application started as a second Kafka Streams instance of the
+ * same application id, with its own {@code application.server}.
+ */
+@QuarkusTest
+@TestProfile(QueryApiIT.FixedPort.class)
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = ApicurioRegistryResource.class, restrictToAnnotatedClass = false)
+class QueryApiIT {
+
+    static final int PORT = freePort();
+
+    /** A known HTTP port, so this instance's {@code application.server} names where it listens. */
+    public static class FixedPort implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.http.test-port", String.valueOf(PORT), "kafka-streams.application.server",
+                    "localhost:" + PORT);
+        }
+    }
+
+    private static Process second;
+
+    @Inject
+    KafkaStreams streams;
+
+    @Inject
+    SchemaRegistryClient registry;
+
+    @ConfigProperty(name = "consent-relay.schema-registry.url")
+    String registryUrl;
+
+    @AfterAll
+    static void stopSecond() throws InterruptedException {
+        if (second != null) {
+            second.destroy();
+            if (!second.waitFor(30, TimeUnit.SECONDS)) {
+                second.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerConsentWithEffectivePermissionsAndProofAsJsonAndHtml() {
+        awaitRunning();
+        String subject = "query-" + UUID.randomUUID();
+        ConsentSignal optOut = optOut(subject, "US-CA", "email_marketing");
+        publish(optOut);
+
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/subjects/{id}/consent", subject)
+                .then().statusCode(200).body("subjectId", equalTo(subject)).body("region", equalTo("US-CA"))
+                .body("purposes.find { it.purpose == 'email_marketing' }.allowed", equalTo(false))
+                .body("purposes.find { it.purpose == 'email_marketing' }.status", equalTo("DENIED"))
+                .body("purposes.find { it.purpose == 'analytics' }.allowed", equalTo(true))
+                .body("purposes.find { it.purpose == 'analytics' }.model", equalTo("OPT_OUT")));
+
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().accept("application/json")
+                .get("/v1/subjects/{id}/proof", subject).then().statusCode(200)
+                .body("entries[0].signalId", equalTo(optOut.signalId()))
+                .body("entries[0].decision.outcome", equalTo("APPLIED"))
+                .body("entries[0].decision.policyVersion", equalTo("2026-11-01"))
+                .body("entries[0].commands.vendorId", hasItem("mailer"))
+                .body("entries[0].legalDeadlines.regime", hasItems("CCPA", "CAN_SPAM"))
+                .body("entries[0].legalDeadlines.status", hasItem("PENDING")));
+
+        given().accept("text/html").get("/v1/subjects/{id}/proof", subject).then().statusCode(200)
+                .contentType(containsString("text/html")).body(containsString("Consent proof for " + subject))
+                .body(containsString("CAN_SPAM"));
+        given().get("/v1/subjects/{id}/proof?format=html", subject).then().statusCode(200)
+                .contentType(containsString("text/html"));
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownSubject() {
+        awaitRunning();
+        given().get("/v1/subjects/{id}/consent", "nobody-" + UUID.randomUUID()).then().statusCode(404)
+                .body("message", containsString("No consent record"));
+        given().get("/v1/subjects/{id}/proof", "nobody-" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void shouldManageVendorsAndBackfillANewOne() {
+        awaitRunning();
+        given().get("/v1/vendors").then().statusCode(200).body("id", hasItems("adnet", "mailer"));
+
+        given().contentType("application/json").body("{\"id\":\"other\",\"purposes\":[\"nope\"],\"sla\":\"soon\","
+                + "\"actions\":[\"FLY\"]}").put("/v1/vendors/crm").then().statusCode(400)
+                .body("problems", hasItem(containsString("purposes: unknown purpose 'nope'")))
+                .body("problems", hasItem(containsString("sla:"))).body("problems", hasItem(containsString(
+                        "actions: 'FLY'")))
+                .body("problems", hasItem(containsString("does not match the path")));
+        given().delete("/v1/vendors/{id}", "no-such-vendor").then().statusCode(404);
+
+        String denied = "backfill-" + UUID.randomUUID();
+        publish(optOut(denied, "US-CA", "profiling"));
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/subjects/{id}/consent", denied)
+                .then().statusCode(200));
+
+        String vendorId = "crm-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType("application/json").body("{\"id\":\"" + vendorId + "\",\"name\":\"CRM\","
+                + "\"purposes\":[\"profiling\"],\"actions\":[\"SUPPRESS\"],\"sla\":\"1h\"}")
+                .put("/v1/vendors/{id}", vendorId).then().statusCode(201).body("id", equalTo(vendorId));
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/vendors/{id}/backfill", vendorId)
+                .then().statusCode(200).body("done", equalTo(true)));
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().accept("application/json")
+                .get("/v1/subjects/{id}/proof", denied).then().statusCode(200)
+                .body("entries.type", hasItem("VENDOR_BACKFILL")));
+
+        given().delete("/v1/vendors/{id}", vendorId).then().statusCode(200).body("enabled", equalTo(false));
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/vendors").then()
+                .body("find { it.id == '" + vendorId + "' }.enabled", equalTo(false)));
+    }
+
+    @Test
+    void shouldForwardAQueryToTheInstanceThatOwnsTheSubject() throws Exception {
+        awaitRunning();
+        int secondPort = freePort();
+        startSecondInstance(secondPort);
+        HostInfo other = new HostInfo("localhost", secondPort);
+        await().atMost(Duration.ofMinutes(3)).until(() -> streams.state() == KafkaStreams.State.RUNNING
+                && streams.metadataForAllStreamsClients().stream().anyMatch(m -> m.hostInfo().equals(other))
+                && streams.metadataForAllStreamsClients().stream()
+                        .filter(m -> m.stateStoreNames().contains(StoreNames.CONSENT_TABLE)).count() == 2);
+
+        List<String> subjects = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String subject = "fwd-" + i + "-" + UUID.randomUUID();
+            subjects.add(subject);
+            publish(optOut(subject, "EU", "analytics"));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            // The assignor may give every consent-table partition to one instance: then one direction is shown.
+            assertThat(ownedBy(subjects, other)).as("a subject on the second instance").isNotNull();
+            for (String subject : subjects) {
+                given().get("/v1/subjects/{id}/consent", subject).then().statusCode(200)
+                        .body("subjectId", equalTo(subject));
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + secondPort + "/v1/subjects/" + subject + "/consent")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.body()).contains("\"subjectId\":\"" + subject + "\"");
+            }
+        });
+    }
+
+    private String ownedBy(List<String> subjects, HostInfo host) {
+        return subjects.stream().filter(s -> host.equals(streams.queryMetadataForKey(StoreNames.CONSENT_TABLE, s,
+                Serdes.String().serializer()).activeHost())).findFirst().orElse(null);
+    }
+
+    private void startSecondInstance(int port) throws IOException {
+        Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
+        Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
+        assertThat(jar).as("the packaged application (run through `./mvnw verify`)").isRegularFile();
+        Path work = Files.createTempDirectory("consent-relay-second");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        second = new ProcessBuilder(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + TestKafka.bootstrapServers(),
+                "-Dconsent-relay.schema-registry.url=" + registryUrl,
+                "-Dkafka-streams.application.server=localhost:" + port,
+                "-Dkafka-streams.state.dir=" + work.resolve("streams"), "-jar", jar.toString()))
+                .directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(target.resolve("query-second-instance.log").toFile()).start();
+    }
+
+    private void awaitRunning() {
+        await().atMost(TestKafka.timeout()).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+    }
+
+    private static ConsentSignal optOut(String subject, String region, String purpose) {
+        return new ConsentSignal(UUID.randomUUID().toString(), subject,
+                List.of(new Identifier("email_sha256", "ab12"), new Identifier("device_id", "d-1")),
+                SignalKind.OPT_OUT, Set.of(purpose), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01",
+                Instant.now().minusSeconds(1), null, false);
+    }
+
+    private void publish(ConsentSignal signal) {
+        Map<String, Object> config = TestKafka.clientConfig();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
+                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
+                KafkaProducer<String, dev.consentrelay.schema.ConsentSignal> producer = new KafkaProducer<>(config,
+                        new StringSerializer(), serde.serializer())) {
+            producer.send(new ProducerRecord<>("consent.signals.v1", signal.subjectId(), AvroMapper.toAvro(signal)));
+            producer.flush();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.consentrelay.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.Policy;
+import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.VendorRecord;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+
+import static dev.consentrelay.topology.TestSignals.NOW;
+import static dev.consentrelay.topology.TestSignals.signal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The per-subject audit store and the vendor backfill, through the whole topology and the real serdes. */
+class QueryStoresTopologyTest {
+
+    private static final TopicNames TOPICS = TopicNames.defaults();
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
+    private TestInputTopic<String, VendorRecord> vendors;
+    private InMemorySchemaRegistryClient registry;
+
+    @BeforeEach
+    void start() {
+        registry = new InMemorySchemaRegistryClient("query-stores-" + UUID.randomUUID());
+        ConsentTopology.Settings settings = new ConsentTopology.Settings(TOPICS, Policy.defaults(), registry,
+                Duration.ofDays(1), Duration.ofMinutes(1), VendorTopicListener.NONE, ConsentMetrics.NONE,
+                new VendorDirectory());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consent-relay-query-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(ConsentTopology.build(settings,
+                new QueryStores(null, Duration.ofSeconds(1), 2)), props, NOW);
+        signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
+                AvroSerde.forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false).serializer());
+        vendors = driver.createInputTopic(TOPICS.vendors(), Serdes.String().serializer(),
+                AvroSerde.forClass(VendorRecord.class, registry, false).serializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldKeepEverySubjectsAuditTrailInRecordingOrderUnderItsPrefix() {
+        publish(TestSignals.vendor("adnet", "advertising"));
+        signals.pipeInput("user-1", signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        signals.pipeInput("user-10", signal(SignalKind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(5),
+                "analytics"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        signals.pipeInput("user-1", signal(SignalKind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(1), "advertising"));
+
+        List<KeyValue<String, AuditEvent>> trail = trail("user-1");
+
+        // adnet does not support RESUME: the opt-in is decided, and no command follows it. Events recorded in the
+        // same millisecond are ordered by event id; the later opt-in comes last.
+        assertThat(trail).extracting(kv -> kv.value.getType()).containsExactlyInAnyOrder(AuditEventType.DECISION,
+                AuditEventType.COMMAND_ISSUED, AuditEventType.DECISION);
+        assertThat(trail.get(2).value.getType()).isEqualTo(AuditEventType.DECISION);
+        assertThat(trail.get(2).value.getSignal().getKind()).isEqualTo(dev.consentrelay.schema.SignalKind.OPT_IN);
+        assertThat(trail).allSatisfy(kv -> {
+            assertThat(kv.value.getSubjectId()).isEqualTo("user-1");
+            assertThat(kv.key).startsWith("user-1|").endsWith("|" + kv.value.getEventId());
+            assertThat(SubjectAuditKeys.recordedAt(kv.key)).isEqualTo(kv.value.getRecordedAt());
+        });
+        assertThat(trail("user-10")).extracting(kv -> kv.value.getType()).containsExactly(AuditEventType.DECISION);
+    }
+
+    @Test
+    void shouldSuppressANewVendorForDeniedSubjectsOnly() {
+        signals.pipeInput("denied-1", signal(SignalKind.OPT_OUT, "denied-1", "US-CA", NOW.minusSeconds(9),
+                "advertising"));
+        signals.pipeInput("allowed", signal(SignalKind.OPT_OUT, "allowed", "US-CA", NOW.minusSeconds(9),
+                "analytics"));
+        signals.pipeInput("denied-2", signal(SignalKind.GPC, "denied-2", "US-VA", NOW.minusSeconds(9)));
+        signals.pipeInput("eu-no-grant", signal(SignalKind.OPT_OUT, "eu-no-grant", "EU", NOW.minusSeconds(9),
+                "email_marketing"));
+        signals.pipeInput("us-only", signal(SignalKind.OPT_OUT, "us-only", "US-CA", NOW.minusSeconds(9),
+                "advertising"));
+
+        publish(new Vendor("adnet", "Ad Network", dev.consentrelay.domain.VendorKind.VENDOR, null,
+                Set.of("advertising"), Set.of("US-*", "EU"), EnumSet.allOf(CommandAction.class), Set.of("device_id"),
+                Duration.ofMinutes(5), true));
+        // Batches of two subjects per tick: five subjects take three ticks.
+        for (int i = 0; i < 4; i++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+
+        List<PropagationCommand> adnet = commands("adnet");
+        assertThat(adnet).extracting(PropagationCommand::getSubjectId).containsExactlyInAnyOrder("denied-1",
+                "denied-2", "eu-no-grant", "us-only");
+        assertThat(adnet).allSatisfy(c -> {
+            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getPurposes()).containsExactly("advertising");
+            assertThat(c.getIdentifiers()).extracting(i -> i.getType()).containsExactly("device_id");
+            assertThat(c.getReason()).startsWith("BACKFILL of advertising");
+        });
+        assertThat(trail("denied-1")).extracting(kv -> kv.value.getType())
+                .contains(AuditEventType.COMMAND_ISSUED);
+        BackfillJob job = job("adnet");
+        assertThat(job.done()).isTrue();
+        assertThat(job.scanned()).isEqualTo(5);
+        assertThat(job.issued()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldBackfillOnlyThePurposesAVendorGains() {
+        publish(TestSignals.vendor("adnet", "advertising"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        signals.pipeInput("u", signal(SignalKind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising",
+                "sale_sharing"));
+        assertThat(commands("adnet")).extracting(c -> c.getReason()).allMatch(r -> r.startsWith("OPT_OUT"));
+
+        publish(TestSignals.vendor("adnet", "advertising", "sale_sharing"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(commands("adnet")).singleElement().satisfies(c -> {
+            assertThat(c.getPurposes()).containsExactly("sale_sharing");
+            assertThat(c.getReason()).startsWith("BACKFILL");
+        });
+    }
+
+    @Test
+    void shouldNotBackfillAVendorThatChangedWithoutGainingPurposes() {
+        publish(TestSignals.vendor("adnet", "advertising", "sale_sharing"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        signals.pipeInput("u", signal(SignalKind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising"));
+        commands("adnet");
+
+        publish(TestSignals.vendor("adnet", "advertising"));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        assertThat(commands("adnet")).isEmpty();
+    }
+
+    @Test
+    void shouldGiveTheSameCommandIdToTheSameBackfillOfTheSameSubject() {
+        signals.pipeInput("u", signal(SignalKind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising"));
+        publish(TestSignals.vendor("adnet", "advertising"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        PropagationCommand command = commands("adnet").get(0);
+        BackfillJob job = job("adnet");
+        String signalId = dev.consentrelay.domain.BackfillPlanner.signalId(job.backfillId(), "u");
+        assertThat(command.getSignalId().toString()).isEqualTo(signalId);
+        assertThat(command.getCommandId().toString()).isEqualTo(dev.consentrelay.domain.CommandIds.of(signalId,
+                "adnet", CommandAction.SUPPRESS));
+    }
+
+    private void publish(Vendor vendor) {
+        vendors.pipeInput(vendor.vendorId(), AvroMapper.toAvro(vendor));
+    }
+
+    private List<PropagationCommand> commands(String vendorId) {
+        TestOutputTopic<String, PropagationCommand> topic = driver.createOutputTopic(TOPICS.commandsTopic(vendorId),
+                Serdes.String().deserializer(),
+                AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer());
+        return topic.readValuesToList();
+    }
+
+    private List<KeyValue<String, AuditEvent>> trail(String subjectId) {
+        KeyValueStore<String, AuditEvent> store = driver.getKeyValueStore(StoreNames.SUBJECT_AUDIT);
+        List<KeyValue<String, AuditEvent>> out = new ArrayList<>();
+        try (KeyValueIterator<String, AuditEvent> it = store.prefixScan(SubjectAuditKeys.prefix(subjectId),
+                new StringSerializer())) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    private BackfillJob job(String vendorId) {
+        KeyValueStore<String, String> store = driver.getKeyValueStore(StoreNames.VENDOR_BACKFILL);
+        return BackfillJob.decode(store.get(BackfillJob.key(vendorId)));
+    }
+
+    static Instant at(int seconds) {
+        return NOW.plusSeconds(seconds);
+    }
+}
