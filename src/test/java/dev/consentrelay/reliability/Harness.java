@@ -47,13 +47,14 @@ final class Harness implements AutoCloseable {
     final SignalProducer producer;
     final Verifier verifier;
 
-    private Harness(String scenario, String registryUrl, Consumer<Admin> beforeService) {
+    private Harness(String scenario, String registryUrl, Consumer<Admin> beforeService, String vendorsResource,
+            Map<String, String> serviceProperties) {
         this.scenario = scenario;
         Path base = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target/reliability");
         this.dir = base.resolve(scenario);
         new ServiceProcessDirs(dir).clean();
         Path vendorsFile = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
-                .resolve("src/test/resources/reliability-vendors.yaml");
+                .resolve("src/test/resources").resolve(vendorsResource);
         this.vendors = VendorFile.read(vendorsFile, policy);
         this.broker = new BrokerProcess(dir.resolve("broker-data"), dir).start();
         if (beforeService != null) {
@@ -62,10 +63,7 @@ final class Harness implements AutoCloseable {
             }
         }
         this.service = new ServiceProcess(broker.bootstrapServers(), registryUrl, dir.resolve("streams-state"),
-                vendorsFile, dir, Map.of(
-                        // A killed instance's group membership ends after this, not after the 45 s default.
-                        "kafka-streams.session.timeout.ms", "6000",
-                        "kafka-streams.heartbeat.interval.ms", "1500"));
+                vendorsFile, dir, withDefaults(serviceProperties));
         this.registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
         this.producer = new SignalProducer(broker.bootstrapServers(), registry);
         this.verifier = new Verifier(broker.bootstrapServers(), registry,
@@ -78,7 +76,12 @@ final class Harness implements AutoCloseable {
     }
 
     static Harness start(String scenario, String registryUrl, Consumer<Admin> beforeService) {
-        Harness harness = new Harness(scenario, registryUrl, beforeService);
+        return start(scenario, registryUrl, beforeService, "reliability-vendors.yaml", Map.of());
+    }
+
+    static Harness start(String scenario, String registryUrl, Consumer<Admin> beforeService, String vendorsResource,
+            Map<String, String> serviceProperties) {
+        Harness harness = new Harness(scenario, registryUrl, beforeService, vendorsResource, serviceProperties);
         try {
             harness.service.start();
             harness.awaitVendorsLoaded(Duration.ofSeconds(120));
@@ -87,6 +90,15 @@ final class Harness implements AutoCloseable {
             harness.close();
             throw e;
         }
+    }
+
+    private static Map<String, String> withDefaults(Map<String, String> properties) {
+        Map<String, String> all = new java.util.HashMap<>();
+        // A killed instance's group membership ends after this, not after the 45 s default.
+        all.put("kafka-streams.session.timeout.ms", "6000");
+        all.put("kafka-streams.heartbeat.interval.ms", "1500");
+        all.putAll(properties);
+        return all;
     }
 
     Admin admin() {
