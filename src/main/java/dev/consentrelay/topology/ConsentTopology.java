@@ -59,15 +59,22 @@ public final class ConsentTopology {
      * @param vendorTopics told when a vendor appears, to create its command topic
      * @param metrics monitoring hooks
      * @param vendors the vendor snapshot the fan-out reads (shared with the global table)
+     * @param outputLimits the largest record each output topic accepts
      */
     public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-            VendorDirectory vendors) {
+            VendorDirectory vendors, OutputLimits outputLimits) {
 
         /** Settings with the defaults for everything but topics, policy and registry. */
         public static Settings of(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
             return new Settings(topics, policy, registry, Duration.ofDays(7), Duration.ofSeconds(30),
-                    VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory());
+                    VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory(), OutputLimits.defaults());
+        }
+
+        /** These settings with other output limits. */
+        public Settings withOutputLimits(OutputLimits limits) {
+            return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics,
+                    vendors, limits);
         }
     }
 
@@ -117,10 +124,40 @@ public final class ConsentTopology {
                 .repartition(Repartitioned.with(Serdes.String(), signalSerde).withName("signals-by-subject"))
                 .process(() -> new ApplySignalProcessor(engine, settings.vendors(), settings.dedupWindow(),
                         settings.expiryInterval(), 1000, signalSerde.serializer(), topics.signals(),
-                        settings.metrics()), Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
+                        settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
+                        Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
                         StoreNames.SIGNAL_DEDUP, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
         return builder.build();
+    }
+
+    /** Measures each output as it will be written and compares it with its topic's limit. */
+    private static OutputCheck outputCheck(Settings settings, Serde<SubjectConsentState> stateSerde,
+            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+        TopicNames topics = settings.topics();
+        OutputLimits limits = settings.outputLimits();
+        return (key, out) -> {
+            String topic;
+            byte[] value;
+            if (out instanceof Outbound.StateChange state) {
+                topic = topics.subjectState();
+                value = stateSerde.serializer().serialize(topic, state.state());
+            } else if (out instanceof Outbound.CommandIssued command) {
+                topic = topics.commandsTopic(command.command().getVendorId());
+                value = commandSerde.serializer().serialize(topic, command.command());
+            } else if (out instanceof Outbound.Audit audit) {
+                topic = topics.audit();
+                value = auditSerde.serializer().serialize(topic, audit.event());
+            } else {
+                return null;
+            }
+            int keyBytes = key == null ? 0 : key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (limits.fits(topic, keyBytes, value.length)) {
+                return null;
+            }
+            return "Output to " + topic + " refused: a record of " + (keyBytes + value.length)
+                    + " bytes exceeds the topic's max.message.bytes of " + limits.maxBytes(topic);
+        };
     }
 
     /** Sends each kind of output to its topic. */

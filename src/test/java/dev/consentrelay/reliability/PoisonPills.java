@@ -46,7 +46,7 @@ final class PoisonPills {
         int schemaId = ByteBuffer.wrap(valid, 1, 4).getInt();
 
         byte[] garbage = ByteBuffer.allocate(17).put((byte) 0).putInt(schemaId)
-                .put(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                .put(new byte[]{(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
                         (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff})
                 .array();
         pills.add(new Pill("garbage bytes", "pill-garbage", garbage, "Cannot decode"));
