@@ -46,6 +46,7 @@ final class Harness implements AutoCloseable {
     final Policy policy = Policy.defaults();
     final SignalProducer producer;
     final Verifier verifier;
+    private Admin progressAdmin;
 
     private Harness(String scenario, String registryUrl, Consumer<Admin> beforeService, String vendorsResource,
             Map<String, String> serviceProperties) {
@@ -137,17 +138,27 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** Input records of the signals topic the service has committed as consumed. */
+    /**
+     * Input records of the signals topic the service has committed as consumed, or -1 while the broker does not
+     * answer. One admin client is kept for these polls: it reconnects by itself across a broker restart.
+     */
     long committedInput() {
-        try (Admin admin = admin()) {
-            Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        try {
+            if (progressAdmin == null) {
+                progressAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000));
+            }
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = progressAdmin
+                    .listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             return offsets.entrySet().stream()
-                    .filter(e -> e.getValue() != null
-                            && ((org.apache.kafka.common.TopicPartition) e.getKey()).topic()
-                                    .equals(Verifier.TOPICS.signals()))
+                    .filter(e -> e.getValue() != null && e.getKey().topic().equals(Verifier.TOPICS.signals()))
                     .mapToLong(e -> e.getValue().offset()).sum();
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception brokerNotAnswering) {
             return -1;
         }
     }
@@ -158,6 +169,9 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
+        if (progressAdmin != null) {
+            progressAdmin.close(Duration.ofSeconds(5));
+        }
         try {
             service.close();
         } finally {
