@@ -1,10 +1,22 @@
 package dev.consentrelay.platform;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import io.quarkus.arc.lookup.LookupUnlessProperty;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.Topology;
 import org.jboss.logging.Logger;
 
@@ -16,6 +28,7 @@ import dev.consentrelay.domain.Policy;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.topology.ConsentMetrics;
 import dev.consentrelay.topology.ConsentTopology;
+import dev.consentrelay.topology.OutputLimits;
 import dev.consentrelay.topology.QueryStores;
 import dev.consentrelay.topology.TopicNames;
 import dev.consentrelay.topology.VendorDirectory;
@@ -50,6 +63,9 @@ public class TopologyProducer {
     @Inject
     QueryConfig query;
 
+    @Inject
+    TopicSetup topicSetup;
+
     @Produces
     @ApplicationScoped
     VendorDirectory vendorDirectory() {
@@ -67,11 +83,50 @@ public class TopologyProducer {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
                 processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
-                processing.slaCheckInterval(), processing.receiptRetention(), processing.earlyAckGrace()),
+                processing.slaCheckInterval(), processing.receiptRetention(), processing.earlyAckGrace(),
+                outputLimits(names)),
                 new QueryStores(query.auditRetention().orElse(null), query.backfillInterval(),
                         query.backfillBatch()));
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
+    }
+
+    /**
+     * The {@code max.message.bytes} of the output topics as the cluster has them, and the broker's
+     * {@code message.max.bytes} for the command topics created later. Kafka's defaults if they cannot be read.
+     */
+    OutputLimits outputLimits(TopicNames names) {
+        List<String> outputs = List.of(names.subjectState(), names.audit(), names.deadLetters());
+        try (Admin admin = Admin.create(topicSetup.adminConfig())) {
+            Map<String, Integer> byTopic = new HashMap<>();
+            List<ConfigResource> resources = new ArrayList<>();
+            outputs.forEach(topic -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic)));
+            Node node = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next();
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+            resources.add(broker);
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            for (String topic : outputs) {
+                ConfigEntry entry = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                        .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    byTopic.put(topic, Integer.parseInt(entry.value()));
+                }
+            }
+            ConfigEntry brokerMax = configs.get(broker).get("message.max.bytes");
+            int others = brokerMax == null || brokerMax.value() == null
+                    ? OutputLimits.KAFKA_DEFAULT
+                    : Integer.parseInt(brokerMax.value());
+            OutputLimits limits = new OutputLimits(byTopic, others);
+            LOG.debugf("Output record limits: %s", limits);
+            return limits;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the output topics' settings", e);
+        } catch (Exception e) {
+            LOG.warnf("Cannot read max.message.bytes of the output topics (%s); assuming Kafka's defaults",
+                    e.toString());
+            return OutputLimits.defaults();
+        }
     }
 
     /** Topic names for the topology, from configuration. */

@@ -22,6 +22,7 @@ import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.SubjectConsentState;
 
@@ -42,6 +43,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     private final Serializer<ConsentSignal> signalSerializer;
     private final String signalsTopic;
     private final ConsentMetrics metrics;
+    private final OutputCheck outputCheck;
 
     private ProcessorContext<String, Outbound> context;
     private KeyValueStore<String, SubjectConsentState> table;
@@ -51,6 +53,19 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Duration dedupWindow,
             Duration expiryInterval, int expiryBatch, Serializer<ConsentSignal> signalSerializer, String signalsTopic,
             ConsentMetrics metrics) {
+        this(engine, vendors, dedupWindow, expiryInterval, expiryBatch, signalSerializer, signalsTopic, metrics,
+                OutputCheck.NONE);
+    }
+
+    /**
+     * @param outputCheck checked against every record a decision would emit; a refusal dead-letters the signal
+     *            and leaves the table untouched, since under exactly-once an output the broker refuses would abort
+     *            the transaction over and over
+     */
+    public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Duration dedupWindow,
+            Duration expiryInterval, int expiryBatch, Serializer<ConsentSignal> signalSerializer, String signalsTopic,
+            ConsentMetrics metrics, OutputCheck outputCheck) {
+        this.outputCheck = outputCheck;
         this.engine = engine;
         this.vendors = vendors;
         this.dedupWindow = dedupWindow;
@@ -91,12 +106,22 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             LOG.error("Cannot decide signal {} for a subject; sent to the dead-letter topic", signal.getSignalId(),
                     e);
             metrics.deadLetter("processing");
-            Outbound.DeadLetter letter = DeadLetters.of(
-                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
-                    signalSerializer.serialize(signalsTopic, signal), record.headers(),
-                    context.recordMetadata().orElse(null), "Processing failed: " + e.getMessage(),
-                    e.getClass().getName(), now);
-            context.forward(new Record<String, Outbound>(record.key(), letter, record.timestamp(), letter.headers()));
+            deadLetter(record, "Processing failed: " + e.getMessage(), e.getClass().getName(), now);
+            return;
+        }
+        String refusal = refusal(record.key(), before, decision, signal, now);
+        if (refusal != null) {
+            LOG.warn("Signal {} sent to the dead-letter topic: {}", signal.getSignalId(), refusal);
+            metrics.deadLetter("output-too-large");
+            deadLetter(record, refusal, "org.apache.kafka.common.errors.RecordTooLargeException", now);
+            AuditEvent rejection = AvroMapper.rejectionAudit(signal, refusal, decision.policyVersion(), now);
+            if (outputCheck.refusal(record.key(), new Outbound.Audit(rejection)) != null) {
+                rejection = AvroMapper.rejectionAudit(null, refusal, decision.policyVersion(), now);
+                rejection.setSubjectId(record.key());
+                rejection.setSignalId(signal.getSignalId());
+            }
+            context.forward(new Record<String, Outbound>(record.key(), new Outbound.Audit(rejection),
+                    record.timestamp()));
             return;
         }
         deduplicator.remember(signal.getSignalId().toString(), now);
@@ -106,6 +131,33 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         metrics.decision(decision.outcome().name());
         context.forward(new Record<String, Outbound>(record.key(),
                 new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)), record.timestamp()));
+    }
+
+    /** Why the outputs of {@code decision} cannot all be written, or {@code null} when they can. */
+    private String refusal(String subjectId, SubjectConsent before, Decision decision, ConsentSignal signal,
+            Instant now) {
+        SubjectConsent after = decision.stateAfter();
+        if (after != null && !Objects.equals(after, before)) {
+            String refused = outputCheck.refusal(subjectId, new Outbound.StateChange(AvroMapper.toAvro(after)));
+            if (refused != null) {
+                return refused;
+            }
+        }
+        for (Command command : decision.commands()) {
+            String refused = outputCheck.refusal(subjectId, new Outbound.CommandIssued(AvroMapper.toAvro(command)));
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return outputCheck.refusal(subjectId, new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)));
+    }
+
+    private void deadLetter(Record<String, ConsentSignal> record, String reason, String errorClass, Instant now) {
+        Outbound.DeadLetter letter = DeadLetters.of(
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                signalSerializer.serialize(signalsTopic, record.value()), record.headers(),
+                context.recordMetadata().orElse(null), reason, errorClass, now);
+        context.forward(new Record<String, Outbound>(record.key(), letter, record.timestamp(), letter.headers()));
     }
 
     private void emit(String subjectId, SubjectConsent before, Decision decision, long timestamp, Instant now) {

@@ -77,10 +77,12 @@ public final class ConsentTopology {
      * @param slaCheckInterval how often (wall clock) overdue commands are looked for
      * @param receiptRetention how long a signal's tracking entries stay queryable after its receipt (or breach)
      * @param earlyAckGrace how long an acknowledgement that arrived before its command waits for it
+     * @param outputLimits the largest record each output topic accepts
      */
     public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, Duration earlyAckGrace) {
+            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, Duration earlyAckGrace,
+            OutputLimits outputLimits) {
 
         /** Default wall-clock interval of the SLA check. */
         public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -89,24 +91,38 @@ public final class ConsentTopology {
         /** Default wait of an acknowledgement for its command. */
         public static final Duration DEFAULT_EARLY_ACK_GRACE = Duration.ofMinutes(10);
 
-        /** Settings with the default tracking intervals. */
+        /** Settings with the default tracking intervals and Kafka's default record size limits. */
         public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
                 Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
                 VendorDirectory vendors) {
             this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, DEFAULT_EARLY_ACK_GRACE);
+                    OutputLimits.defaults());
+        }
+
+        /** Settings with the default tracking intervals. */
+        public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
+                Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
+                VendorDirectory vendors, OutputLimits outputLimits) {
+            this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
+                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, DEFAULT_EARLY_ACK_GRACE, outputLimits);
         }
 
         /** Settings with the defaults for everything but topics, policy and registry. */
         public static Settings of(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
             return new Settings(topics, policy, registry, Duration.ofDays(7), Duration.ofSeconds(30),
-                    VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory());
+                    VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory(), OutputLimits.defaults());
+        }
+
+        /** These settings with other output limits. */
+        public Settings withOutputLimits(OutputLimits limits) {
+            return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics,
+                    vendors, slaCheckInterval, receiptRetention, earlyAckGrace, limits);
         }
 
         /** The same settings with other propagation tracking intervals. */
         public Settings withTracking(Duration checkInterval, Duration retention) {
             return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    checkInterval, retention, earlyAckGrace);
+                    checkInterval, retention, earlyAckGrace, outputLimits);
         }
     }
 
@@ -160,7 +176,8 @@ public final class ConsentTopology {
                 .repartition(Repartitioned.with(Serdes.String(), signalSerde).withName("signals-by-subject"))
                 .process(() -> new ApplySignalProcessor(engine, settings.vendors(), settings.dedupWindow(),
                         settings.expiryInterval(), 1000, signalSerde.serializer(), topics.signals(),
-                        settings.metrics()), Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
+                        settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
+                        Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
                         StoreNames.SIGNAL_DEDUP, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
         KStream<String, Outbound> backfill = addQueryStores(builder, settings, queryStores, engine, applied,
@@ -251,6 +268,35 @@ public final class ConsentTopology {
                 Named.as("backfill-vendors"), StoreNames.CONSENT_TABLE, StoreNames.VENDOR_BACKFILL);
         route(backfill, "backfill", settings.topics(), stateSerde, commandSerde, auditSerde);
         return backfill;
+    }
+
+    /** Measures each output as it will be written and compares it with its topic's limit. */
+    private static OutputCheck outputCheck(Settings settings, Serde<SubjectConsentState> stateSerde,
+            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+        TopicNames topics = settings.topics();
+        OutputLimits limits = settings.outputLimits();
+        return (key, out) -> {
+            String topic;
+            byte[] value;
+            if (out instanceof Outbound.StateChange state) {
+                topic = topics.subjectState();
+                value = stateSerde.serializer().serialize(topic, state.state());
+            } else if (out instanceof Outbound.CommandIssued command) {
+                topic = topics.commandsTopic(command.command().getVendorId());
+                value = commandSerde.serializer().serialize(topic, command.command());
+            } else if (out instanceof Outbound.Audit audit) {
+                topic = topics.audit();
+                value = auditSerde.serializer().serialize(topic, audit.event());
+            } else {
+                return null;
+            }
+            int keyBytes = key == null ? 0 : key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (limits.fits(topic, keyBytes, value.length)) {
+                return null;
+            }
+            return "Output to " + topic + " refused: a record of " + (keyBytes + value.length)
+                    + " bytes exceeds the topic's max.message.bytes of " + limits.maxBytes(topic);
+        };
     }
 
     /** Sends each kind of output to its topic. */

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * bytes) goes to the dead-letter topic with the reason, and processing continues. Every other error fails the task,
  * which then retries from its last commit.
  * <p>
+ * Under exactly-once this is a last resort: a record the broker refuses leaves the transaction in error whatever
+ * the handler answers, so the task aborts and meets the same record again. The topology therefore checks its outputs
+ * against the topics' {@code max.message.bytes} before sending them ({@link OutputLimits}); this handler covers what
+ * that check cannot see, and at-least-once processing.
+ * <p>
  * Configured through the Kafka Streams properties: {@value #DEAD_LETTER_TOPIC_CONFIG} names the dead-letter topic;
  * the client settings ({@code bootstrap.servers}, security) are those of the application.
  */

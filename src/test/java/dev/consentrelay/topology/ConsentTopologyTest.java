@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -53,6 +54,7 @@ class ConsentTopologyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
     private static final TopicNames TOPICS = TopicNames.defaults();
+    private static final int STATE_TOPIC_MAX_BYTES = 8 * 1024;
     private static final Identifier EMAIL = new Identifier("email_sha256", "9f86d081884c7d659a2feaa0c55ad015");
     private static final Identifier DEVICE = new Identifier("device_id", "device-7");
 
@@ -75,7 +77,8 @@ class ConsentTopologyTest {
         registry = new InMemorySchemaRegistryClient("topology-test-" + UUID.randomUUID());
         ConsentTopology.Settings settings = new ConsentTopology.Settings(TOPICS, Policy.defaults(), registry,
                 Duration.ofDays(1), Duration.ofMinutes(1), VendorTopicListener.NONE, ConsentMetrics.NONE,
-                new VendorDirectory());
+                new VendorDirectory(), new OutputLimits(Map.of(TOPICS.subjectState(), STATE_TOPIC_MAX_BYTES),
+                        OutputLimits.KAFKA_DEFAULT));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consent-relay-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -233,6 +236,32 @@ class ConsentTopologyTest {
         assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.REASON)).contains("no_such_purpose");
         assertThat(DeadLetters.header(dead.get(2).headers(), DeadLetters.REASON)).contains("pre_checked_box");
         assertThat(commands("adnet")).hasSize(1);
+    }
+
+    @Test
+    void signalWhoseStateRowExceedsTheTopicLimitIsDeadLetteredAndChangesNothing() {
+        List<Identifier> many = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            many.add(new Identifier("crm_id", "crm-" + i + "-0123456789abcdef"));
+        }
+        dev.consentrelay.schema.ConsentSignal huge = AvroMapper.toAvro(new ConsentSignal(
+                UUID.randomUUID().toString(), "user-10", many, SignalKind.OPT_OUT, Set.of("advertising"), "US-CA",
+                SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", NOW.minusSeconds(9), null, false));
+        send(huge);
+        send(signal(SignalKind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).singleElement().satisfies(letter -> assertThat(
+                DeadLetters.header(letter.headers(), DeadLetters.REASON))
+                .contains("Output to " + TOPICS.subjectState() + " refused")
+                .contains(String.valueOf(STATE_TOPIC_MAX_BYTES)));
+        assertThat(subjectState.readKeyValuesToMap()).as("the oversized row is not published, the next one is")
+                .doesNotContainKey("user-10").containsKey("user-11");
+        assertThat(commands("adnet")).as("nothing is fanned out for a refused signal")
+                .extracting(c -> c.getSubjectId()).containsExactly("user-11");
+        assertThat(decisions()).filteredOn(a -> "user-10".equals(a.getSubjectId())).singleElement()
+                .satisfies(a -> assertThat(a.getOutcome())
+                        .isEqualTo(dev.consentrelay.schema.DecisionOutcome.REJECTED));
     }
 
     @Test

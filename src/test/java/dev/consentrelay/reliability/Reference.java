@@ -1,0 +1,98 @@
+package dev.consentrelay.reliability;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.consentrelay.domain.Command;
+import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Decision;
+import dev.consentrelay.domain.DecisionOutcome;
+import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.domain.Vendor;
+
+/**
+ * What the service must have done, computed by the policy engine alone: the signals folded per subject in the order
+ * they were published, signals whose id was already applied skipped (the topology's de-duplication), with the same
+ * vendors and a fixed decision time.
+ */
+final class Reference {
+
+    /** A command as the verifier compares it: everything but times and the identifiers sent. */
+    record CommandKey(String signalId, String vendorId, String action, Set<String> purposes) {
+    }
+
+    private final PolicyEngine engine;
+    private final List<Vendor> vendors;
+    private final Instant now;
+    private final Map<String, SubjectConsent> states = new HashMap<>();
+    private final Set<String> applied = new HashSet<>();
+    private final Map<String, String> subjectOfSignal = new HashMap<>();
+    private final Set<CommandKey> commands = new HashSet<>();
+    private final Map<String, DecisionOutcome> outcomes = new HashMap<>();
+    private int duplicates;
+
+    Reference(PolicyEngine engine, List<Vendor> vendors, Instant now) {
+        this.engine = engine;
+        this.vendors = List.copyOf(vendors);
+        this.now = now;
+    }
+
+    /** Applies the signals in publication order. */
+    Reference applyAll(List<ConsentSignal> signals) {
+        signals.forEach(this::apply);
+        return this;
+    }
+
+    Decision apply(ConsentSignal signal) {
+        subjectOfSignal.put(signal.signalId(), signal.subjectId());
+        if (!applied.add(signal.signalId())) {
+            duplicates++;
+            return null;
+        }
+        Decision decision = engine.decide(states.get(signal.subjectId()), signal, vendors, now);
+        if (decision.stateAfter() != null) {
+            states.put(signal.subjectId(), decision.stateAfter());
+        }
+        outcomes.put(signal.signalId(), decision.outcome());
+        for (Command command : decision.commands()) {
+            commands.add(key(command));
+        }
+        return decision;
+    }
+
+    /** The decision a signal would get now, without applying it. */
+    Decision wouldDecide(SubjectConsent state, ConsentSignal signal) {
+        return engine.decide(state, signal, vendors, now);
+    }
+
+    static CommandKey key(Command command) {
+        return new CommandKey(command.signalId(), command.vendorId(), command.action().name(),
+                Set.copyOf(command.purposes()));
+    }
+
+    Map<String, SubjectConsent> states() {
+        return states;
+    }
+
+    Set<CommandKey> commands() {
+        return commands;
+    }
+
+    /** Ids of the signals decided (first deliveries), with their outcome. */
+    Map<String, DecisionOutcome> outcomes() {
+        return outcomes;
+    }
+
+    String subjectOf(String signalId) {
+        return subjectOfSignal.get(signalId);
+    }
+
+    int duplicates() {
+        return duplicates;
+    }
+}
