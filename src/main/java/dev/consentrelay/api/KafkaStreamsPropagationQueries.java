@@ -44,6 +44,12 @@ public class KafkaStreamsPropagationQueries implements PropagationQueries {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return new PropagationLookup.Unavailable("Kafka Streams is " + streams.state());
         }
+        if (localHost().equals(HostInfo.unavailable())) {
+            // Without application.server Kafka Streams shares no partition metadata (queryMetadataForKey answers
+            // NOT_AVAILABLE for ever), and a single instance holds every partition: read all local ones.
+            return scan(key, StoreQueryParameters.fromNameAndType(StoreNames.PENDING_COMMANDS,
+                    QueryableStoreTypes.<String, PendingCommand>keyValueStore()));
+        }
         KeyQueryMetadata metadata;
         try {
             metadata = streams.queryMetadataForKey(StoreNames.PENDING_COMMANDS, key, Serdes.String().serializer());
@@ -57,12 +63,15 @@ public class KafkaStreamsPropagationQueries implements PropagationQueries {
         if (!owner.equals(localHost())) {
             return new PropagationLookup.NotLocal(owner.host() + ":" + owner.port());
         }
+        return scan(key, StoreQueryParameters.fromNameAndType(StoreNames.PENDING_COMMANDS,
+                QueryableStoreTypes.<String, PendingCommand>keyValueStore()).withPartition(metadata.partition()));
+    }
+
+    private PropagationLookup scan(String key,
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, PendingCommand>> parameters) {
         List<PendingCommand> entries = new ArrayList<>();
         try {
-            ReadOnlyKeyValueStore<String, PendingCommand> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(StoreNames.PENDING_COMMANDS,
-                            QueryableStoreTypes.<String, PendingCommand>keyValueStore())
-                    .withPartition(metadata.partition()));
+            ReadOnlyKeyValueStore<String, PendingCommand> store = streams.store(parameters);
             try (KeyValueIterator<String, PendingCommand> it = store.prefixScan(PropagationLedger.prefix(key),
                     Serdes.String().serializer())) {
                 it.forEachRemaining(kv -> entries.add(kv.value));
