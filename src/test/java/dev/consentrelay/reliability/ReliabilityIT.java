@@ -266,15 +266,11 @@ class ReliabilityIT {
      * Written against the connector runtime's contract, which is being built alongside: per-vendor webhook delivery
      * ({@code consent-relay.connectors.vendors.<id>.adapter=webhook}, {@code .url}, {@code .secret},
      * {@code .max-attempts}, {@code .initial-backoff}), acknowledgements on {@code consent.command-acks.v1} and SLA
-     * breaches on {@code consent.sla-breaches.v1}. Skipped until {@code dev.consentrelay.connector.ConnectorRuntime}
-     * exists; remove the guard once it is merged.
+     * breaches on {@code consent.sla-breaches.v1} (keyed by signal id, one per overdue command).
      */
     @Test
     @org.junit.jupiter.api.Order(5)
     void vendorOutageIsRiddenOutWithEachCommandAppliedOnce() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(classExists("dev.consentrelay.connector.ConnectorRuntime"),
-                "Assumes the connector runtime (dev.consentrelay.connector.ConnectorRuntime: webhook delivery, acks,"
-                        + " SLA breaches), which is not on this branch yet");
         int signals = Harness.intProperty("reliability.outage.signals", 400);
         int subjects = Harness.intProperty("reliability.outage.subjects", 100);
         long started = System.nanoTime();
@@ -309,12 +305,16 @@ class ReliabilityIT {
                 }
                 // Commands pass their 5 s deadline while the vendor is down: the tracker reports the breaches.
                 Set<String> breached = new java.util.HashSet<>();
+                dev.consentrelay.serde.AvroSerde<dev.consentrelay.schema.SlaBreach> breachSerde = dev.consentrelay.serde.AvroSerde
+                        .forClass(dev.consentrelay.schema.SlaBreach.class, h.registry,
+                                false);
                 try (CommittedReader breaches = new CommittedReader(h.broker.bootstrapServers(),
                         "consent.sla-breaches.v1")) {
                     while (!breached.containsAll(adnetIds)) {
                         breached.clear();
-                        breaches.catchUp(Duration.ofSeconds(30)).forEach(r -> breached
-                                .add(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)));
+                        // Breaches are keyed by signal id; the value names the command.
+                        breaches.catchUp(Duration.ofSeconds(30)).forEach(r -> breached.add(String.valueOf(
+                                breachSerde.deserializer().deserialize(r.topic(), r.value()).getCommandId())));
                         deadline.check("SLA breaches for the adnet commands held up by its outage");
                         deadline.pause(Duration.ofMillis(500));
                     }
@@ -348,15 +348,6 @@ class ReliabilityIT {
         return h.verifier.commands().stream().filter(c -> vendorId.equals(c.getVendorId()))
                 .filter(c -> subjects.test(c.getSubjectId())).map(c -> String.valueOf(c.getCommandId()))
                 .collect(Collectors.toSet());
-    }
-
-    private static boolean classExists(String name) {
-        try {
-            Class.forName(name, false, ReliabilityIT.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     @Test
