@@ -107,10 +107,21 @@ public class OidcTokens {
             String subject = Optional.ofNullable(claims.getSubject()).orElse("oidc");
             return new Caller(subject, roles(claims));
         } catch (InvalidJwtException e) {
-            throw new InvalidTokenException(reason(e));
+            throw new InvalidTokenException(withoutToken(reason(e), token));
         } catch (MalformedClaimException e) {
             throw new InvalidTokenException("malformed claim: " + e.getMessage());
         }
+    }
+
+    /** jose4j puts the whole token into some messages (a bad signature): cut it, and each of its parts, out. */
+    static String withoutToken(String message, String token) {
+        String cleaned = message.replace(token, "<token>");
+        for (String part : token.split("\\.")) {
+            if (part.length() > 8) {
+                cleaned = cleaned.replace(part, "<token part>");
+            }
+        }
+        return cleaned;
     }
 
     private static String reason(InvalidJwtException e) {

@@ -64,6 +64,16 @@ class OidcTokensTest {
     }
 
     @Test
+    void shouldNeverPutTheTokenIntoTheReason() {
+        String token = TestOidcProvider.sign(TestOidcProvider.newKey("k1"),
+                TestOidcProvider.claims(ISSUER, "alice", ApiKeys.READ));
+
+        assertThatThrownBy(() -> tokens("groups", Map.of()).verify(token))
+                .isInstanceOf(OidcTokens.InvalidTokenException.class).hasMessageContaining("Signature")
+                .hasMessageNotContaining(token.split("\\.")[1]).hasMessageNotContaining(token.split("\\.")[2]);
+    }
+
+    @Test
     void shouldRefuseEverythingWhenOff() {
         OidcTokens off = new OidcTokens(config("groups", Map.of()), null);
 
