@@ -72,9 +72,13 @@ consent-relay.processing.vendors-file=/etc/consent-relay/vendors/vendors.yaml
 {{- if .Values.api.keys.existingSecret }}
 consent-relay.api.keys=${CONSENT_RELAY_API_KEYS}
 {{- end }}
-{{- if .Values.api.oidc.authServerUrl }}
-quarkus.oidc.auth-server-url={{ .Values.api.oidc.authServerUrl }}
-quarkus.oidc.client-id={{ .Values.api.oidc.clientId }}
+{{- if .Values.api.oidc.jwksUrl }}
+consent-relay.api.oidc.jwks-url={{ .Values.api.oidc.jwksUrl }}
+consent-relay.api.oidc.issuer={{ required "api.oidc.issuer is required with api.oidc.jwksUrl" .Values.api.oidc.issuer }}
+{{- with .Values.api.oidc.audience }}
+consent-relay.api.oidc.audience={{ . }}
+{{- end }}
+consent-relay.api.oidc.roles-claim={{ .Values.api.oidc.rolesClaim }}
 {{- end }}
 {{- $protocol := .Values.kafka.security.protocol }}
 {{- range $prefix := list "kafka" "kafka-streams" }}

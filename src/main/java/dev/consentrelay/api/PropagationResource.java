@@ -3,6 +3,7 @@ package dev.consentrelay.api;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,8 +12,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.consentrelay.security.ApiKeys;
+
 /** Where one signal's commands stand at each vendor: pending, applied, failed; attempts and latency. */
 @Path("/v1/signals/{signalId}/propagation")
+@RolesAllowed(ApiKeys.READ)
 @Produces(MediaType.APPLICATION_JSON)
 public class PropagationResource {
 

@@ -3,7 +3,9 @@ package dev.consentrelay.security;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -13,9 +15,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer <key>}. A bearer token that looks like a
- * JWT (three dot-separated parts) is left to the OIDC mechanism, so API keys and OIDC tokens work side by side. A
- * missing key leaves the request anonymous (the resource's role check then answers 401); an unknown key is 401.
+ * Reads the caller's credential: an API key from {@code X-API-Key} or {@code Authorization: Bearer <key>}, or, when
+ * OIDC is configured, an access token from {@code Authorization: Bearer <jwt>} (three dot-separated parts), so API
+ * keys and OIDC tokens work side by side. A missing credential leaves the request anonymous (the resource's role check
+ * then answers 401); an unknown key or an invalid token is 401.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -24,14 +27,35 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     public static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
 
+    @Inject
+    OidcTokens oidc;
+
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
-        String key = presentedKey(context.request().getHeader(API_KEY_HEADER),
-                context.request().getHeader("Authorization"));
-        if (key == null) {
+        String apiKeyHeader = context.request().getHeader(API_KEY_HEADER);
+        String authorization = context.request().getHeader("Authorization");
+        String key = presentedKey(apiKeyHeader, authorization);
+        if (key != null) {
+            return identityProviderManager.authenticate(new ApiKeyAuthenticationRequest(key));
+        }
+        String token = presentedJwt(apiKeyHeader, authorization);
+        if (token == null) {
             return Uni.createFrom().nullItem();
         }
-        return identityProviderManager.authenticate(new ApiKeyAuthenticationRequest(key));
+        if (!oidc.enabled()) {
+            // Nothing could verify it: refuse it rather than leave the caller anonymous on an open path.
+            return Uni.createFrom().failure(new AuthenticationFailedException("OIDC bearer tokens not configured"));
+        }
+        return identityProviderManager.authenticate(new BearerTokenAuthenticationRequest(token));
+    }
+
+    /** The JWT in {@code Authorization: Bearer}, or {@code null} when there is none or an API key was presented. */
+    static String presentedJwt(String apiKeyHeader, String authorization) {
+        if (apiKeyHeader != null && !apiKeyHeader.isBlank()) {
+            return null;
+        }
+        String token = bearer(authorization);
+        return token != null && looksLikeJwt(token) ? token : null;
     }
 
     /** The API key in the headers, or {@code null} when there is none (or the bearer token is a JWT). */
@@ -39,13 +63,21 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (apiKeyHeader != null && !apiKeyHeader.isBlank()) {
             return apiKeyHeader.trim();
         }
+        String token = bearer(authorization);
+        return token == null || looksLikeJwt(token) ? null : token;
+    }
+
+    private static String bearer(String authorization) {
         if (authorization != null && authorization.length() > BEARER.length()
                 && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             String token = authorization.substring(BEARER.length()).trim();
-            boolean jwt = token.chars().filter(c -> c == '.').count() == 2;
-            return token.isEmpty() || jwt ? null : token;
+            return token.isEmpty() ? null : token;
         }
         return null;
+    }
+
+    private static boolean looksLikeJwt(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2;
     }
 
     @Override
@@ -55,6 +87,6 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(ApiKeyAuthenticationRequest.class);
+        return Set.of(ApiKeyAuthenticationRequest.class, BearerTokenAuthenticationRequest.class);
     }
 }

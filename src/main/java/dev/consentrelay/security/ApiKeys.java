@@ -69,7 +69,8 @@ public class ApiKeys {
                     + " own keys.", secret);
         } else if (entries.isEmpty()) {
             LOG.warn("No API keys configured (consent-relay.api.keys.<name>.key): the HTTP API accepts OIDC bearer"
-                    + " tokens only, where OIDC is configured, and otherwise answers 401");
+                    + " tokens only, where OIDC is configured (consent-relay.api.oidc.jwks-url), and otherwise"
+                    + " answers 401");
         } else {
             LOG.infof("%d API key(s) configured: %s", entries.size(), entries.stream().map(Entry::name).toList());
         }
@@ -90,7 +91,8 @@ public class ApiKeys {
         return Optional.ofNullable(found).map(e -> new Match(e.name(), e.roles()));
     }
 
-    private static Set<String> roles(List<String> configured) {
+    /** The roles granted by {@code configured}, trimmed, admin expanded to all roles. */
+    static Set<String> roles(List<String> configured) {
         Set<String> roles = new LinkedHashSet<>();
         configured.stream().map(String::trim).filter(r -> !r.isEmpty()).forEach(roles::add);
         if (roles.contains(ADMIN)) {

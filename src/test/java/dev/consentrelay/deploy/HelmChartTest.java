@@ -203,7 +203,10 @@ class HelmChartTest {
                     .contains("${KAFKA_SASL_PASSWORD}");
         }
         assertThat(properties).containsEntry("consent-relay.api.keys", "${CONSENT_RELAY_API_KEYS}")
-                .containsEntry("quarkus.oidc.auth-server-url", "https://sso.example.com/realms/privacy")
+                .containsEntry("consent-relay.api.oidc.issuer", "https://sso.example.com/realms/privacy")
+                .containsEntry("consent-relay.api.oidc.jwks-url",
+                        "https://sso.example.com/realms/privacy/protocol/openid-connect/certs")
+                .containsEntry("consent-relay.api.oidc.roles-claim", "realm_access.roles")
                 .containsEntry("consent-relay.schema-registry.basic-auth-password", "${SCHEMA_REGISTRY_PASSWORD}")
                 .containsEntry("consent-relay.processing.vendors-file", "/etc/consent-relay/vendors/vendors.yaml");
         assertThat(production.get(ConfigMap.class, "relay-consent-relay-vendors").getData().get("vendors.yaml"))

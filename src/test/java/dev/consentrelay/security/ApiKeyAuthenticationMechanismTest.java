@@ -21,4 +21,12 @@ class ApiKeyAuthenticationMechanismTest {
         assertThat(ApiKeyAuthenticationMechanism.presentedKey(null, null)).isNull();
         assertThat(ApiKeyAuthenticationMechanism.presentedKey(" ", "Bearer ")).isNull();
     }
+
+    @Test
+    void shouldTakeABearerJwtAsATokenUnlessAnApiKeyIsPresented() {
+        assertThat(ApiKeyAuthenticationMechanism.presentedJwt(null, "Bearer aaa.bbb.ccc")).isEqualTo("aaa.bbb.ccc");
+        assertThat(ApiKeyAuthenticationMechanism.presentedJwt("k1", "Bearer aaa.bbb.ccc")).isNull();
+        assertThat(ApiKeyAuthenticationMechanism.presentedJwt(null, "Bearer k2")).isNull();
+        assertThat(ApiKeyAuthenticationMechanism.presentedJwt(null, null)).isNull();
+    }
 }

@@ -31,7 +31,17 @@ class ApiKeysTest {
     }
 
     private static ApiKeys load(Map<String, ApiConfig.ApiKey> configured, boolean embedded) {
-        ApiKeys keys = new ApiKeys(() -> configured, embedded);
+        ApiKeys keys = new ApiKeys(new ApiConfig() {
+            @Override
+            public Map<String, ApiKey> keys() {
+                return configured;
+            }
+
+            @Override
+            public Oidc oidc() {
+                throw new UnsupportedOperationException("API keys do not read the OIDC settings");
+            }
+        }, embedded);
         keys.load();
         return keys;
     }

@@ -1,0 +1,115 @@
+package dev.consentrelay.security;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.Test;
+
+import dev.consentrelay.testing.ApicurioRegistryResource;
+import dev.consentrelay.testing.KafkaBrokerResource;
+import dev.consentrelay.testing.OidcProviderResource;
+import dev.consentrelay.testing.TestOidcProvider;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * OIDC bearer tokens beside API keys, against a real (test) provider's JWKS: signature, issuer, expiry and audience
+ * decide 401; the roles claim decides 403.
+ */
+@QuarkusTest
+@TestProfile(OidcBearerTokenIT.OidcOn.class)
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = ApicurioRegistryResource.class, restrictToAnnotatedClass = false)
+class OidcBearerTokenIT {
+
+    private static final String READ_PATH = "/v1/signals/" + UUID.randomUUID() + "/propagation";
+    private static final String INGEST_PATH = "/v1/signals";
+
+    /** The service with OIDC configured against {@link TestOidcProvider}. */
+    public static class OidcOn implements QuarkusTestProfile {
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(OidcProviderResource.class));
+        }
+    }
+
+    private final TestOidcProvider provider = TestOidcProvider.get();
+
+    @Test
+    void readTokenReadsButMayNotIngest() {
+        String token = token(TestOidcProvider.claims(provider.issuer(), "analyst", ApiKeys.READ));
+
+        // Past authentication and the role check: the resource answers (404 unknown signal, 503 while not queryable).
+        bearer(token).get(READ_PATH).then().statusCode(anyOf(is(404), is(503)));
+        bearer(token).contentType("application/json").body("{}").post(INGEST_PATH).then().statusCode(403);
+    }
+
+    @Test
+    void adminTokenMayIngest() {
+        String token = token(TestOidcProvider.claims(provider.issuer(), "privacy-admin", ApiKeys.ADMIN));
+
+        // 400: past authentication and the role check, refused by validation.
+        bearer(token).contentType("application/json").body("{}").post(INGEST_PATH).then().statusCode(400);
+    }
+
+    @Test
+    void expiredTokenIsUnauthorized() {
+        JwtClaims claims = TestOidcProvider.claims(provider.issuer(), "analyst", ApiKeys.READ);
+        claims.setExpirationTime(NumericDate.fromSeconds(Instant.now().minusSeconds(300).getEpochSecond()));
+
+        bearer(token(claims)).get(READ_PATH).then().statusCode(401);
+    }
+
+    @Test
+    void tokenFromAnotherIssuerIsUnauthorized() {
+        bearer(token(TestOidcProvider.claims("https://evil.example.com/realms/test", "analyst", ApiKeys.READ)))
+                .get(READ_PATH).then().statusCode(401);
+    }
+
+    @Test
+    void tokenForAnotherAudienceIsUnauthorized() {
+        JwtClaims claims = TestOidcProvider.claims(provider.issuer(), "analyst", ApiKeys.READ);
+        claims.setAudience("another-service");
+
+        bearer(token(claims)).get(READ_PATH).then().statusCode(401);
+    }
+
+    @Test
+    void tokenSignedByAnotherKeyIsUnauthorized() {
+        JwtClaims claims = TestOidcProvider.claims(provider.issuer(), "analyst", ApiKeys.READ);
+        RsaJsonWebKey impostorSameKid = TestOidcProvider.newKey(TestOidcProvider.KEY_ID);
+        RsaJsonWebKey impostorUnknownKid = TestOidcProvider.newKey("unknown-key");
+
+        bearer(TestOidcProvider.sign(impostorSameKid, claims)).get(READ_PATH).then().statusCode(401);
+        bearer(TestOidcProvider.sign(impostorUnknownKid, claims)).get(READ_PATH).then().statusCode(401);
+    }
+
+    @Test
+    void apiKeysStillWork() {
+        given().header("X-API-Key", "test-read-key").get(READ_PATH).then().statusCode(anyOf(is(404), is(503)));
+        given().header("Authorization", "Bearer test-ingest-key").get(READ_PATH).then().statusCode(403);
+        given().header("Authorization", "Bearer not-a-key").get(READ_PATH).then().statusCode(401);
+        given().get(READ_PATH).then().statusCode(401);
+    }
+
+    private String token(JwtClaims claims) {
+        return TestOidcProvider.sign(provider.key(), claims);
+    }
+
+    private static RequestSpecification bearer(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+}
