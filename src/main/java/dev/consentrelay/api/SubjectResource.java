@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -62,6 +63,7 @@ public class SubjectResource {
     HttpHeaders headers;
 
     /** Current state and effective permission per purpose in the subject's region. */
+    @RolesAllowed("read")
     @GET
     @Path("consent")
     @Produces(MediaType.APPLICATION_JSON)
@@ -77,6 +79,7 @@ public class SubjectResource {
     }
 
     /** The proof report, as JSON or (with {@code Accept: text/html} or {@code ?format=html}) printable HTML. */
+    @RolesAllowed("read")
     @GET
     @Path("proof")
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})

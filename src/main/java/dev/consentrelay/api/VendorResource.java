@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -67,12 +68,14 @@ public class VendorResource {
     HttpHeaders headers;
 
     /** Every vendor and sub-processor, enabled or not, as the fan-out sees them now. */
+    @RolesAllowed("read")
     @GET
     public List<VendorView> list() {
         return vendors.all().stream().map(VendorView::of).toList();
     }
 
     /** Creates or replaces a vendor; the body has the fields of a vendors-file entry. */
+    @RolesAllowed("admin")
     @PUT
     @Path("{vendorId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -96,6 +99,7 @@ public class VendorResource {
     }
 
     /** Disables a vendor: it stays on record and receives nothing more. */
+    @RolesAllowed("admin")
     @DELETE
     @Path("{vendorId}")
     public Response disable(@PathParam("vendorId") String vendorId) {
@@ -115,6 +119,7 @@ public class VendorResource {
      * The vendor's backfill in every task of every instance: per task what it scanned and issued, and the totals.
      * A forwarded request answers for this instance's tasks only.
      */
+    @RolesAllowed("read")
     @GET
     @Path("{vendorId}/backfill")
     public Response backfill(@PathParam("vendorId") String vendorId) {

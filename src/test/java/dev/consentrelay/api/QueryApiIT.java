@@ -24,6 +24,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +35,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
@@ -67,6 +71,19 @@ import static org.hamcrest.Matchers.hasItems;
 class QueryApiIT {
 
     static final int PORT = freePort();
+
+    /** The admin key of the test profile (application.properties), also given to the second instance. */
+    static final String ADMIN_KEY = "test-admin-key";
+
+    @BeforeEach
+    void authenticate() {
+        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("X-API-Key", ADMIN_KEY).build();
+    }
+
+    @AfterEach
+    void forget() {
+        RestAssured.requestSpecification = null;
+    }
 
     /** A known HTTP port, so this instance's {@code application.server} names where it listens. */
     public static class FixedPort implements QuarkusTestProfile {
@@ -194,12 +211,25 @@ class QueryApiIT {
                 given().get("/v1/subjects/{id}/consent", subject).then().statusCode(200)
                         .body("subjectId", equalTo(subject));
                 HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + secondPort + "/v1/subjects/" + subject + "/consent")).GET().build(),
+                        + secondPort + "/v1/subjects/" + subject + "/consent")).header("X-API-Key", ADMIN_KEY)
+                        .GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"subjectId\":\"" + subject + "\"");
             }
         });
+    }
+
+    @Test
+    void shouldRequireAReadKeyForQueriesAndAnAdminKeyForVendorChanges() {
+        RestAssured.requestSpecification = null;
+        given().get("/v1/subjects/{id}/consent", "anyone").then().statusCode(401);
+        given().header("X-API-Key", "test-ingest-key").get("/v1/subjects/{id}/consent", "anyone").then()
+                .statusCode(403);
+        given().header("X-API-Key", "test-read-key").get("/v1/vendors").then().statusCode(200);
+        given().header("X-API-Key", "test-read-key").contentType("application/json").body("{}")
+                .put("/v1/vendors/{id}", "someone").then().statusCode(403);
+        given().header("X-API-Key", "test-read-key").delete("/v1/vendors/{id}", "someone").then().statusCode(403);
     }
 
     private String ownedBy(List<String> subjects, HostInfo host) {
@@ -217,6 +247,8 @@ class QueryApiIT {
                 "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + TestKafka.bootstrapServers(),
                 "-Dconsent-relay.schema-registry.url=" + registryUrl,
                 "-Dkafka-streams.application.server=localhost:" + port,
+                "-Dconsent-relay.api.keys.test-admin.key=" + ADMIN_KEY,
+                "-Dconsent-relay.api.keys.test-admin.roles=admin",
                 "-Dkafka-streams.state.dir=" + work.resolve("streams"), "-jar", jar.toString()))
                 .directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(target.resolve("query-second-instance.log").toFile()).start();
