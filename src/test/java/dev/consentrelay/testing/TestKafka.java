@@ -104,6 +104,8 @@ public final class TestKafka {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("num.partitions", "1")
+                    // Several brokers share the test JVM; their JMX beans would collide and flood the log.
+                    .setConfigProp("metric.reporters", "")
                     .build();
             kit.format();
             kit.startup();
