@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,9 +55,31 @@ public final class InteractiveQueries {
             metadata = null;
         }
         KeyQueryMetadata found = metadata;
-        return route(state, found, self, () -> read.apply(streams.store(StoreQueryParameters
-                .fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
-                .withPartition(found.partition()))));
+        return route(state, found, self, () -> read.apply(store(store, found.partition())));
+    }
+
+    /**
+     * Like {@link #byKey}, for a read that spans several stores of the task holding {@code key}: {@code read} gets
+     * the partition and opens them with {@link #store}.
+     */
+    public <T> QueryResult<T> byKeyInPartition(String store, String key, IntFunction<T> read) {
+        KafkaStreams.State state = streams.state();
+        KeyQueryMetadata metadata;
+        try {
+            metadata = state == KafkaStreams.State.RUNNING
+                    ? streams.queryMetadataForKey(store, key, Serdes.String().serializer())
+                    : null;
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            metadata = null;
+        }
+        KeyQueryMetadata found = metadata;
+        return route(state, found, self, () -> read.apply(found.partition()));
+    }
+
+    /** One partition of a key-value store of this instance. */
+    public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
     }
 
     /**

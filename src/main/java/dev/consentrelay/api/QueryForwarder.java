@@ -46,7 +46,8 @@ public class QueryForwarder {
     /** The owner's answer, status, type, body and {@code Retry-After} as they are; 503 when it cannot be reached. */
     public Response forward(String host, int port, UriInfo uri, HttpHeaders headers, String self) {
         if (isForwarded(headers)) {
-            return Responses.unavailable("subject ownership is moving between instances", config.retryAfterSeconds());
+            return Responses.unavailable("ownership of this key is moving between instances",
+                    config.retryAfterSeconds());
         }
         URI target = URI.create("http://" + host + ":" + port).resolve(uri.getRequestUri().getRawPath()
                 + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery()));
@@ -66,7 +67,7 @@ public class QueryForwarder {
             return out.build();
         } catch (IOException e) {
             LOG.debugf("Instance %s:%d did not answer %s: %s", host, port, target, e);
-            return Responses.unavailable("the instance owning this subject (" + host + ":" + port
+            return Responses.unavailable("the instance owning this key (" + host + ":" + port
                     + ") did not answer", config.retryAfterSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,12 +10,16 @@ import java.util.Map;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,10 +73,28 @@ public class SignalResource {
     private final ObjectMapper mapper;
 
     @Inject
+    SignalStatusQuery statusQuery;
+
+    @Inject
     public SignalResource(SignalIngest ingest, IngestConfig config, ObjectMapper mapper) {
         this.ingest = ingest;
         this.config = config;
         this.mapper = mapper;
+    }
+
+    @GET
+    @Path("/{signalId}")
+    @RolesAllowed(ApiKeys.READ)
+    @Operation(summary = "One signal: its decision and its propagation per vendor", description = "Answered by the"
+            + " instance holding the signal, wherever the request lands. state is REJECTED, DECIDED (no command to"
+            + " send), PROPAGATING or PROPAGATED; commands appear as propagation tracking receives them.")
+    @APIResponse(responseCode = "200", description = "The signal's decision and propagation")
+    @APIResponse(responseCode = "400", description = "signalId is not a UUID")
+    @APIResponse(responseCode = "404", description = "Unknown, still on its way, or purged after its retention")
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")
+    public Response status(@PathParam("signalId") String signalId, @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        return statusQuery.answer(signalId, uri, headers);
     }
 
     @POST

@@ -20,6 +20,7 @@ import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.EarlyAcks;
@@ -46,9 +47,11 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  *                                                         └─ backfill-vendors [consent-table, vendor-backfill]
  *                                                              └─ commands.&lt;vendorId&gt;, audit (SUPPRESS to new vendors)
  *                                                         └─ (commands) commands-by-signal (repartition) ─┐
+ *                                                         └─ (decisions) decisions-by-signal (repartition) ┤
+ *                      (refused) refusals-by-signal (repartition) ────────────────────────────────────────────┤
  * command-acks ─ acks-source ──────────────────────────────────────────────────────────── merge ─ track-propagation
  *                                                         [pending-commands, pending-deadlines, propagation-retention,
- *                                                          early-acks, early-ack-index]
+ *                                                          early-acks, early-ack-index, signal-decisions]
  *                                                         ├─ propagation-receipts
  *                                                         ├─ sla-breaches
  *                                                         └─ audit
@@ -169,7 +172,8 @@ public final class ConsentTopology {
         Map<String, KStream<String, Outbound>> byKind = decoded.split(Named.as("decoded-"))
                 .branch((key, value) -> value instanceof Outbound.Accepted, Branched.as("accepted"))
                 .defaultBranch(Branched.as("refused"));
-        route(byKind.get("decoded-refused"), "refused", topics, stateSerde, commandSerde, auditSerde);
+        KStream<String, Outbound> refused = byKind.get("decoded-refused");
+        route(refused, "refused", topics, stateSerde, commandSerde, auditSerde);
 
         KStream<String, Outbound> applied = byKind.get("decoded-accepted")
                 .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("accepted-signal"))
@@ -183,7 +187,8 @@ public final class ConsentTopology {
         KStream<String, Outbound> backfill = addQueryStores(builder, settings, queryStores, engine, applied,
                 stateSerde, commandSerde, auditSerde);
         // Backfill commands are tracked like any other command.
-        track(builder, applied.merge(backfill, Named.as("merge-backfill")), settings, commandSerde, auditSerde);
+        track(builder, applied.merge(backfill, Named.as("merge-backfill")), refused, settings, commandSerde,
+                auditSerde);
         return builder.build();
     }
 
@@ -192,9 +197,15 @@ public final class ConsentTopology {
      * connectors' acknowledgements (keyed by signal id on their topic, which must have as many partitions as the
      * signal topics) meet in {@code track-propagation}. Being on different topics, an ack can overtake its command:
      * it then waits in {@code early-acks} for the command, for up to the early-ack grace period.
+     * <p>
+     * The decisions on signals join them there too (through {@code decisions-by-signal} and, for signals refused
+     * before the consent table, {@code refusals-by-signal}), so one task holds a signal's decision and its commands
+     * and {@code GET /v1/signals/{id}} reads both on one instance. Every repartition topic feeding the task derives
+     * its partition count from the signal topics, so the same signal id lands in the same partition of each.
      */
-    private static void track(StreamsBuilder builder, KStream<String, Outbound> applied, Settings settings,
-            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+    private static void track(StreamsBuilder builder, KStream<String, Outbound> applied,
+            KStream<String, Outbound> refused, Settings settings, Serde<PropagationCommand> commandSerde,
+            Serde<AuditEvent> auditSerde) {
         TopicNames topics = settings.topics();
         Serde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, settings.registry(), false);
         Serde<PendingCommand> pendingSerde = AvroSerde.forClass(PendingCommand.class, settings.registry(), false);
@@ -208,6 +219,8 @@ public final class ConsentTopology {
                 Serdes.String(), AvroSerde.forClass(EarlyAcks.class, settings.registry(), false)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.EARLY_ACK_INDEX), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SIGNAL_DECISIONS), Serdes.String(), auditSerde));
 
         KStream<String, Outbound> commands = applied
                 .filter((key, value) -> value instanceof Outbound.CommandIssued, Named.as("issued-commands"))
@@ -220,11 +233,14 @@ public final class ConsentTopology {
         KStream<String, Outbound> acks = builder
                 .stream(topics.commandAcks(), Consumed.with(Serdes.String(), ackSerde).withName("acks-source"))
                 .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
+        KStream<String, Outbound> decisions = decisionsBySignal(applied, "decisions-by-signal", auditSerde)
+                .merge(decisionsBySignal(refused, "refusals-by-signal", auditSerde), Named.as("merge-decisions"));
         KStream<String, Outbound> tracked = commands.merge(acks, Named.as("merge-tracking"))
+                .merge(decisions, Named.as("merge-tracking-decisions"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
                         settings.earlyAckGrace(), 1000, settings.metrics()), Named.as("track-propagation"),
                         StoreNames.PENDING_COMMANDS, StoreNames.PENDING_DEADLINES, StoreNames.PROPAGATION_RETENTION,
-                        StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX);
+                        StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX, StoreNames.SIGNAL_DECISIONS);
 
         Serde<PropagationReceipt> receiptSerde = AvroSerde.forClass(PropagationReceipt.class, settings.registry(),
                 false);
@@ -246,6 +262,21 @@ public final class ConsentTopology {
                                 .withName("tracked-audit-sink")),
                         "audit"))
                 .noDefaultBranch();
+    }
+
+    /** The decision audit events among {@code out}, re-keyed by signal id through the repartition topic {@code name}. */
+    private static KStream<String, Outbound> decisionsBySignal(KStream<String, Outbound> out, String name,
+            Serde<AuditEvent> auditSerde) {
+        return out
+                .filter((key, value) -> value instanceof Outbound.Audit audit
+                        && audit.event().getType() == AuditEventType.DECISION && audit.event().getSignalId() != null,
+                        Named.as(name + "-filter"))
+                .map((key, value) -> {
+                    AuditEvent event = ((Outbound.Audit) value).event();
+                    return KeyValue.pair(event.getSignalId().toString(), event);
+                }, Named.as(name + "-key"))
+                .repartition(Repartitioned.with(Serdes.String(), auditSerde).withName(name))
+                .mapValues(event -> (Outbound) new Outbound.DecisionTracked(event), Named.as(name + "-tracked"));
     }
 
     /**

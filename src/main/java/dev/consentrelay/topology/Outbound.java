@@ -29,6 +29,10 @@ public sealed interface Outbound {
     record CommandTracked(PropagationCommand command) implements Outbound {
     }
 
+    /** The decision on a signal (its audit event) on its way to propagation tracking, keyed by signal id. */
+    record DecisionTracked(AuditEvent decision) implements Outbound {
+    }
+
     /** A vendor connector's acknowledgement on its way to propagation tracking, keyed by signal id. */
     record AckReceived(CommandAck ack) implements Outbound {
     }

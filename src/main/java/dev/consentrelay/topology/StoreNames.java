@@ -25,6 +25,11 @@ public final class StoreNames {
     public static final String EARLY_ACKS = "early-acks";
     /** Parked acknowledgements by parking time ({@code <13-digit epoch millis>|signalId|commandId}). */
     public static final String EARLY_ACK_INDEX = "early-ack-index";
+    /**
+     * The decision on each signal (its {@code DECISION} audit event), keyed by signal id, in the tracking task of the
+     * signal, next to its {@link #PENDING_COMMANDS}; kept as long as the signal's tracking entries.
+     */
+    public static final String SIGNAL_DECISIONS = "signal-decisions";
     /** Vendor records, the global table read from the vendors topic. */
     public static final String VENDORS = "vendors";
     /**

@@ -8,11 +8,13 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.schema.AckStatus;
+import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
@@ -21,7 +23,8 @@ import dev.consentrelay.schema.SlaBreach;
 
 /**
  * Tracks each issued command until its vendor's final acknowledgement. Input, keyed by signal id: the commands
- * ({@link Outbound.CommandTracked}) and the connectors' acknowledgements ({@link Outbound.AckReceived}). Output: one
+ * ({@link Outbound.CommandTracked}), the connectors' acknowledgements ({@link Outbound.AckReceived}) and the
+ * decisions on the signals ({@link Outbound.DecisionTracked}, kept in {@link StoreNames#SIGNAL_DECISIONS}). Output: one
  * {@link Outbound.Receipt} per signal once every command has a final acknowledgement, one {@link Outbound.Breach} per
  * command past its deadline without one, and the audit records of each. A wall-clock punctuator finds breaches
  * through the deadline index, purges signals past their retention and reports the pending gauges.
@@ -44,6 +47,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     private PropagationLedger ledger;
     private EarlyAckPark early;
     private PendingGauge gauge;
+    private KeyValueStore<String, AuditEvent> decisions;
     private String owner;
 
     public TrackPropagationProcessor(Duration checkInterval, Duration retention, Duration earlyAckGrace, int batch,
@@ -63,6 +67,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
                 context.getStateStore(StoreNames.PROPAGATION_RETENTION));
         this.early = new EarlyAckPark(context.getStateStore(StoreNames.EARLY_ACKS),
                 context.getStateStore(StoreNames.EARLY_ACK_INDEX));
+        this.decisions = context.getStateStore(StoreNames.SIGNAL_DECISIONS);
         this.owner = context.applicationId() + "/" + context.taskId();
         this.gauge = new PendingGauge();
         for (PendingCommand entry : ledger.all()) {
@@ -81,7 +86,21 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             track(tracked.command(), record.timestamp(), now);
         } else if (record.value() instanceof Outbound.AckReceived received) {
             acknowledge(record.key(), received.ack(), record.timestamp(), now);
+        } else if (record.value() instanceof Outbound.DecisionTracked decided) {
+            decide(record.key(), decided.decision(), now);
         }
+    }
+
+    /**
+     * Keeps the first decision on a signal (a signal id is decided once; what comes again is a duplicate) for as long
+     * as the signal's tracking entries, or the retention when it caused no command.
+     */
+    private void decide(String signalId, AuditEvent decision, Instant now) {
+        if (signalId == null || decisions.get(signalId) != null) {
+            return;
+        }
+        decisions.put(signalId, decision);
+        ledger.retainUntil(signalId, now.plus(retention));
     }
 
     @Override
@@ -237,6 +256,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             }
             entries.forEach(e -> gauge.remove(key(e)));
             ledger.purge(signalId);
+            decisions.delete(signalId);
             LOG.debug("Propagation entries of signal {} purged after retention", signalId);
         }
     }

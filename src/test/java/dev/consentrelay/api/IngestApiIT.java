@@ -34,6 +34,7 @@ import dev.consentrelay.testing.TestKafka;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -76,6 +77,14 @@ class IngestApiIT {
                     Set.of("advertising", "sale_sharing"), "US-CA", SignalSource.PREFERENCE_CENTER, "toggle",
                     "2026-11-01", occurredAt, record.receivedAt(), false));
         });
+
+        // The Location answers with the decision once the pipeline has made it.
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().header("X-API-Key", "test-read-key")
+                .get("/v1/signals/{id}", signalId).then().statusCode(200).body("signalId", equalTo(signalId))
+                .body("subjectId", equalTo(subject)).body("kind", equalTo("OPT_OUT"))
+                .body("decision.outcome", equalTo("APPLIED"))
+                .body("decision.changes.purpose", hasItems("advertising", "sale_sharing")));
+        given().header("X-API-Key", "test-ingest-key").get("/v1/signals/{id}", signalId).then().statusCode(403);
     }
 
     @Test

@@ -54,6 +54,7 @@ import dev.consentrelay.topology.StoreNames;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -143,6 +144,15 @@ class QueryApiIT {
                 .body(containsString("CAN_SPAM"));
         given().get("/v1/subjects/{id}/proof?format=html", subject).then().statusCode(200)
                 .contentType(containsString("text/html"));
+
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/signals/{id}", optOut.signalId())
+                .then().statusCode(200).body("signalId", equalTo(optOut.signalId()))
+                .body("subjectId", equalTo(subject)).body("kind", equalTo("OPT_OUT"))
+                .body("region", equalTo("US-CA")).body("decision.outcome", equalTo("APPLIED"))
+                .body("decision.policyVersion", equalTo("2026-11-01"))
+                .body("decision.changes.find { it.purpose == 'email_marketing' }.allowedAfter", equalTo(false))
+                .body("propagation.vendors.vendorId", hasItem("mailer"))
+                .body("state", anyOf(equalTo("PROPAGATING"), equalTo("PROPAGATED"))));
     }
 
     @Test
@@ -151,6 +161,10 @@ class QueryApiIT {
         given().get("/v1/subjects/{id}/consent", "nobody-" + UUID.randomUUID()).then().statusCode(404)
                 .body("message", containsString("No consent record"));
         given().get("/v1/subjects/{id}/proof", "nobody-" + UUID.randomUUID()).then().statusCode(404);
+        given().get("/v1/signals/{id}", UUID.randomUUID()).then().statusCode(404)
+                .body("message", containsString("No decision recorded"));
+        given().get("/v1/signals/{id}", "not-a-uuid").then().statusCode(400)
+                .body("message", containsString("signalId must be a UUID"));
     }
 
     @Test
@@ -198,10 +212,13 @@ class QueryApiIT {
                         .filter(m -> m.stateStoreNames().contains(StoreNames.CONSENT_TABLE)).count() == 2);
 
         List<String> subjects = new ArrayList<>();
+        List<String> signals = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String subject = "fwd-" + i + "-" + UUID.randomUUID();
             subjects.add(subject);
-            publish(optOut(subject, "EU", "analytics"));
+            ConsentSignal signal = optOut(subject, "EU", "analytics");
+            signals.add(signal.signalId());
+            publish(signal);
         }
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
@@ -217,6 +234,17 @@ class QueryApiIT {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"subjectId\":\"" + subject + "\"");
             }
+            // A signal's status lives in its tracking task, partitioned by signal id: asked of both instances, each
+            // answers, for the signals it holds from its store and for the others through the owner.
+            for (String signalId : signals) {
+                given().get("/v1/signals/{id}", signalId).then().statusCode(200).body("signalId", equalTo(signalId))
+                        .body("decision.outcome", equalTo("APPLIED"));
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + secondPort + "/v1/signals/" + signalId)).header("X-API-Key", ADMIN_KEY).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.body()).contains("\"signalId\":\"" + signalId + "\"");
+            }
         });
     }
 
@@ -224,6 +252,9 @@ class QueryApiIT {
     void shouldRequireAReadKeyForQueriesAndAnAdminKeyForVendorChanges() {
         RestAssured.requestSpecification = null;
         given().get("/v1/subjects/{id}/consent", "anyone").then().statusCode(401);
+        given().get("/v1/signals/{id}", UUID.randomUUID()).then().statusCode(401);
+        given().header("X-API-Key", "test-ingest-key").get("/v1/signals/{id}", UUID.randomUUID()).then()
+                .statusCode(403);
         given().header("X-API-Key", "test-ingest-key").get("/v1/subjects/{id}/consent", "anyone").then()
                 .statusCode(403);
         given().header("X-API-Key", "test-read-key").get("/v1/vendors").then().statusCode(200);

@@ -20,6 +20,7 @@ class ConsentTopologyNamingTest {
                 .doesNotContain("KSTORE-");
         assertThat(description.toString()).contains(StoreNames.CONSENT_TABLE, StoreNames.SIGNAL_DEDUP,
                 StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject", StoreNames.PENDING_COMMANDS,
-                StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX, "commands-by-signal");
+                StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX, "commands-by-signal", StoreNames.SIGNAL_DECISIONS,
+                "decisions-by-signal", "refusals-by-signal");
     }
 }

@@ -20,6 +20,7 @@ import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.EarlyAcks;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
@@ -45,6 +46,7 @@ class TrackPropagationProcessorTest {
     private KeyValueStore<String, String> retention;
     private KeyValueStore<String, EarlyAcks> earlyAcks;
     private KeyValueStore<String, String> earlyAckIndex;
+    private KeyValueStore<String, AuditEvent> decisions;
     private CountingMetrics metrics;
     private TrackPropagationProcessor processor;
 
@@ -64,7 +66,9 @@ class TrackPropagationProcessorTest {
                 Serdes.String(), AvroSerde.forClass(EarlyAcks.class, registry, false)).withLoggingDisabled().build();
         earlyAckIndex = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EARLY_ACK_INDEX),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        for (var store : List.of(pending, deadlines, retention, earlyAcks, earlyAckIndex)) {
+        decisions = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SIGNAL_DECISIONS),
+                Serdes.String(), AvroSerde.forClass(AuditEvent.class, registry, false)).withLoggingDisabled().build();
+        for (var store : List.of(pending, deadlines, retention, earlyAcks, earlyAckIndex, decisions)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
@@ -307,7 +311,58 @@ class TrackPropagationProcessorTest {
         assertThat(context.forwarded()).isEmpty();
     }
 
+    @Test
+    void shouldKeepTheFirstDecisionOnASignalAsLongAsItsCommandsAndPurgeBothTogether() {
+        AuditEvent applied = decision(DecisionOutcome.APPLIED);
+        processor.process(new Record<>(signalId.toString(), new Outbound.DecisionTracked(applied),
+                context.currentSystemTimeMs()));
+        processor.process(new Record<>(signalId.toString(), new Outbound.DecisionTracked(
+                decision(DecisionOutcome.REJECTED)), context.currentSystemTimeMs()));
+        assertThat(context.forwarded()).as("recording a decision emits nothing").isEmpty();
+        PropagationCommand adnet = command("adnet");
+        track(adnet);
+        Instant ackedAt = RECEIVED.plus(Duration.ofDays(1));
+        context.setCurrentSystemTimeMs(ackedAt.toEpochMilli());
+        ack(adnet, AckStatus.APPLIED, ackedAt);
+
+        assertThat(decisions.get(signalId.toString())).as("a signal is decided once").isEqualTo(applied);
+
+        processor.punctuate(RECEIVED.plusMillis(20).plus(RETENTION));
+        assertThat(decisions.get(signalId.toString())).as("kept while its command is retained").isNotNull();
+
+        processor.punctuate(ackedAt.plus(RETENTION));
+        assertThat(decisions.approximateNumEntries()).isZero();
+        assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldPurgeADecisionThatCausedNoCommandAfterTheRetention() {
+        processor.process(new Record<>(signalId.toString(), new Outbound.DecisionTracked(
+                decision(DecisionOutcome.NO_CHANGE)), context.currentSystemTimeMs()));
+        Instant decidedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+
+        processor.punctuate(decidedAt.plus(RETENTION).minusSeconds(1));
+        assertThat(decisions.get(signalId.toString())).isNotNull();
+
+        processor.punctuate(decidedAt.plus(RETENTION));
+        assertThat(decisions.approximateNumEntries()).isZero();
+        assertThat(retention.approximateNumEntries()).isZero();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    private AuditEvent decision(DecisionOutcome outcome) {
+        return AuditEvent.newBuilder()
+                .setEventId(UUID.randomUUID())
+                .setType(AuditEventType.DECISION)
+                .setSubjectId("user-1")
+                .setSignalId(signalId)
+                .setRecordedAt(RECEIVED.plusMillis(5))
+                .setOutcome(outcome)
+                .setReason("test")
+                .setChanges(List.of())
+                .build();
+    }
 
     private PropagationCommand command(String vendorId) {
         return PropagationCommand.newBuilder()
