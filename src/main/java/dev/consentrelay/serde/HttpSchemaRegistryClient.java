@@ -90,7 +90,27 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
+        JsonNode answer;
+        try {
+            answer = registerOnce(subject, schema);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != SchemaRegistryException.INCOMPATIBLE) {
+                throw e;
+            }
+            // Two clients registering a new subject at the same moment: Apicurio answers the loser with 409
+            // ("already exists") although the schema is the one now registered. Asked again, it answers with the id;
+            // a schema that really is incompatible is refused again.
+            LOG.log(Level.DEBUG, "Registering under {0} answered 409; asking once more", subject);
+            answer = registerOnce(subject, schema);
+        }
+        int id = requiredInt(answer, "id");
+        ids.put(key, id);
+        schemas.putIfAbsent(id, schema);
+        return id;
+    }
+
+    private JsonNode registerOnce(String subject, Schema schema) {
+        return send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
                 (status, code, message) -> {
                     if (status == SchemaRegistryException.INCOMPATIBLE) {
                         return "Schema for subject '" + subject
@@ -102,10 +122,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     }
                     return null;
                 });
-        int id = requiredInt(answer, "id");
-        ids.put(key, id);
-        schemas.putIfAbsent(id, schema);
-        return id;
     }
 
     @Override

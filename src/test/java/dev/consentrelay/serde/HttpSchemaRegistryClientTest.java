@@ -118,7 +118,17 @@ class HttpSchemaRegistryClientTest {
                         e -> assertThat(e.httpStatus()).isEqualTo(409))
                 .hasMessage("Schema for subject 'x-value' is incompatible with the latest registered version: "
                         + "Schema being registered is incompatible with an earlier schema");
-        assertThat(requests).hasSize(1);
+        assertThat(requests).as("asked once more, refused again").hasSize(2);
+    }
+
+    @Test
+    void shouldTakeTheIdWhenA409CameFromAConcurrentRegistrationOfTheSameSchema() {
+        script = (path, n) -> n == 1
+                ? new Answer(409, "{\"error_code\":409,\"message\":\"An artifact with ID 'x-value' already exists.\"}")
+                : new Answer(200, "{\"id\":7}");
+
+        assertThat(client(config()).register("x-value", ConsentSignal.getClassSchema())).isEqualTo(7);
+        assertThat(requests).hasSize(2);
     }
 
     @Test
