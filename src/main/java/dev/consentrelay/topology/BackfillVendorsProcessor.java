@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,6 +50,8 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
 
     private final PolicyEngine engine;
     private final VendorDirectory vendors;
+    /** The vendor snapshot last compared with the seen scopes; {@code null} until the first tick of this task. */
+    private Map<String, Vendor> checked;
     private final Duration interval;
     private final int batch;
     private final BackfillPlanner planner = new BackfillPlanner();
@@ -95,7 +98,11 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
     }
 
     private void detectChanges(Instant now) {
-        Collection<Vendor> all = vendors.all();
+        Map<String, Vendor> snapshot = vendors.snapshot();
+        if (snapshot == checked) {
+            return; // nothing changed since the last tick
+        }
+        Collection<Vendor> all = snapshot.values();
         Set<String> present = new TreeSet<>();
         for (Vendor vendor : all) {
             present.add(vendor.vendorId());
@@ -121,6 +128,7 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
             });
         }
         gone.forEach(jobs::delete);
+        checked = snapshot;
     }
 
     private void start(String vendorId, Set<String> gained, Instant now) {

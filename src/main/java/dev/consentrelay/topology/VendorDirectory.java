@@ -20,6 +20,11 @@ public final class VendorDirectory {
         return byId.values();
     }
 
+    /** The vendors by id, as an immutable snapshot replaced (a new object) on every change. */
+    public Map<String, Vendor> snapshot() {
+        return byId;
+    }
+
     /** Replaces (or with {@code null}, removes) one vendor. */
     public synchronized void put(String vendorId, Vendor vendor) {
         Map<String, Vendor> next = new TreeMap<>(byId);
