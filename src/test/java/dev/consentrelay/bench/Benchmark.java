@@ -541,8 +541,9 @@ public final class Benchmark {
         }
     }
 
+    /** Generous: a 2-core machine running broker, service and vendors processes a few hundred signals/s. */
     private static Duration timeoutFor(long records) {
-        return Duration.ofSeconds(120 + records / 500);
+        return Duration.ofSeconds(120 + records / 100);
     }
 
     private static double seconds(long nanos) {
