@@ -35,7 +35,7 @@ public class KafkaStreamsPropagationQueries implements PropagationQueries {
     KafkaStreams streams;
 
     /** This instance's {@code application.server}; unset on a single instance, where every key is local. */
-    @ConfigProperty(name = "quarkus.kafka-streams.application-server")
+    @ConfigProperty(name = "kafka-streams.application.server")
     Optional<String> applicationServer;
 
     @Override

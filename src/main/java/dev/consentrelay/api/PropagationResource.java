@@ -9,12 +9,20 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.consentrelay.security.ApiKeys;
 
-/** Where one signal's commands stand at each vendor: pending, applied, failed; attempts and latency. */
+/**
+ * Where one signal's commands stand at each vendor: pending, applied, failed; attempts and latency. Asked of an
+ * instance that does not hold the signal, it forwards the request to the one that does.
+ */
 @Path("/v1/signals/{signalId}/propagation")
 @RolesAllowed(ApiKeys.READ)
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,6 +33,19 @@ public class PropagationResource {
 
     @Inject
     PropagationQueries queries;
+
+    /** Asks the owner when another instance holds the signal; {@code null} outside the application (503 then). */
+    @Inject
+    QueryForwarder forwarder;
+
+    @ConfigProperty(name = "kafka-streams.application.server", defaultValue = "")
+    String self;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
 
     public PropagationResource() {
     }
@@ -46,6 +67,11 @@ public class PropagationResource {
         if (lookup instanceof PropagationLookup.NotFound) {
             return error(Response.Status.NOT_FOUND, "No command is tracked for signal " + id
                     + ": unknown signal, a signal that caused no command, or one purged after its retention");
+        }
+        if (lookup instanceof PropagationLookup.NotLocal notLocal && forwarder != null) {
+            int colon = notLocal.host().lastIndexOf(':');
+            return forwarder.forward(notLocal.host().substring(0, colon),
+                    Integer.parseInt(notLocal.host().substring(colon + 1)), uri, headers, self);
         }
         if (lookup instanceof PropagationLookup.NotLocal notLocal) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)

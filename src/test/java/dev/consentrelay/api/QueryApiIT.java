@@ -216,7 +216,7 @@ class QueryApiIT {
         for (int i = 0; i < 12; i++) {
             String subject = "fwd-" + i + "-" + UUID.randomUUID();
             subjects.add(subject);
-            ConsentSignal signal = optOut(subject, "EU", "analytics");
+            ConsentSignal signal = optOut(subject, "US-CA", "email_marketing");
             signals.add(signal.signalId());
             publish(signal);
         }
@@ -244,6 +244,13 @@ class QueryApiIT {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"signalId\":\"" + signalId + "\"");
+                given().get("/v1/signals/{id}/propagation", signalId).then().statusCode(200)
+                        .body("vendors.vendorId", hasItem("mailer"));
+                HttpResponse<String> propagation = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + secondPort + "/v1/signals/" + signalId + "/propagation")).header("X-API-Key", ADMIN_KEY)
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(propagation.statusCode()).as(propagation.body()).isEqualTo(200);
+                assertThat(propagation.body()).contains("\"vendorId\":\"mailer\"");
             }
         });
     }
