@@ -45,17 +45,7 @@ public final class InteractiveQueries {
      * with {@code read} when it is here; {@code read} returns {@code null} for not found.
      */
     public <V, T> QueryResult<T> byKey(String store, String key, Function<ReadOnlyKeyValueStore<String, V>, T> read) {
-        KafkaStreams.State state = streams.state();
-        KeyQueryMetadata metadata;
-        try {
-            metadata = state == KafkaStreams.State.RUNNING
-                    ? streams.queryMetadataForKey(store, key, Serdes.String().serializer())
-                    : null;
-        } catch (IllegalStateException | InvalidStateStoreException e) {
-            metadata = null;
-        }
-        KeyQueryMetadata found = metadata;
-        return route(state, found, self, () -> read.apply(store(store, found.partition())));
+        return byKeyInPartition(store, key, partition -> read.apply(store(store, partition)));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,6 +42,26 @@ public class QueryForwarder {
     /** Whether this request was forwarded by another instance. */
     public static boolean isForwarded(HttpHeaders headers) {
         return headers.getHeaderString(FORWARDED_HEADER) != null;
+    }
+
+    /**
+     * The HTTP answer to a keyed interactive query: {@code ok} for a value found here, the owner's answer for a key
+     * another instance holds, 503 with {@code Retry-After} while the stores move, 404 with {@code notFound} otherwise.
+     *
+     * @param self this instance's {@code host:port}, marked on a forwarded request
+     */
+    public <T> Response answer(QueryResult<T> result, Function<T, Response> ok, String notFound, UriInfo uri,
+            HttpHeaders headers, String self) {
+        if (result instanceof QueryResult.Found<T> found) {
+            return ok.apply(found.value());
+        }
+        if (result instanceof QueryResult.Elsewhere<T> elsewhere) {
+            return forward(elsewhere.host(), elsewhere.port(), uri, headers, self);
+        }
+        if (result instanceof QueryResult.Unavailable<T> unavailable) {
+            return Responses.unavailable(unavailable.reason(), config.retryAfterSeconds());
+        }
+        return Responses.notFound(notFound);
     }
 
     /** The owner's answer, status, type, body and {@code Retry-After} as they are; 503 when it cannot be reached. */

@@ -16,7 +16,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import dev.consentrelay.config.QueryConfig;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.topology.PropagationLedger;
@@ -36,9 +35,6 @@ public class SignalStatusQuery {
     @Inject
     QueryForwarder forwarder;
 
-    @Inject
-    QueryConfig config;
-
     public Response answer(String signalId, UriInfo uri, HttpHeaders headers) {
         if (!isCanonicalUuid(signalId)) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
@@ -48,18 +44,10 @@ public class SignalStatusQuery {
         }
         QueryResult<SignalStatus> result = queries.byKeyInPartition(StoreNames.SIGNAL_DECISIONS, signalId,
                 partition -> read(signalId, partition));
-        if (result instanceof QueryResult.Found<SignalStatus> found) {
-            return Response.ok(found.value()).type(MediaType.APPLICATION_JSON).build();
-        }
-        if (result instanceof QueryResult.Elsewhere<SignalStatus> elsewhere) {
-            return forwarder.forward(elsewhere.host(), elsewhere.port(), uri, headers,
-                    queries.self().host() + ":" + queries.self().port());
-        }
-        if (result instanceof QueryResult.Unavailable<SignalStatus> unavailable) {
-            return Responses.unavailable(unavailable.reason(), config.retryAfterSeconds());
-        }
-        return Responses.notFound("No decision recorded for signal " + signalId + ": unknown, still on its way"
-                + " (retry shortly after a 202), or purged after its retention");
+        return forwarder.answer(result, status -> Response.ok(status).type(MediaType.APPLICATION_JSON).build(),
+                "No decision recorded for signal " + signalId + ": unknown, still on its way (retry shortly after a"
+                        + " 202), or purged after its retention",
+                uri, headers, queries.self().host() + ":" + queries.self().port());
     }
 
     private SignalStatus read(String signalId, int partition) {

@@ -23,7 +23,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.config.QueryConfig;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
@@ -46,9 +45,6 @@ public class SubjectResource {
 
     @Inject
     QueryForwarder forwarder;
-
-    @Inject
-    QueryConfig config;
 
     @Inject
     Policy policy;
@@ -120,16 +116,7 @@ public class SubjectResource {
     }
 
     private <T> Response answer(QueryResult<T> result, String subjectId, java.util.function.Function<T, Response> ok) {
-        if (result instanceof QueryResult.Found<T> found) {
-            return ok.apply(found.value());
-        }
-        if (result instanceof QueryResult.Elsewhere<T> elsewhere) {
-            return forwarder.forward(elsewhere.host(), elsewhere.port(), uri, headers,
-                    queries.self().host() + ":" + queries.self().port());
-        }
-        if (result instanceof QueryResult.Unavailable<T> unavailable) {
-            return Responses.unavailable(unavailable.reason(), config.retryAfterSeconds());
-        }
-        return Responses.notFound("No consent record for subject " + subjectId);
+        return forwarder.answer(result, ok, "No consent record for subject " + subjectId, uri, headers,
+                queries.self().host() + ":" + queries.self().port());
     }
 }
