@@ -100,6 +100,7 @@ public class GpcResource {
     @Operation(summary = "Capture Global Privacy Control from a beacon (pixel form)", description = "Like POST, for"
             + " <img> beacons and edge workers: a 1x1 transparent GIF when a GPC signal was published, 204 when the"
             + " request carries no GPC preference.")
+    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1")
     @APIResponse(responseCode = "200", description = "GPC signal published; a 1x1 transparent GIF", content = @Content(mediaType = "image/gif"))
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")

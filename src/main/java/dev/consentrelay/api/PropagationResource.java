@@ -16,6 +16,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.consentrelay.security.ApiKeys;
 
@@ -24,6 +29,7 @@ import dev.consentrelay.security.ApiKeys;
  * instance that does not hold the signal, it forwards the request to the one that does.
  */
 @Path("/v1/signals/{signalId}/propagation")
+@Tag(name = "Queries", description = "Consent and proof per subject")
 @RolesAllowed(ApiKeys.READ)
 @Produces(MediaType.APPLICATION_JSON)
 public class PropagationResource {
@@ -54,6 +60,13 @@ public class PropagationResource {
         this.queries = queries;
     }
 
+    @Operation(summary = "Where one signal's commands stand at each vendor")
+    @APIResponse(responseCode = "200", description = "Per vendor: status, attempts, latency, deadline", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.PROPAGATION)))
+    @APIResponse(responseCode = "400", description = "signalId is not a UUID")
+    @APIResponse(responseCode = "404", description = "No command is tracked for the signal")
+    @APIResponse(responseCode = "503", description = "Store not queryable: retry after Retry-After")
+    @APIResponse(responseCode = "401", description = "No or unknown credentials")
+    @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @GET
     public Response get(@PathParam("signalId") String signalId) {
         UUID id = parse(signalId);

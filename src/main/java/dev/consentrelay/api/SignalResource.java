@@ -88,7 +88,7 @@ public class SignalResource {
     @Operation(summary = "One signal: its decision and its propagation per vendor", description = "Answered by the"
             + " instance holding the signal, wherever the request lands. state is REJECTED, DECIDED (no command to"
             + " send), PROPAGATING or PROPAGATED; commands appear as propagation tracking receives them.")
-    @APIResponse(responseCode = "200", description = "The signal's decision and propagation")
+    @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
     @APIResponse(responseCode = "404", description = "Unknown, still on its way, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")

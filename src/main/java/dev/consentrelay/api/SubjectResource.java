@@ -21,6 +21,11 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.Policy;
@@ -38,6 +43,7 @@ import dev.consentrelay.topology.VendorDirectory;
  * Requires the {@code read} role.
  */
 @Path("/v1/subjects/{subjectId}")
+@Tag(name = "Queries", description = "Consent and proof per subject")
 public class SubjectResource {
 
     @Inject
@@ -59,6 +65,12 @@ public class SubjectResource {
     HttpHeaders headers;
 
     /** Current state and effective permission per purpose in the subject's region. */
+    @Operation(summary = "A subject's consent: recorded state and effective permission per purpose in its region")
+    @APIResponse(responseCode = "200", description = "The subject's consent", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.CONSENT)))
+    @APIResponse(responseCode = "404", description = "No consent record for the subject", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "not-found", value = ApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
+    @APIResponse(responseCode = "401", description = "No or unknown credentials")
+    @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")
     @GET
     @Path("consent")
@@ -75,6 +87,12 @@ public class SubjectResource {
     }
 
     /** The proof report, as JSON or (with {@code Accept: text/html} or {@code ?format=html}) printable HTML. */
+    @Operation(summary = "The proof report: every signal, decision, command, acknowledgement and legal deadline (JSON or HTML)")
+    @APIResponse(responseCode = "200", description = "The proof report; text/html with Accept: text/html or ?format=html", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.PROOF)))
+    @APIResponse(responseCode = "404", description = "No audit trail for the subject")
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
+    @APIResponse(responseCode = "401", description = "No or unknown credentials")
+    @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")
     @GET
     @Path("proof")

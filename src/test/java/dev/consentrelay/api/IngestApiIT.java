@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -236,6 +238,28 @@ class IngestApiIT {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/signals/batch"))
                 .body(containsString("/v1/gpc"));
+    }
+
+    @Test
+    void everyApiOperationIsDescribedWithAnExample() throws Exception {
+        JsonNode paths = new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().asString()).path("paths");
+        List<String> operations = new ArrayList<>();
+        paths.fields().forEachRemaining(path -> {
+            if (!path.getKey().startsWith("/v1/")) {
+                return;
+            }
+            path.getValue().fields().forEachRemaining(operation -> {
+                String name = operation.getKey().toUpperCase() + " " + path.getKey();
+                operations.add(name);
+                assertThat(operation.getValue().path("summary").asText()).as("summary of %s", name).isNotBlank();
+                assertThat(operation.getValue().toString()).as("an example in %s", name)
+                        .containsPattern("\"examples?\"");
+            });
+        });
+        assertThat(operations).contains("GET /v1/signals/{signalId}", "GET /v1/signals/{signalId}/propagation",
+                "GET /v1/subjects/{subjectId}/consent", "GET /v1/subjects/{subjectId}/proof", "GET /v1/vendors",
+                "PUT /v1/vendors/{vendorId}", "DELETE /v1/vendors/{vendorId}", "GET /v1/vendors/{vendorId}/backfill");
     }
 
     private static RequestSpecification ingest() {
