@@ -1,85 +1,96 @@
 package dev.consentrelay.connector;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.config.RegistryConfig;
+import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.serde.AvroSerde;
+import dev.consentrelay.serde.SchemaRegistryClient;
 
 /**
- * Publishes final acknowledgements to the acks topic, keyed by the command's signalId (the tracking side groups a
- * signal's acks by it), with an idempotent {@code acks=all} producer. {@link #publish} returns only once the broker
- * has the record, so the command's offset may then be committed; a failed send is retried until it succeeds or the
- * connector stops, because committing past an unpublished ack would lose it.
- * <p>
- * A plain {@link KafkaProducer} rather than a SmallRye {@code Emitter}: emitters are bound to channels declared at
- * build time, while vendors are configured at run time, and the lane thread must block on the broker's answer before
- * its offset counts as done — a synchronous {@code send().get()} says that directly.
+ * Publishes final acknowledgements through the {@value #CHANNEL} SmallRye Reactive Messaging channel (an idempotent
+ * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's signalId
+ * (the tracking side groups a signal's acks by it). {@link #publish} returns only once the broker has the record, so
+ * the command's message may then be acknowledged to its own channel and committed; a failed send is retried until it
+ * succeeds or the connector stops, because committing past an unpublished ack would lose it.
  */
-public final class AckPublisher implements AutoCloseable {
+@ApplicationScoped
+public class AckPublisher implements AckSink {
+
+    /** The outgoing channel of acknowledgements. */
+    public static final String CHANNEL = "command-acks";
 
     private static final Logger LOG = Logger.getLogger(AckPublisher.class);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
-    private final Producer<String, CommandAck> producer;
+    private final MutinyEmitter<byte[]> emitter;
     private final String topic;
-    private final Object firstSend = new Object();
+    private final SchemaRegistryClient registry;
+    private final boolean autoRegister;
+    private final Object firstSerialization = new Object();
+    private volatile Serializer<CommandAck> serializer;
     private volatile boolean schemaKnown;
 
-    public AckPublisher(Producer<String, CommandAck> producer, String topic) {
-        this.producer = producer;
-        this.topic = topic;
-    }
-
-    /** An idempotent producer from the application's client settings. */
-    public static AckPublisher create(Map<String, Object> clientConfig, Serializer<CommandAck> serializer,
-            String topic) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "consent-relay-connector-acks");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new AckPublisher(new KafkaProducer<>(config, new StringSerializer(), serializer), topic);
+    @Inject
+    public AckPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter, TopicsConfig topics,
+            SchemaRegistryClient registry, RegistryConfig registryConfig) {
+        this.emitter = emitter;
+        this.topic = topics.commandAcks();
+        this.registry = registry;
+        this.autoRegister = registryConfig.autoRegister();
     }
 
     /** Publishes the ack and waits until the broker has it. */
+    @Override
     public void publish(CommandAck ack) throws InterruptedException {
         String key = ack.getSignalId() == null ? null : ack.getSignalId().toString();
-        ProducerRecord<String, CommandAck> record = new ProducerRecord<>(topic, key, ack);
         while (true) {
             try {
-                if (schemaKnown) {
-                    producer.send(record).get();
-                } else {
-                    // The first send registers the schema; lanes racing to register it upset some registries.
-                    synchronized (firstSend) {
-                        producer.send(record).get();
-                        schemaKnown = true;
-                    }
-                }
+                Message<byte[]> message = Message.of(serialize(ack)).addMetadata(
+                        OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build());
+                emitter.sendMessageAndAwait(message);
                 return;
-            } catch (ExecutionException e) {
-                LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(),
-                        e.getCause() == null ? e : e.getCause());
-                Thread.sleep(RETRY_BACKOFF.toMillis());
             } catch (RuntimeException e) {
-                LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), e);
+                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                    throw new InterruptedException("stopped while publishing an acknowledgement");
+                }
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), cause);
                 Thread.sleep(RETRY_BACKOFF.toMillis());
             }
         }
     }
 
-    @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(10));
+    private byte[] serialize(CommandAck ack) {
+        if (schemaKnown) {
+            return serializer().serialize(topic, ack);
+        }
+        // The first serialization registers the schema; lanes racing to register it upset some registries.
+        synchronized (firstSerialization) {
+            byte[] bytes = serializer().serialize(topic, ack);
+            schemaKnown = true;
+            return bytes;
+        }
+    }
+
+    private Serializer<CommandAck> serializer() {
+        Serializer<CommandAck> current = serializer;
+        if (current == null) {
+            current = AvroSerde.forClass(CommandAck.class, registry, false, autoRegister).serializer();
+            serializer = current;
+        }
+        return current;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Flow;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,12 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.connector.InboundConnector;
+import io.smallrye.reactive.messaging.kafka.KafkaConnector;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.ConnectorsConfig;
@@ -32,9 +38,10 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * Starts one {@link VendorConnector} per configured vendor once the topics exist, when {@code consent-relay.role} is
  * {@code all} or {@code connector} and {@code consent-relay.connectors.enabled} is true; stops them on shutdown.
  * <p>
- * The connectors use Kafka clients directly rather than SmallRye Reactive Messaging channels: channels are declared at
- * build time, while each vendor — configured at run time — needs its own consumer group, its own thread and its own
- * pause/resume and commit position, so that one vendor never holds back another.
+ * Each vendor gets its own SmallRye Reactive Messaging Kafka channel, {@code connector-<vendorId>}, opened through
+ * the {@code smallrye-kafka} connector when the vendor's configuration is read (vendors are configuration, not
+ * code, so their channels cannot be declared with {@code @Incoming}): its own consumer group, polling, back-pressure
+ * pause and {@code throttled} commits, so that one vendor never holds back another.
  */
 @ApplicationScoped
 public class ConnectorRuntime {
@@ -59,12 +66,19 @@ public class ConnectorRuntime {
     @Inject
     RegistryConfig registryConfig;
 
+    @Inject
+    AckPublisher acks;
+
+    @Inject
+    @Connector(KafkaConnector.CONNECTOR_NAME)
+    InboundConnector kafka;
+
     @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all")
     String role;
 
     private final List<VendorConnector> running = new ArrayList<>();
     private final List<VendorAdapter> adapters = new ArrayList<>();
-    private AckPublisher acks;
+    private ConnectorMetrics metrics;
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
         if (!ServiceRole.parse(role).runsConnectors()) {
@@ -76,20 +90,22 @@ public class ConnectorRuntime {
                     config.vendors().size());
             return;
         }
-        start(clientConfig());
+        start();
     }
 
-    /** Builds and starts every configured vendor's connector against the given Kafka client settings. */
-    synchronized void start(Map<String, Object> clientConfig) {
+    /** Builds and starts every configured vendor's connector. */
+    synchronized void start() {
         Clock clock = Clock.systemUTC();
-        ConnectorMetrics metrics = new ConnectorMetrics(meters);
-        AvroSerde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, registry, false,
-                registryConfig.autoRegister());
+        if (metrics == null) {
+            // One instance for the process, so a restarted connector's gauges read the new connector.
+            metrics = new ConnectorMetrics(meters);
+        }
+        Map<String, Object> clientConfig = clientConfig();
         Map<String, AckedCommands> acked = new HashMap<>();
         config.vendors().keySet().forEach(vendorId -> acked.put(vendorId, new AckedCommands(config.ackedCapacity())));
-        AckHistory.load(clientConfig, topics.commandAcks(), ackSerde.deserializer(), config.ackedWindow(),
-                Duration.ofSeconds(60), clock, acked);
-        acks = AckPublisher.create(clientConfig, ackSerde.serializer(), topics.commandAcks());
+        AckHistory.load(clientConfig, topics.commandAcks(),
+                AvroSerde.forClass(CommandAck.class, registry, false, registryConfig.autoRegister()).deserializer(),
+                config.ackedWindow(), Duration.ofSeconds(60), clock, acked);
         config.vendors().forEach((vendorId, vendor) -> {
             VendorAdapter adapter = VendorAdapters.create(vendorId, vendor, clock);
             adapters.add(adapter);
@@ -97,34 +113,39 @@ public class ConnectorRuntime {
                     new RetryPolicy(vendor.maxAttempts(), vendor.initialBackoff(), vendor.maxBackoff()),
                     TokenBucket.perSecond(vendor.rateLimit()), RetryingDelivery.threadSleeper(), clock,
                     (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
-            VendorConnector connector = new VendorConnector(
-                    new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId), vendor.concurrency(),
-                            Math.max(64, vendor.concurrency() * 16)),
-                    clientConfig,
+            VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
+                    vendor.concurrency(), Math.max(64, vendor.concurrency() * 16));
+            VendorConnector connector = new VendorConnector(settings,
                     AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks,
                     acked.get(vendorId), metrics);
-            connector.start();
+            subscribe(connector, VendorChannel.config(settings, clientConfig));
             running.add(connector);
-            LOG.infof("Vendor connector %s started: %s, %s requests/s, concurrency %d, %d attempts at most, %d "
-                    + "acknowledged commands remembered", vendorId, adapter, vendor.rateLimit(),
-                    vendor.concurrency(), vendor.maxAttempts(), acked.get(vendorId).size());
+            LOG.infof("Vendor connector %s started on channel %s: %s, %s requests/s, concurrency %d, %d attempts at "
+                    + "most, %d acknowledged commands remembered", vendorId, settings.channel(), adapter,
+                    vendor.rateLimit(), vendor.concurrency(), vendor.maxAttempts(), acked.get(vendorId).size());
         });
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        stop();
+    @SuppressWarnings("unchecked")
+    private void subscribe(VendorConnector connector, Config channel) {
+        Flow.Publisher<Message<?>> messages = (Flow.Publisher<Message<?>>) kafka.getPublisher(channel);
+        messages.subscribe(connector);
     }
 
-    /** Stops every connector, then the ack producer. */
-    synchronized void stop() {
-        running.forEach(VendorConnector::close);
+    void onStop(@Observes ShutdownEvent event) {
+        // The channels stay open: SmallRye closes them after this, committing what the connectors acknowledged.
+        stop(false);
+    }
+
+    /**
+     * Stops every connector's deliveries; with {@code closeChannels} also cancels their channels (a restart within
+     * the same process).
+     */
+    synchronized void stop(boolean closeChannels) {
+        running.forEach(closeChannels ? VendorConnector::close : VendorConnector::stopDelivering);
         running.clear();
         adapters.forEach(VendorAdapter::close);
         adapters.clear();
-        if (acks != null) {
-            acks.close();
-            acks = null;
-        }
     }
 
     private Map<String, Object> clientConfig() {

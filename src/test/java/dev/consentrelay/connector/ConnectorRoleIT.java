@@ -1,11 +1,19 @@
 package dev.consentrelay.connector;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -13,16 +21,29 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Test;
 
+import dev.consentrelay.config.TopicsConfig;
+import dev.consentrelay.schema.AckStatus;
+import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
@@ -33,11 +54,14 @@ import dev.consentrelay.testing.TestKafka;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * The service started with {@code consent-relay.role=connector}: no topology resolves (so Kafka Streams does not
- * start), and the connector configured under {@code consent-relay.connectors.vendors} delivers a command from its
- * topic (here to an export file).
+ * start), and the connectors configured under {@code consent-relay.connectors.vendors} consume their SmallRye Kafka
+ * channels: a file-export vendor and a webhook vendor (a JDK {@link HttpServer} on loopback) whose redelivered
+ * commands are skipped, during a run and after the connectors restart with their acknowledged ids read back from the
+ * acks topic.
  */
 @QuarkusTest
 @TestProfile(ConnectorRoleIT.ConnectorRole.class)
@@ -45,21 +69,12 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = ApicurioRegistryResource.class, restrictToAnnotatedClass = false)
 class ConnectorRoleIT {
 
-    static final String VENDOR = "archive";
-    static final String TOPIC = "consent.commands." + VENDOR + ".v1";
+    static final String ARCHIVE = "archive";
+    static final String MAILER = "mailer";
     static final Path EXPORT_DIR = Path.of("target", "connector-role-export");
 
-    /** Connector role with one file-export vendor. */
-    public static class ConnectorRole implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // The processor creates command topics when vendors appear; in this role nothing does.
-            TestKafka.createTopics(3, TOPIC);
-            return Map.of("consent-relay.role", "connector",
-                    "consent-relay.connectors.vendors." + VENDOR + ".adapter", "file",
-                    "consent-relay.connectors.vendors." + VENDOR + ".file-dir", EXPORT_DIR.toString());
-        }
-    }
+    /** Idempotency keys of the deliveries the mailer accepted (JDK types: the server lives outside Quarkus). */
+    List<String> mailerDeliveries;
 
     @Inject
     @Any
@@ -68,19 +83,186 @@ class ConnectorRoleIT {
     @Inject
     SchemaRegistryClient registry;
 
+    @Inject
+    TopicsConfig topics;
+
+    @Inject
+    ConnectorRuntime runtime;
+
+    /** Connector role with one file-export vendor and one webhook vendor. */
+    public static class ConnectorRole implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // The processor creates command topics when vendors appear; in this role nothing does.
+            TestKafka.createTopics(3, topic(ARCHIVE), topic(MAILER));
+            Map<String, String> config = new HashMap<>();
+            config.put("consent-relay.role", "connector");
+            config.put("consent-relay.connectors.vendors." + ARCHIVE + ".adapter", "file");
+            config.put("consent-relay.connectors.vendors." + ARCHIVE + ".file-dir", EXPORT_DIR.toString());
+            config.put("consent-relay.connectors.vendors." + MAILER + ".adapter", "webhook");
+            config.put("consent-relay.connectors.vendors." + MAILER + ".secret", "mailer-secret");
+            return config;
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(MailerServer.class));
+        }
+    }
+
+    /** The webhook vendor: accepts every delivery and records its Idempotency-Key. */
+    public static class MailerServer implements QuarkusTestResourceLifecycleManager {
+
+        private final List<String> received = new CopyOnWriteArrayList<>();
+        private HttpServer server;
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot start the mailer server", e);
+            }
+            server.createContext("/consent", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                received.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+                exchange.sendResponseHeaders(200, -1);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.flush();
+                }
+            });
+            server.start();
+            return Map.of("consent-relay.connectors.vendors." + MAILER + ".url",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/consent");
+        }
+
+        @Override
+        public void inject(TestInjector testInjector) {
+            testInjector.injectIntoFields(received, field -> field.getName().equals("mailerDeliveries"));
+        }
+
+        @Override
+        public void stop() {
+            server.stop(0);
+        }
+    }
+
     @Test
     void shouldNotStartKafkaStreamsButDeliverCommands() throws Exception {
         assertThat(topology.isUnsatisfied()).as("no topology in the connector role").isTrue();
-        PropagationCommand command = TestCommands.suppress(VENDOR, "subject-role");
+        PropagationCommand command = TestCommands.suppress(ARCHIVE, "subject-role");
 
-        try (KafkaProducer<String, PropagationCommand> producer = new KafkaProducer<>(TestKafka.clientConfig(),
-                new StringSerializer(), AvroSerde.forClass(PropagationCommand.class, registry, false).serializer())) {
-            producer.send(new ProducerRecord<>(TOPIC, command.getSubjectId(), command)).get(30, TimeUnit.SECONDS);
-        }
+        send(topic(ARCHIVE), command);
 
         await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200))
                 .until(() -> exported().stream().anyMatch(line -> line.contains(command.getCommandId().toString())));
-        given().when().get("/q/health").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("connector-" + ARCHIVE)).body(containsString("connector-" + MAILER));
+    }
+
+    @Test
+    void shouldSkipRedeliveredCommandsDuringARunAndAfterARestart() throws Exception {
+        List<PropagationCommand> commands = List.of(TestCommands.suppress(MAILER, "subject-a-" + UUID.randomUUID()),
+                TestCommands.suppress(MAILER, "subject-b-" + UUID.randomUUID()));
+        List<String> ids = commands.stream().map(c -> c.getCommandId().toString()).toList();
+        for (PropagationCommand command : commands) {
+            send(topic(MAILER), command);
+        }
+        List<CommandAck> acks = awaitAcks(ids);
+        assertThat(acks).allSatisfy(ack -> assertThat(ack.getStatus()).isEqualTo(AckStatus.APPLIED));
+        assertThat(mailerDeliveries).containsExactlyInAnyOrderElementsOf(ids);
+
+        // A redelivery of an acknowledged command and a record that is not a command: both skipped, both committed.
+        send(topic(MAILER), commands.get(0));
+        sendBytes(topic(MAILER), "not avro".getBytes(StandardCharsets.UTF_8));
+        awaitNoLag("consent-relay-connector-" + MAILER, topic(MAILER));
+        assertThat(mailerDeliveries).containsExactlyInAnyOrderElementsOf(ids);
+
+        // Restarted connectors read the acknowledged ids back from the acks topic.
+        runtime.stop(true);
+        runtime.start();
+        send(topic(MAILER), commands.get(1));
+        awaitNoLag("consent-relay-connector-" + MAILER, topic(MAILER));
+
+        assertThat(mailerDeliveries).as("each command delivered once").containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(readAcks(ids)).as("each command acknowledged once").hasSize(2);
+        // Still delivering after the restart.
+        PropagationCommand fresh = TestCommands.suppress(MAILER, "subject-c-" + UUID.randomUUID());
+        send(topic(MAILER), fresh);
+        await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200))
+                .until(() -> mailerDeliveries.contains(fresh.getCommandId().toString()));
+    }
+
+    private static String topic(String vendorId) {
+        return "consent.commands." + vendorId + ".v1";
+    }
+
+    private void send(String topic, PropagationCommand command) throws Exception {
+        try (KafkaProducer<String, PropagationCommand> producer = new KafkaProducer<>(TestKafka.clientConfig(),
+                new StringSerializer(), AvroSerde.forClass(PropagationCommand.class, registry, false).serializer())) {
+            producer.send(new ProducerRecord<>(topic, command.getSubjectId(), command)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sendBytes(String topic, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestKafka.clientConfig(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "subject-x", value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<CommandAck> awaitAcks(List<String> commandIds) {
+        List<CommandAck> found = new ArrayList<>();
+        await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200)).until(() -> {
+            found.clear();
+            found.addAll(readAcks(commandIds));
+            return found.size() >= commandIds.size();
+        });
+        return found;
+    }
+
+    /** The committed acks of the given commands. */
+    private List<CommandAck> readAcks(List<String> commandIds) {
+        String acksTopic = topics.commandAcks();
+        List<CommandAck> records = new ArrayList<>();
+        Map<String, Object> config = TestKafka.readCommittedConsumerConfig("it-acks-" + UUID.randomUUID());
+        try (KafkaConsumer<String, CommandAck> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                AvroSerde.forClass(CommandAck.class, registry, false).deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(acksTopic).stream()
+                    .map(p -> new TopicPartition(acksTopic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TestKafka.timeout().toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, CommandAck> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (commandIds.contains(record.value().getCommandId().toString())) {
+                        records.add(record.value());
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
+    private static void awaitNoLag(String group, String topic) {
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < 3; p++) {
+                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                }
+                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return ends.entrySet().stream().allMatch(e -> {
+                    OffsetAndMetadata offset = committed.get(e.getKey());
+                    long end = e.getValue().offset();
+                    return end == 0 || (offset != null && offset.offset() >= end);
+                });
+            });
+        }
     }
 
     private static List<String> exported() throws IOException {
