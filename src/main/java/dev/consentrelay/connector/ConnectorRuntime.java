@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConnector;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -73,6 +74,9 @@ public class ConnectorRuntime {
     @Connector(KafkaConnector.CONNECTOR_NAME)
     InboundConnector kafka;
 
+    @Inject
+    KafkaClientService clients;
+
     @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all")
     String role;
 
@@ -115,10 +119,11 @@ public class ConnectorRuntime {
                     (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
             VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
                     vendor.concurrency(), Math.max(64, vendor.concurrency() * 16));
+            Flow.Publisher<Message<?>> channel = open(VendorChannel.config(settings, clientConfig));
             VendorConnector connector = new VendorConnector(settings,
                     AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks,
-                    acked.get(vendorId), metrics);
-            subscribe(connector, VendorChannel.config(settings, clientConfig));
+                    acked.get(vendorId), metrics, pauser(settings.channel()));
+            channel.subscribe(connector);
             running.add(connector);
             LOG.infof("Vendor connector %s started on channel %s: %s, %s requests/s, concurrency %d, %d attempts at "
                     + "most, %d acknowledged commands remembered", vendorId, settings.channel(), adapter,
@@ -127,9 +132,18 @@ public class ConnectorRuntime {
     }
 
     @SuppressWarnings("unchecked")
-    private void subscribe(VendorConnector connector, Config channel) {
-        Flow.Publisher<Message<?>> messages = (Flow.Publisher<Message<?>>) kafka.getPublisher(channel);
-        messages.subscribe(connector);
+    private Flow.Publisher<Message<?>> open(Config channel) {
+        return (Flow.Publisher<Message<?>>) kafka.getPublisher(channel);
+    }
+
+    /** Pauses the consumer of the channel just opened (the last one of that name, after a restart). */
+    private ChannelPauser pauser(String channel) {
+        List<io.smallrye.reactive.messaging.kafka.KafkaConsumer<Object, Object>> consumers = clients
+                .getConsumers(channel);
+        if (consumers.isEmpty()) {
+            throw new IllegalStateException("The Kafka connector opened no consumer for channel " + channel);
+        }
+        return new KafkaChannelPauser(channel, consumers.get(consumers.size() - 1));
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -50,6 +50,9 @@ final class VendorChannel {
         // only wait, about three seconds per vendor, for messages that can no longer finish. What was acknowledged is
         // committed either way.
         channel.put("graceful-shutdown", "false");
+        channel.put("tracing-enabled", "false");
+        // The connector pauses the consumer itself (ChannelPauser); a short poll lets a resume take effect quickly.
+        channel.put("poll-timeout", "100");
         return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(channel, "vendor channel " + settings.channel(), 100))
                 .build();

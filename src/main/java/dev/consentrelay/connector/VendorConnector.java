@@ -3,6 +3,7 @@ package dev.consentrelay.connector;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -23,14 +24,15 @@ import dev.consentrelay.schema.PropagationCommand;
  * <p>
  * A message is acknowledged to the channel only once the command's own acknowledgement is on the broker (or the
  * command was skipped), and the channel commits a partition only up to its lowest unacknowledged message, so a crash
- * redelivers every command whose ack is not published. At most {@code bufferLimit} messages are requested ahead of
- * the deliveries; when they are all in flight the channel pauses its consumer and resumes as deliveries finish.
+ * redelivers every command whose ack is not published. When {@code bufferLimit} commands are in flight the
+ * connector pauses the channel's consumer ({@link ChannelPauser}) and resumes it once half have finished.
  * Commands already acknowledged ({@link AckedCommands}) are skipped; undecodable records are logged with their
  * position and skipped without an ack.
  */
 public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(VendorConnector.class);
+    private static final long REPAUSE_NANOS = 200_000_000L;
 
     /** Settings of one vendor's connector. */
     public record Settings(String vendorId, String topic, int concurrency, int bufferLimit) {
@@ -59,12 +61,16 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
     private final ConnectorMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final SubjectLanes lanes;
+    private final ChannelPauser pauser;
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private volatile long lastPause;
     private volatile Flow.Subscription subscription;
     private volatile boolean running = true;
 
     public VendorConnector(Settings settings, Deserializer<PropagationCommand> commands, RetryingDelivery delivery,
-            AckSink acks, AckedCommands acked, ConnectorMetrics metrics) {
+            AckSink acks, AckedCommands acked, ConnectorMetrics metrics, ChannelPauser pauser) {
         this.settings = settings;
+        this.pauser = pauser;
         this.commands = commands;
         this.delivery = delivery;
         this.acks = acks;
@@ -82,7 +88,8 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
-        subscription.request(settings.bufferLimit());
+        // Everything the channel fetches: the connector bounds what is in flight by pausing the consumer itself.
+        subscription.request(Long.MAX_VALUE);
     }
 
     /** Called on the channel's context: decodes and hands the command to its lane, never blocks. */
@@ -92,7 +99,7 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
             // Stopping: not acknowledged, so not committed; delivered after the restart.
             return;
         }
-        inFlight.incrementAndGet();
+        applyBackpressure(inFlight.incrementAndGet());
         PropagationCommand command = decode(message);
         if (command == null) {
             finished(message);
@@ -174,17 +181,32 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
         }
     }
 
-    /** The message is done with: acknowledged to the channel (so its offset may be committed), one more requested. */
+    /** The message is done with: acknowledged to the channel, so its offset may be committed. */
     private void finished(Message<?> message) {
         message.ack();
         released();
     }
 
     private void released() {
-        inFlight.decrementAndGet();
-        Flow.Subscription current = subscription;
-        if (running && current != null) {
-            current.request(1);
+        int now = inFlight.decrementAndGet();
+        if (running && paused.get() && now <= settings.bufferLimit() / 2 && paused.compareAndSet(true, false)) {
+            pauser.resume();
+            LOG.debugf("Vendor %s: %d commands in flight, channel resumed", settings.vendorId(), now);
+        }
+    }
+
+    private void applyBackpressure(int now) {
+        if (now < settings.bufferLimit()) {
+            return;
+        }
+        if (paused.compareAndSet(false, true)) {
+            lastPause = System.nanoTime();
+            pauser.pause();
+            LOG.debugf("Vendor %s: %d commands in flight, channel paused", settings.vendorId(), now);
+        } else if (System.nanoTime() - lastPause > REPAUSE_NANOS) {
+            // Still receiving while paused: a rebalance assigned partitions that are not paused yet.
+            lastPause = System.nanoTime();
+            pauser.pause();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -28,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A vendor connector as its channel sees it: what it requests, when it acknowledges a message (only once the
- * command's ack is published, or the command was skipped) and what it leaves unacknowledged for redelivery.
+ * A vendor connector as its channel sees it: when it acknowledges a message (only once the command's ack is
+ * published, or the command was skipped), what it leaves unacknowledged for redelivery, and when it pauses and
+ * resumes the channel.
  */
 class VendorConnectorTest {
 
@@ -44,6 +46,7 @@ class VendorConnectorTest {
     private final List<String> acknowledgedMessages = new CopyOnWriteArrayList<>();
     private final AckedCommands acked = new AckedCommands(100);
     private final RecordingSubscription subscription = new RecordingSubscription();
+    private final RecordingPauser pauser = new RecordingPauser();
     private CountDownLatch ackPublishing = new CountDownLatch(0);
     private Function<PropagationCommand, DeliveryResult> vendor = command -> DeliveryResult.applied("200");
     private VendorConnector connector;
@@ -59,7 +62,8 @@ class VendorConnectorTest {
     void shouldAcknowledgeTheMessageOnlyOnceTheCommandsAckIsPublished() {
         ackPublishing = new CountDownLatch(1);
         start();
-        assertThat(subscription.requested).as("requests its buffer up front").hasValue(BUFFER);
+        assertThat(subscription.requested).as("takes what the channel fetches, pausing it itself")
+                .hasValue(Long.MAX_VALUE);
         PropagationCommand command = TestCommands.suppress("mailer", "subject-1");
 
         connector.onNext(message("m1", serializer.serialize(TOPIC, command)));
@@ -75,7 +79,6 @@ class VendorConnectorTest {
             assertThat(ack.getStatus()).isEqualTo(AckStatus.APPLIED);
             assertThat(ack.getAttempts()).isEqualTo(1);
         });
-        assertThat(subscription.requested).as("one more requested for the one finished").hasValue(BUFFER + 1);
         assertThat(connector.inFlight()).isZero();
     }
 
@@ -90,7 +93,7 @@ class VendorConnectorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.contains("m2"));
         assertThat(delivered).isEmpty();
         assertThat(published).isEmpty();
-        assertThat(subscription.requested).hasValue(BUFFER + 1);
+        assertThat(connector.inFlight()).isZero();
     }
 
     @Test
@@ -113,10 +116,26 @@ class VendorConnectorTest {
 
         connector.onNext(message("m3", serializer.serialize(TOPIC, TestCommands.suppress("mailer", "subject-3"))));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> subscription.requested.get() == BUFFER + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1 && connector.inFlight() == 0);
         assertThat(acknowledgedMessages).as("redelivered after a restart, not committed past").isEmpty();
         assertThat(published).isEmpty();
-        assertThat(connector.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldPauseTheChannelWhenItsBufferIsFullAndResumeWhenHalfHasFinished() {
+        ackPublishing = new CountDownLatch(1);
+        start();
+
+        for (int i = 0; i < BUFFER; i++) {
+            connector.onNext(message("b" + i, serializer.serialize(TOPIC, TestCommands.suppress("mailer", "s" + i))));
+        }
+
+        assertThat(pauser.pauses).as("paused at %d in flight", BUFFER).hasValue(1);
+        assertThat(pauser.resumes).hasValue(0);
+        ackPublishing.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.size() == BUFFER);
+        assertThat(pauser.resumes).as("resumed once half had finished").hasValue(1);
+        assertThat(pauser.pauses).hasValue(1);
     }
 
     @Test
@@ -129,7 +148,7 @@ class VendorConnectorTest {
         assertThat(subscription.cancelled).isTrue();
         assertThat(delivered).isEmpty();
         assertThat(acknowledgedMessages).isEmpty();
-        assertThat(subscription.requested).hasValue(BUFFER);
+        assertThat(connector.inFlight()).isZero();
     }
 
     private void start() {
@@ -155,7 +174,7 @@ class VendorConnectorTest {
         };
         connector = new VendorConnector(new VendorConnector.Settings("mailer", TOPIC, 2, BUFFER),
                 AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks, acked,
-                new ConnectorMetrics(new SimpleMeterRegistry()));
+                new ConnectorMetrics(new SimpleMeterRegistry()), pauser);
         connector.onSubscribe(subscription);
     }
 
@@ -164,6 +183,21 @@ class VendorConnectorTest {
             acknowledgedMessages.add(name);
             return CompletableFuture.completedFuture(null);
         });
+    }
+
+    private static final class RecordingPauser implements ChannelPauser {
+        final AtomicInteger pauses = new AtomicInteger();
+        final AtomicInteger resumes = new AtomicInteger();
+
+        @Override
+        public void pause() {
+            pauses.incrementAndGet();
+        }
+
+        @Override
+        public void resume() {
+            resumes.incrementAndGet();
+        }
     }
 
     private static final class RecordingSubscription implements Flow.Subscription {
