@@ -3,6 +3,8 @@ package dev.consentrelay.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -109,13 +111,14 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             deadLetter(record, "Processing failed: " + e.getMessage(), e.getClass().getName(), now);
             return;
         }
-        String refusal = refusal(record.key(), before, decision, signal, now);
-        if (refusal != null) {
+        Outputs outputs = outputs(record.key(), before, decision, signal, now);
+        if (outputs.refusal() != null) {
+            String refusal = outputs.refusal();
             LOG.warn("Signal {} sent to the dead-letter topic: {}", signal.getSignalId(), refusal);
             metrics.deadLetter("output-too-large");
             deadLetter(record, refusal, "org.apache.kafka.common.errors.RecordTooLargeException", now);
             AuditEvent rejection = AvroMapper.rejectionAudit(signal, refusal, decision.policyVersion(), now);
-            if (outputCheck.refusal(record.key(), new Outbound.Audit(rejection)) != null) {
+            if (!outputCheck.check(record.key(), new Outbound.Audit(rejection)).ok()) {
                 rejection = AvroMapper.rejectionAudit(null, refusal, decision.policyVersion(), now);
                 rejection.setSubjectId(record.key());
                 rejection.setSignalId(signal.getSignalId());
@@ -127,29 +130,54 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         deduplicator.remember(signal.getSignalId().toString(), now);
         LOG.debug("Signal {} ({}): {} with {} command(s)", signal.getSignalId(), signal.getKind(), decision.outcome(),
                 decision.commands().size());
-        emit(record.key(), before, decision, record.timestamp(), now);
+        emit(record.key(), before, decision, outputs, record.timestamp(), now);
         metrics.decision(decision.outcome().name());
-        context.forward(new Record<String, Outbound>(record.key(),
-                new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)), record.timestamp()));
+        context.forward(new Record<String, Outbound>(record.key(), outputs.decisionAudit(), record.timestamp()));
     }
 
-    /** Why the outputs of {@code decision} cannot all be written, or {@code null} when they can. */
-    private String refusal(String subjectId, SubjectConsent before, Decision decision, ConsentSignal signal,
+    /**
+     * The records a decision writes, each built and checked once (and, in the topology, serialized once): the new
+     * row if it changed, the commands and the decision's audit event.
+     *
+     * @param row the new row, {@code null} when unchanged
+     * @param state the row's output, {@code null} when unchanged
+     * @param refusal why the outputs cannot all be written, {@code null} when they can
+     */
+    private record Outputs(SubjectConsentState row, Outbound state, List<Outbound> commands, Outbound decisionAudit,
+            String refusal) {
+        static Outputs refused(String refusal) {
+            return new Outputs(null, null, List.of(), null, refusal);
+        }
+    }
+
+    private Outputs outputs(String subjectId, SubjectConsent before, Decision decision, ConsentSignal signal,
             Instant now) {
         SubjectConsent after = decision.stateAfter();
+        SubjectConsentState row = null;
+        Outbound state = null;
         if (after != null && !Objects.equals(after, before)) {
-            String refused = outputCheck.refusal(subjectId, new Outbound.StateChange(AvroMapper.toAvro(after)));
-            if (refused != null) {
-                return refused;
+            row = AvroMapper.toAvro(after);
+            OutputCheck.Checked checked = outputCheck.check(subjectId, new Outbound.StateChange(row));
+            if (!checked.ok()) {
+                return Outputs.refused(checked.refusal());
             }
+            state = checked.output();
         }
+        List<Outbound> commands = new ArrayList<>(decision.commands().size());
         for (Command command : decision.commands()) {
-            String refused = outputCheck.refusal(subjectId, new Outbound.CommandIssued(AvroMapper.toAvro(command)));
-            if (refused != null) {
-                return refused;
+            OutputCheck.Checked checked = outputCheck.check(subjectId,
+                    new Outbound.CommandIssued(AvroMapper.toAvro(command)));
+            if (!checked.ok()) {
+                return Outputs.refused(checked.refusal());
             }
+            commands.add(checked.output());
         }
-        return outputCheck.refusal(subjectId, new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)));
+        OutputCheck.Checked audit = outputCheck.check(subjectId,
+                new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)));
+        if (!audit.ok()) {
+            return Outputs.refused(audit.refusal());
+        }
+        return new Outputs(row, state, commands, audit.output(), null);
     }
 
     private void deadLetter(Record<String, ConsentSignal> record, String reason, String errorClass, Instant now) {
@@ -160,17 +188,16 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         context.forward(new Record<String, Outbound>(record.key(), letter, record.timestamp(), letter.headers()));
     }
 
-    private void emit(String subjectId, SubjectConsent before, Decision decision, long timestamp, Instant now) {
-        SubjectConsent after = decision.stateAfter();
-        if (after != null && !Objects.equals(after, before)) {
-            SubjectConsentState row = AvroMapper.toAvro(after);
-            table.put(subjectId, row);
-            expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(after));
-            context.forward(new Record<String, Outbound>(subjectId, new Outbound.StateChange(row), timestamp));
+    private void emit(String subjectId, SubjectConsent before, Decision decision, Outputs outputs, long timestamp,
+            Instant now) {
+        if (outputs.row() != null) {
+            table.put(subjectId, outputs.row());
+            expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(decision.stateAfter()));
+            context.forward(new Record<String, Outbound>(subjectId, outputs.state(), timestamp));
         }
-        for (Command command : decision.commands()) {
-            context.forward(new Record<String, Outbound>(subjectId,
-                    new Outbound.CommandIssued(AvroMapper.toAvro(command)), timestamp));
+        for (int i = 0; i < decision.commands().size(); i++) {
+            Command command = decision.commands().get(i);
+            context.forward(new Record<String, Outbound>(subjectId, outputs.commands().get(i), timestamp));
             context.forward(new Record<String, Outbound>(subjectId,
                     new Outbound.Audit(AvroMapper.commandAudit(command, now)), timestamp));
             metrics.commandIssued(command.vendorId(), command.action().name(),

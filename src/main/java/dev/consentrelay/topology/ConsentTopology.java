@@ -2,9 +2,11 @@ package dev.consentrelay.topology;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -301,55 +303,85 @@ public final class ConsentTopology {
         return backfill;
     }
 
-    /** Measures each output as it will be written and compares it with its topic's limit. */
+    /**
+     * Serializes each output as it will be written and compares it with its topic's limit; an accepted output
+     * carries its bytes to the sink, which writes them without serializing again.
+     */
     private static OutputCheck outputCheck(Settings settings, Serde<SubjectConsentState> stateSerde,
             Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
         TopicNames topics = settings.topics();
         OutputLimits limits = settings.outputLimits();
+        Serializer<SubjectConsentState> states = stateSerde.serializer();
+        Serializer<PropagationCommand> commands = commandSerde.serializer();
+        Serializer<AuditEvent> audits = auditSerde.serializer();
         return (key, out) -> {
             String topic;
             byte[] value;
+            Outbound encoded;
             if (out instanceof Outbound.StateChange state) {
                 topic = topics.subjectState();
-                value = stateSerde.serializer().serialize(topic, state.state());
+                value = states.serialize(topic, state.state());
+                encoded = new Outbound.StateChange(state.state(), value);
             } else if (out instanceof Outbound.CommandIssued command) {
                 topic = topics.commandsTopic(command.command().getVendorId());
-                value = commandSerde.serializer().serialize(topic, command.command());
+                value = commands.serialize(topic, command.command());
+                encoded = new Outbound.CommandIssued(command.command(), value);
             } else if (out instanceof Outbound.Audit audit) {
                 topic = topics.audit();
-                value = auditSerde.serializer().serialize(topic, audit.event());
+                value = audits.serialize(topic, audit.event());
+                encoded = new Outbound.Audit(audit.event(), value);
             } else {
-                return null;
+                return OutputCheck.Checked.accepted(out);
             }
             int keyBytes = key == null ? 0 : key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (limits.fits(topic, keyBytes, value.length)) {
+                return OutputCheck.Checked.accepted(encoded);
+            }
+            return OutputCheck.Checked.refused("Output to " + topic + " refused: a record of "
+                    + (keyBytes + value.length) + " bytes exceeds the topic's max.message.bytes of "
+                    + limits.maxBytes(topic));
+        };
+    }
+
+    /**
+     * A sink serde writing the bytes the output check already made, or serializing the record now. Serializing in
+     * the sink keeps a failure there, where the production exception handler dead-letters the source record.
+     */
+    private static <O extends Outbound.Encodable, T> Serde<O> encodedSerde(Function<O, T> record,
+            Serializer<T> serializer) {
+        return Serdes.serdeFrom((topic, out) -> {
+            if (out == null) {
                 return null;
             }
-            return "Output to " + topic + " refused: a record of " + (keyBytes + value.length)
-                    + " bytes exceeds the topic's max.message.bytes of " + limits.maxBytes(topic);
-        };
+            byte[] bytes = out.encoded();
+            return bytes != null ? bytes : serializer.serialize(topic, record.apply(out));
+        }, (topic, data) -> {
+            throw new UnsupportedOperationException("output records are only written");
+        });
     }
 
     /** Sends each kind of output to its topic. */
     private static void route(KStream<String, Outbound> out, String prefix, TopicNames topics,
             Serde<SubjectConsentState> stateSerde, Serde<PropagationCommand> commandSerde,
             Serde<AuditEvent> auditSerde) {
+        Serde<Outbound.StateChange> states = encodedSerde(Outbound.StateChange::state, stateSerde.serializer());
+        Serde<Outbound.CommandIssued> commands = encodedSerde(Outbound.CommandIssued::command,
+                commandSerde.serializer());
+        Serde<Outbound.Audit> audits = encodedSerde(Outbound.Audit::event, auditSerde.serializer());
         out.split(Named.as(prefix + "-"))
                 .branch((key, value) -> value instanceof Outbound.StateChange, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.StateChange) value).state(), Named.as(prefix + "-state-value"))
-                        .to(topics.subjectState(), Produced.with(Serdes.String(), stateSerde)
+                        .mapValues(value -> (Outbound.StateChange) value, Named.as(prefix + "-state-value"))
+                        .to(topics.subjectState(), Produced.with(Serdes.String(), states)
                                 .withName(prefix + "-state-sink")),
                         "state"))
                 .branch((key, value) -> value instanceof Outbound.CommandIssued, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.CommandIssued) value).command(),
-                                Named.as(prefix + "-command-value"))
-                        .to((key, command, context) -> topics.commandsTopic(command.getVendorId()),
-                                Produced.with(Serdes.String(), commandSerde).withName(prefix + "-command-sink")),
+                        .mapValues(value -> (Outbound.CommandIssued) value, Named.as(prefix + "-command-value"))
+                        .to((key, issued, context) -> topics.commandsTopic(issued.command().getVendorId()),
+                                Produced.with(Serdes.String(), commands).withName(prefix + "-command-sink")),
                         "command"))
                 .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.Audit) value).event(), Named.as(prefix + "-audit-value"))
-                        .to(topics.audit(),
-                                Produced.with(Serdes.String(), auditSerde).withName(prefix + "-audit-sink")),
+                        .mapValues(value -> (Outbound.Audit) value, Named.as(prefix + "-audit-value"))
+                        .to(topics.audit(), Produced.with(Serdes.String(), audits).withName(prefix + "-audit-sink")),
                         "audit"))
                 .branch((key, value) -> value instanceof Outbound.DeadLetter, Branched.withConsumer(ks -> ks
                         .map((key, value) -> KeyValue.pair(((Outbound.DeadLetter) value).key(),

@@ -17,12 +17,27 @@ public sealed interface Outbound {
     record Accepted(ConsentSignal signal) implements Outbound {
     }
 
-    /** A new row of the consent table, published to the subject-state topic. */
-    record StateChange(SubjectConsentState state) implements Outbound {
+    /**
+     * A new row of the consent table, published to the subject-state topic.
+     *
+     * @param encoded the row as it will be written, when the output check already serialized it; else {@code null}
+     */
+    record StateChange(SubjectConsentState state, byte[] encoded) implements Outbound, Encodable {
+        public StateChange(SubjectConsentState state) {
+            this(state, null);
+        }
     }
 
-    /** A command for one vendor, published to that vendor's topic. */
-    record CommandIssued(PropagationCommand command) implements Outbound {
+    /**
+     * A command for one vendor, published to that vendor's topic.
+     *
+     * @param encoded the command as it will be written, when the output check already serialized it; else
+     *            {@code null}
+     */
+    record CommandIssued(PropagationCommand command, byte[] encoded) implements Outbound, Encodable {
+        public CommandIssued(PropagationCommand command) {
+            this(command, null);
+        }
     }
 
     /** A command on its way to propagation tracking, keyed by its signal id. */
@@ -45,8 +60,24 @@ public sealed interface Outbound {
     record Breach(SlaBreach breach) implements Outbound {
     }
 
-    /** An entry of the audit trail. */
-    record Audit(AuditEvent event) implements Outbound {
+    /**
+     * An entry of the audit trail.
+     *
+     * @param encoded the event as it will be written, when the output check already serialized it; else {@code null}
+     */
+    record Audit(AuditEvent event, byte[] encoded) implements Outbound, Encodable {
+        public Audit(AuditEvent event) {
+            this(event, null);
+        }
+    }
+
+    /**
+     * An output that may carry its serialized value: the output check serializes a decision's outputs to measure
+     * them, and the sink then writes those bytes instead of serializing the same record again.
+     */
+    interface Encodable {
+        /** The serialized value, or {@code null} when the sink has to serialize it. */
+        byte[] encoded();
     }
 
     /** A record that could not be processed: the original bytes and the reason in headers. */

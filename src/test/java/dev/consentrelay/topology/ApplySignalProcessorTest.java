@@ -211,6 +211,37 @@ class ApplySignalProcessorTest {
         });
     }
 
+    @Test
+    void shouldForwardTheOutputsAsCheckedSoTheyAreSerializedOnce() {
+        List<Outbound> checked = new ArrayList<>();
+        OutputCheck marking = (key, out) -> {
+            Outbound marked = out instanceof Outbound.StateChange state
+                    ? new Outbound.StateChange(state.state(), new byte[]{1})
+                    : out instanceof Outbound.CommandIssued command
+                            ? new Outbound.CommandIssued(command.command(), new byte[]{2})
+                            : out instanceof Outbound.Audit audit
+                                    ? new Outbound.Audit(audit.event(), new byte[]{3})
+                                    : out;
+            checked.add(marked);
+            return OutputCheck.Checked.accepted(marked);
+        };
+        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
+                EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, ConsentMetrics.NONE, marking);
+        processor.init(context);
+
+        apply(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+
+        assertThat(checked).as("state, one command, the decision: each checked once").hasSize(3);
+        List<Outbound> forwarded = context.forwarded().stream().map(f -> (Outbound) f.record().value()).toList();
+        assertThat(forwarded).as("the checked outputs themselves are forwarded").containsAll(checked);
+        assertThat(forwarded(Outbound.StateChange.class)).singleElement()
+                .satisfies(state -> assertThat(state.encoded()).containsExactly(1));
+        assertThat(forwarded(Outbound.CommandIssued.class)).singleElement()
+                .satisfies(command -> assertThat(command.encoded()).containsExactly(2));
+        assertThat(forwarded(Outbound.Audit.class)).filteredOn(a -> a.event().getType() == AuditEventType.DECISION)
+                .singleElement().satisfies(audit -> assertThat(audit.encoded()).containsExactly(3));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private void apply(ConsentSignal signal) {
