@@ -1,9 +1,10 @@
 package dev.consentrelay.connector;
 
 /**
- * Stops and restarts the fetching of one vendor's channel. The connector asks for every record the channel has and
- * pauses the channel's consumer itself when its own buffer is full: SmallRye's demand-driven pause keeps polling
- * with a zero timeout every 2 ms while paused, which for a dead or backlogged vendor burns a good part of a core.
+ * Stops and restarts the fetching of one vendor's channel. The connector's demand bounds what it holds; when its
+ * buffer is full it also pauses the channel's Kafka consumer, so that fetching stops while there is still room in
+ * SmallRye's queue: once that queue is full SmallRye pauses the channel itself and then polls with a zero timeout
+ * every 2 ms until it drains, which for a dead or backlogged vendor burns a good part of a core.
  */
 public interface ChannelPauser {
 

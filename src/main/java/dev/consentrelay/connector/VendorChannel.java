@@ -51,8 +51,11 @@ final class VendorChannel {
         // committed either way.
         channel.put("graceful-shutdown", "false");
         channel.put("tracing-enabled", "false");
-        // The connector pauses the consumer itself (ChannelPauser); a short poll lets a resume take effect quickly.
+        // Demand bounds what the connector holds; besides, it pauses the consumer itself (ChannelPauser) so that
+        // fetching stops before SmallRye's queue fills: SmallRye's own pause, which then starts, polls every 2 ms.
+        // A short poll lets a resume take effect quickly; the queue has room for what arrives meanwhile.
         channel.put("poll-timeout", "100");
+        channel.put("max-queue-size-factor", "4");
         return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(channel, "vendor channel " + settings.channel(), 100))
                 .build();

@@ -24,15 +24,16 @@ import dev.consentrelay.schema.PropagationCommand;
  * <p>
  * A message is acknowledged to the channel only once the command's own acknowledgement is on the broker (or the
  * command was skipped), and the channel commits a partition only up to its lowest unacknowledged message, so a crash
- * redelivers every command whose ack is not published. When {@code bufferLimit} commands are in flight the
- * connector pauses the channel's consumer ({@link ChannelPauser}) and resumes it once half have finished.
+ * redelivers every command whose ack is not published. The connector requests {@code bufferLimit} messages and one
+ * more for each finished, so no more are ever in flight; when they all are, it also pauses the channel's consumer
+ * ({@link ChannelPauser}) and resumes it once half have finished.
  * Commands already acknowledged ({@link AckedCommands}) are skipped; undecodable records are logged with their
  * position and skipped without an ack.
  */
 public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(VendorConnector.class);
-    private static final long REPAUSE_NANOS = 200_000_000L;
+    private static final long REPAUSE_NANOS = 20_000_000L;
 
     /** Settings of one vendor's connector. */
     public record Settings(String vendorId, String topic, int concurrency, int bufferLimit) {
@@ -88,8 +89,7 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
-        // Everything the channel fetches: the connector bounds what is in flight by pausing the consumer itself.
-        subscription.request(Long.MAX_VALUE);
+        subscription.request(settings.bufferLimit());
     }
 
     /** Called on the channel's context: decodes and hands the command to its lane, never blocks. */
@@ -181,7 +181,7 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
         }
     }
 
-    /** The message is done with: acknowledged to the channel, so its offset may be committed. */
+    /** The message is done with: acknowledged to the channel (so its offset may be committed), one more requested. */
     private void finished(Message<?> message) {
         message.ack();
         released();
@@ -189,9 +189,16 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
 
     private void released() {
         int now = inFlight.decrementAndGet();
-        if (running && paused.get() && now <= settings.bufferLimit() / 2 && paused.compareAndSet(true, false)) {
+        if (!running) {
+            return;
+        }
+        if (paused.get() && now <= settings.bufferLimit() / 2 && paused.compareAndSet(true, false)) {
             pauser.resume();
             LOG.debugf("Vendor %s: %d commands in flight, channel resumed", settings.vendorId(), now);
+        }
+        Flow.Subscription current = subscription;
+        if (current != null) {
+            current.request(1);
         }
     }
 
@@ -204,7 +211,7 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
             pauser.pause();
             LOG.debugf("Vendor %s: %d commands in flight, channel paused", settings.vendorId(), now);
         } else if (System.nanoTime() - lastPause > REPAUSE_NANOS) {
-            // Still receiving while paused: a rebalance assigned partitions that are not paused yet.
+            // Still full while paused: SmallRye resumed every partition, or a rebalance assigned new ones.
             lastPause = System.nanoTime();
             pauser.pause();
         }

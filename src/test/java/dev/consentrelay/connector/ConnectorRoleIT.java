@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,6 +24,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -71,10 +74,14 @@ class ConnectorRoleIT {
 
     static final String ARCHIVE = "archive";
     static final String MAILER = "mailer";
+    static final String SLOW = "slow";
     static final Path EXPORT_DIR = Path.of("target", "connector-role-export");
 
     /** Idempotency keys of the deliveries the mailer accepted (JDK types: the server lives outside Quarkus). */
     List<String> mailerDeliveries;
+
+    /** Holds every delivery to the slow vendor until counted down. */
+    CountDownLatch slowVendorRelease;
 
     @Inject
     @Any
@@ -89,18 +96,24 @@ class ConnectorRoleIT {
     @Inject
     ConnectorRuntime runtime;
 
+    @Inject
+    MeterRegistry meters;
+
     /** Connector role with one file-export vendor and one webhook vendor. */
     public static class ConnectorRole implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             // The processor creates command topics when vendors appear; in this role nothing does.
-            TestKafka.createTopics(3, topic(ARCHIVE), topic(MAILER));
+            TestKafka.createTopics(3, topic(ARCHIVE), topic(MAILER), topic(SLOW));
             Map<String, String> config = new HashMap<>();
             config.put("consent-relay.role", "connector");
             config.put("consent-relay.connectors.vendors." + ARCHIVE + ".adapter", "file");
             config.put("consent-relay.connectors.vendors." + ARCHIVE + ".file-dir", EXPORT_DIR.toString());
             config.put("consent-relay.connectors.vendors." + MAILER + ".adapter", "webhook");
             config.put("consent-relay.connectors.vendors." + MAILER + ".secret", "mailer-secret");
+            config.put("consent-relay.connectors.vendors." + SLOW + ".adapter", "webhook");
+            config.put("consent-relay.connectors.vendors." + SLOW + ".secret", "slow-secret");
+            config.put("consent-relay.connectors.vendors." + SLOW + ".timeout", "120s");
             return config;
         }
 
@@ -110,10 +123,14 @@ class ConnectorRoleIT {
         }
     }
 
-    /** The webhook vendor: accepts every delivery and records its Idempotency-Key. */
+    /**
+     * The webhook vendors: {@code mailer} accepts every delivery and records its Idempotency-Key, {@code slow} holds
+     * every delivery until released.
+     */
     public static class MailerServer implements QuarkusTestResourceLifecycleManager {
 
         private final List<String> received = new CopyOnWriteArrayList<>();
+        private final CountDownLatch release = new CountDownLatch(1);
         private HttpServer server;
 
         @Override
@@ -131,18 +148,32 @@ class ConnectorRoleIT {
                     out.flush();
                 }
             });
+            server.createContext("/slow", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.setExecutor(Executors.newCachedThreadPool());
             server.start();
-            return Map.of("consent-relay.connectors.vendors." + MAILER + ".url",
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/consent");
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            return Map.of("consent-relay.connectors.vendors." + MAILER + ".url", base + "/consent",
+                    "consent-relay.connectors.vendors." + SLOW + ".url", base + "/slow");
         }
 
         @Override
         public void inject(TestInjector testInjector) {
             testInjector.injectIntoFields(received, field -> field.getName().equals("mailerDeliveries"));
+            testInjector.injectIntoFields(release, field -> field.getName().equals("slowVendorRelease"));
         }
 
         @Override
         public void stop() {
+            release.countDown();
             server.stop(0);
         }
     }
@@ -191,6 +222,31 @@ class ConnectorRoleIT {
         send(topic(MAILER), fresh);
         await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200))
                 .until(() -> mailerDeliveries.contains(fresh.getCommandId().toString()));
+    }
+
+    @Test
+    void shouldPauseTheChannelOfAVendorThatDoesNotKeepUp() throws Exception {
+        int commands = 400;
+        try (KafkaProducer<String, PropagationCommand> producer = new KafkaProducer<>(TestKafka.clientConfig(),
+                new StringSerializer(), AvroSerde.forClass(PropagationCommand.class, registry, false).serializer())) {
+            for (int i = 0; i < commands; i++) {
+                PropagationCommand command = TestCommands.suppress(SLOW, "slow-subject-" + i);
+                producer.send(new ProducerRecord<>(topic(SLOW), command.getSubjectId(), command));
+            }
+            producer.flush();
+        }
+        // At most 64 in flight (4 lanes × 16); the rest waits in Kafka, uncommitted.
+        await().atMost(TestKafka.timeout()).until(() -> inFlight(SLOW) == 64);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> inFlight(SLOW) == 64);
+        assertThat(lag("consent-relay-connector-" + SLOW, topic(SLOW))).isEqualTo(commands);
+
+        slowVendorRelease.countDown();
+        await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200))
+                .until(() -> inFlight(SLOW) == 0 && lag("consent-relay-connector-" + SLOW, topic(SLOW)) == 0);
+    }
+
+    private double inFlight(String vendorId) {
+        return meters.get("consent_connector_in_flight").tag("vendor", vendorId).gauge().value();
     }
 
     private static String topic(String vendorId) {
@@ -247,21 +303,25 @@ class ConnectorRoleIT {
     }
 
     private static void awaitNoLag(String group, String topic) {
+        await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200)).until(() -> lag(group, topic) == 0);
+    }
+
+    /** Records of the topic's 3 partitions past the group's committed offsets. */
+    private static long lag(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(TestKafka.clientConfig())) {
-            await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (int p = 0; p < 3; p++) {
-                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                return ends.entrySet().stream().allMatch(e -> {
-                    OffsetAndMetadata offset = committed.get(e.getKey());
-                    long end = e.getValue().offset();
-                    return end == 0 || (offset != null && offset.offset() >= end);
-                });
-            });
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                lag += end.getValue().offset() - (offset == null ? 0 : offset.offset());
+            }
+            return lag;
         }
     }
 

@@ -62,8 +62,7 @@ class VendorConnectorTest {
     void shouldAcknowledgeTheMessageOnlyOnceTheCommandsAckIsPublished() {
         ackPublishing = new CountDownLatch(1);
         start();
-        assertThat(subscription.requested).as("takes what the channel fetches, pausing it itself")
-                .hasValue(Long.MAX_VALUE);
+        assertThat(subscription.requested).as("requests its buffer up front").hasValue(BUFFER);
         PropagationCommand command = TestCommands.suppress("mailer", "subject-1");
 
         connector.onNext(message("m1", serializer.serialize(TOPIC, command)));
@@ -73,6 +72,7 @@ class VendorConnectorTest {
         assertThat(connector.inFlight()).isEqualTo(1);
         ackPublishing.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.contains("m1"));
+        assertThat(subscription.requested).as("one more requested for the one finished").hasValue(BUFFER + 1);
         assertThat(published).singleElement().satisfies(ack -> {
             assertThat(ack.getCommandId()).isEqualTo(command.getCommandId());
             assertThat(ack.getSignalId()).isEqualTo(command.getSignalId());
@@ -149,6 +149,7 @@ class VendorConnectorTest {
         assertThat(delivered).isEmpty();
         assertThat(acknowledgedMessages).isEmpty();
         assertThat(connector.inFlight()).isZero();
+        assertThat(subscription.requested).as("nothing more requested once closed").hasValue(BUFFER);
     }
 
     private void start() {
