@@ -1,5 +1,7 @@
 package dev.consentrelay.connector;
 
+import java.util.function.Consumer;
+
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import org.jboss.logging.Logger;
 
@@ -21,17 +23,18 @@ final class KafkaChannelPauser implements ChannelPauser {
 
     @Override
     public void pause() {
-        consumer.runOnPollingThread(c -> {
-            c.pause(c.assignment());
-        }).subscribe().with(done -> LOG.debugf("Channel %s paused", channel),
-                failure -> LOG.warnf("Channel %s: cannot pause (%s)", channel, failure.toString()));
+        onPollingThread("pause", c -> c.pause(c.assignment()));
     }
 
     @Override
     public void resume() {
+        onPollingThread("resume", c -> c.resume(c.paused()));
+    }
+
+    private void onPollingThread(String action, Consumer<org.apache.kafka.clients.consumer.Consumer<?, ?>> call) {
         consumer.runOnPollingThread(c -> {
-            c.resume(c.paused());
-        }).subscribe().with(done -> LOG.debugf("Channel %s resumed", channel),
-                failure -> LOG.warnf("Channel %s: cannot resume (%s)", channel, failure.toString()));
+            call.accept(c);
+        }).subscribe().with(done -> LOG.debugf("Channel %s: %s done", channel, action),
+                failure -> LOG.warnf("Channel %s: cannot %s (%s)", channel, action, failure.toString()));
     }
 }
