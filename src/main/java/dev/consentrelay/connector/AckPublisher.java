@@ -52,6 +52,11 @@ public class AckPublisher implements AckSink {
         this.autoRegister = registryConfig.autoRegister();
     }
 
+    /** The topic acknowledgements are published to. */
+    public String topic() {
+        return topic;
+    }
+
     /** Publishes the ack and waits until the broker has it. */
     @Override
     public void publish(CommandAck ack) throws InterruptedException {

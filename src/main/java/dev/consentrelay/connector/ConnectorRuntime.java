@@ -12,6 +12,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -84,7 +85,12 @@ public class ConnectorRuntime {
     private final List<VendorAdapter> adapters = new ArrayList<>();
     private ConnectorMetrics metrics;
 
-    void onStart(@Observes @Priority(100) StartupEvent event) {
+    /**
+     * Starts the connectors after SmallRye Reactive Messaging has wired its channels (it starts at
+     * {@code LIBRARY_BEFORE}): before that the ack channel's emitter does not exist, and a command delivered from a
+     * backlog could not have its acknowledgement published.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         if (!ServiceRole.parse(role).runsConnectors()) {
             LOG.infof("Role %s: vendor connectors not started", role);
             return;
@@ -99,6 +105,9 @@ public class ConnectorRuntime {
 
     /** Builds and starts every configured vendor's connector. */
     synchronized void start() {
+        // Creates the ack publisher now, so that an ack channel that cannot be used fails the start, not deliveries.
+        LOG.infof("Vendor connectors publish acknowledgements to %s through channel %s", acks.topic(),
+                AckPublisher.CHANNEL);
         Clock clock = Clock.systemUTC();
         if (metrics == null) {
             // One instance for the process, so a restarted connector's gauges read the new connector.
