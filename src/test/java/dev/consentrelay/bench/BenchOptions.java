@@ -24,10 +24,15 @@ import java.util.Map;
  * @param serviceProperties extra {@code -D} settings for the service ({@code --service-prop key=value}, repeatable)
  * @param serviceJvmArgs extra JVM options for the service ({@code --service-jvm-arg}, repeatable), e.g. a JFR
  *        recording to find a bottleneck
+ * @param separateConnectors whether the vendor connectors run as their own process ({@code --connectors separate},
+ *        {@code consent-relay.role=connector}, as the Helm chart deploys them) rather than inside the service
+ *        ({@code --connectors in-process})
+ * @param connectorHeap {@code -Xmx} of the connector process ({@code --connector-heap}, default 256m)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
-        Map<String, String> serviceProperties, List<String> serviceJvmArgs) {
+        Map<String, String> serviceProperties, List<String> serviceJvmArgs, boolean separateConnectors,
+        String connectorHeap) {
 
     /** The targets of issue 6 hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
@@ -38,7 +43,8 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             Usage: Benchmark [--subjects N] [--vendors V] [--rate R] [--duration S] [--batch B]
                              [--bootstrap host:port] [--registry url] [--out file.json] [--service-heap 384m]
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
-                             [--service-jvm-arg -XX:...]...
+                             [--service-jvm-arg -XX:...]... [--connectors separate|in-process]
+                             [--connector-heap 256m]
             """;
 
     public static BenchOptions parse(List<String> args) {
@@ -55,6 +61,8 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Map<String, String> props = new LinkedHashMap<>();
         List<String> jvmArgs = new ArrayList<>();
+        boolean separate = true;
+        String connectorHeap = "256m";
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -77,6 +85,13 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--ack-timeout" -> ackTimeout = (int) number(name, value);
                 case "--service-jar" -> jar = Path.of(value);
                 case "--service-jvm-arg" -> jvmArgs.add(value);
+                case "--connector-heap" -> connectorHeap = value;
+                case "--connectors" -> separate = switch (value) {
+                    case "separate" -> true;
+                    case "in-process" -> false;
+                    default -> throw new IllegalArgumentException(
+                            "--connectors is separate or in-process, got " + value);
+                };
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -94,7 +109,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             batch = Math.max(1_000, subjects / 5);
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
-                jar, Map.copyOf(props), List.copyOf(jvmArgs));
+                jar, Map.copyOf(props), List.copyOf(jvmArgs), separate, connectorHeap);
     }
 
     /** Whether the run's size and rate are those the targets of issue 6 are stated for. */

@@ -154,16 +154,20 @@ public final class Benchmark {
         props.put("consent-relay.schema-registry.url", registryUrl);
         props.put("kafka-streams.state.dir", stateDir.toString());
         props.put("consent-relay.processing.vendors-file", vendorsFile.toString());
-        props.put("consent-relay.role", "all");
+        props.put("consent-relay.role", options.separateConnectors() ? "processor" : "all");
         // A fixed instance id, as the Helm chart's StatefulSet gives each pod: the restarted service takes its
         // partitions back at once instead of waiting for its previous process's session (45 s) to time out, which
         // would otherwise be most of the restore figure.
         props.put("kafka-streams.group.instance.id", "consent-relay-bench-0");
+        Map<String, String> connectorProps = new LinkedHashMap<>();
         for (String vendor : vendorIds) {
             String prefix = "consent-relay.connectors.vendors." + vendor + ".";
-            props.put(prefix + "adapter", "webhook");
-            props.put(prefix + "url", webhooks.url(vendor));
-            props.put(prefix + "secret", WEBHOOK_SECRET);
+            connectorProps.put(prefix + "adapter", "webhook");
+            connectorProps.put(prefix + "url", webhooks.url(vendor));
+            connectorProps.put(prefix + "secret", WEBHOOK_SECRET);
+        }
+        if (!options.separateConnectors()) {
+            props.putAll(connectorProps);
         }
         props.putAll(options.serviceProperties());
         Path serviceLog = outDir.resolve("service.log");
@@ -173,15 +177,23 @@ public final class Benchmark {
         ServiceProcess service = ServiceProcess.prepare(options.serviceJar(), options.serviceHeap(),
                 options.serviceJvmArgs(), props,
                 work.resolve("service"), serviceLog);
-        try (service) {
+        try (service;
+                ServiceProcess connectors = connectorProcess(work, outDir, bootstrap, registryUrl,
+                        connectorProps)) {
             long startedAt = System.nanoTime();
             log("Starting the service (log: " + serviceLog + ")");
             service.start();
             service.awaitStreamsRunning(START_TIMEOUT);
             section("service").put("startSeconds", round(seconds(System.nanoTime() - startedAt)))
-                    .put("heap", options.serviceHeap()).put("log", serviceLog.toString());
+                    .put("heap", options.serviceHeap()).put("log", serviceLog.toString())
+                    .put("connectors", options.separateConnectors() ? "separate process" : "in the service");
             List<String> commandTopics = vendorIds.stream().map(v -> "consent.commands." + v + ".v1").toList();
             awaitTopics(admin, commandTopics);
+            if (connectors != null) {
+                log("Starting the connector process (log: " + connectors.logFile() + ")");
+                connectors.start();
+                connectors.awaitReady(START_TIMEOUT);
+            }
 
             try (KafkaProducer<String, ConsentSignal> bulk = producer(bootstrap, registry, true)) {
                 preload(bulk, lag);
@@ -189,12 +201,41 @@ public final class Benchmark {
                 Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, commandTopics);
                 OptionalLong rss = service.peakRssBytes();
                 section("service").put("peakRssMiB", rss.isPresent() ? mib(rss.getAsLong()) : null);
+                if (connectors != null) {
+                    OptionalLong connectorRss = connectors.peakRssBytes();
+                    section("connectorProcess").put("heap", options.connectorHeap())
+                            .put("peakRssMiB", connectorRss.isPresent() ? mib(connectorRss.getAsLong()) : null)
+                            .put("log", connectors.logFile().toString());
+                }
                 restore(service, stateDir, bulk, bootstrap, registry, commandTopics.get(0));
                 service.stop(Duration.ofSeconds(30));
+                if (connectors != null) {
+                    connectors.stop(Duration.ofSeconds(30));
+                }
                 baseline(bootstrap, admin, registry, work, batch[0], batch[1]);
             }
         }
         report.set("targets", Report.targets(report, options));
+    }
+
+    /**
+     * The vendor connectors as their own service process ({@code consent-relay.role=connector}), as the Helm chart
+     * deploys them; {@code null} when they run inside the service.
+     */
+    private ServiceProcess connectorProcess(Path work, Path outDir, String bootstrap, String registryUrl,
+            Map<String, String> connectorProps) throws IOException {
+        if (!options.separateConnectors()) {
+            return null;
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", bootstrap);
+        props.put("consent-relay.schema-registry.url", registryUrl);
+        props.put("consent-relay.role", "connector");
+        props.putAll(connectorProps);
+        Path log = outDir.resolve("connectors.log");
+        Files.deleteIfExists(log);
+        return ServiceProcess.prepare(options.serviceJar(), options.connectorHeap(), List.of(), props,
+                work.resolve("connectors"), log);
     }
 
     // ---- phases ---------------------------------------------------------------------------------------------

@@ -94,6 +94,9 @@ final class Report {
         row(out, "baseline passthrough (signals/s)", num(report.path("baseline").path("signalsPerSecond")));
         row(out, "ratio to baseline", num(report.path("throughputRatioToBaseline")));
         row(out, "service peak RSS (MiB)", num(report.path("service").path("peakRssMiB")));
+        if (report.has("connectorProcess")) {
+            row(out, "connector process peak RSS (MiB)", num(report.path("connectorProcess").path("peakRssMiB")));
+        }
         row(out, "restore: to RUNNING / to processing (s)", num(report.path("restore").path("secondsToRunning"))
                 + " / " + num(report.path("restore").path("seconds")));
         out.append('\n');

@@ -114,6 +114,33 @@ final class ServiceProcess implements AutoCloseable {
                 + " s; last answer: " + last + "\nLast lines of " + logFile + ":\n" + logTail());
     }
 
+    /** Waits until the process reports UP on {@code /q/health/ready} (a connector process has no Kafka Streams). */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(5))
+                .GET().build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The process exited with status " + process.exitValue()
+                        + ". Last lines of " + logFile + ":\n" + logTail());
+            }
+            try {
+                HttpResponse<String> response = http.send(request,
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                last = "HTTP " + response.statusCode() + " " + response.body();
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                last = notListeningYet.toString();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("The process was not ready within " + timeout.toSeconds()
+                + " s; last answer: " + last + "\nLast lines of " + logFile + ":\n" + logTail());
+    }
+
     private static String streamsState(JsonNode health) {
         for (JsonNode check : health.path("checks")) {
             if (STREAMS_CHECK.equals(check.path("name").asText())) {
