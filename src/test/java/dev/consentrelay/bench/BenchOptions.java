@@ -26,7 +26,8 @@ import java.util.Map;
  *        recording to find a bottleneck
  * @param separateConnectors whether the vendor connectors run as their own process ({@code --connectors separate},
  *        {@code consent-relay.role=connector}, as the Helm chart deploys them) rather than inside the service
- *        ({@code --connectors in-process})
+ *        ({@code --connectors in-process}, the default: on one machine the two processes compete for the same
+ *        cores)
  * @param connectorHeap {@code -Xmx} of the connector process ({@code --connector-heap}, default 256m)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
@@ -61,7 +62,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Map<String, String> props = new LinkedHashMap<>();
         List<String> jvmArgs = new ArrayList<>();
-        boolean separate = true;
+        boolean separate = false;
         String connectorHeap = "256m";
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);

@@ -97,8 +97,8 @@ final class Report {
         if (report.has("connectorProcess")) {
             row(out, "connector process peak RSS (MiB)", num(report.path("connectorProcess").path("peakRssMiB")));
         }
-        row(out, "restore: to RUNNING / to processing (s)", num(report.path("restore").path("secondsToRunning"))
-                + " / " + num(report.path("restore").path("seconds")));
+        row(out, "restore: to RUNNING / to a new signal's command (s)", num(report.path("restore").path("seconds"))
+                + " / " + num(report.path("restore").path("secondsToFirstCommand")));
         out.append('\n');
         out.append(String.format(Locale.ROOT, "%-52s %-10s %-12s %s%n", "target (issue 6)", "target", "measured",
                 "status"));
