@@ -155,9 +155,8 @@ public final class Benchmark {
         props.put("kafka-streams.state.dir", stateDir.toString());
         props.put("consent-relay.processing.vendors-file", vendorsFile.toString());
         props.put("consent-relay.role", options.separateConnectors() ? "processor" : "all");
-        // A fixed instance id, as the Helm chart's StatefulSet gives each pod: the restarted service takes its
-        // partitions back at once instead of waiting for its previous process's session (45 s) to time out, which
-        // would otherwise be most of the restore figure.
+        // A fixed instance id, as the Helm chart's StatefulSet gives each pod: the restarted service rejoins its
+        // consumer group as the member it was.
         props.put("kafka-streams.group.instance.id", "consent-relay-bench-0");
         Map<String, String> connectorProps = new LinkedHashMap<>();
         for (String vendor : vendorIds) {
