@@ -29,11 +29,13 @@ import java.util.Map;
  *        ({@code --connectors in-process}, the default: on one machine the two processes compete for the same
  *        cores)
  * @param connectorHeap {@code -Xmx} of the connector process ({@code --connector-heap}, default 256m)
+ * @param vendorRateLimit requests per second each vendor's connector may send ({@code --vendor-rate-limit}, default
+ *        10,000: the local endpoints answer at once, so the service's default of 50 would be the only limit measured)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
         Map<String, String> serviceProperties, List<String> serviceJvmArgs, boolean separateConnectors,
-        String connectorHeap) {
+        String connectorHeap, long vendorRateLimit) {
 
     /** The targets of issue 6 hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
@@ -45,7 +47,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                              [--bootstrap host:port] [--registry url] [--out file.json] [--service-heap 384m]
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
                              [--service-jvm-arg -XX:...]... [--connectors separate|in-process]
-                             [--connector-heap 256m]
+                             [--connector-heap 256m] [--vendor-rate-limit 10000]
             """;
 
     public static BenchOptions parse(List<String> args) {
@@ -64,6 +66,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         List<String> jvmArgs = new ArrayList<>();
         boolean separate = false;
         String connectorHeap = "256m";
+        long vendorRateLimit = 10_000;
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -87,6 +90,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--service-jar" -> jar = Path.of(value);
                 case "--service-jvm-arg" -> jvmArgs.add(value);
                 case "--connector-heap" -> connectorHeap = value;
+                case "--vendor-rate-limit" -> vendorRateLimit = number(name, value);
                 case "--connectors" -> separate = switch (value) {
                     case "separate" -> true;
                     case "in-process" -> false;
@@ -103,14 +107,15 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + USAGE);
             }
         }
-        if (subjects < 1 || vendors < 1 || rate < 1 || duration < 1) {
-            throw new IllegalArgumentException("--subjects, --vendors, --rate and --duration must be positive");
+        if (subjects < 1 || vendors < 1 || rate < 1 || duration < 1 || vendorRateLimit < 1) {
+            throw new IllegalArgumentException(
+                    "--subjects, --vendors, --rate, --duration and --vendor-rate-limit must be positive");
         }
         if (batch < 0) {
             batch = Math.max(1_000, subjects / 5);
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
-                jar, Map.copyOf(props), List.copyOf(jvmArgs), separate, connectorHeap);
+                jar, Map.copyOf(props), List.copyOf(jvmArgs), separate, connectorHeap, vendorRateLimit);
     }
 
     /** Whether the run's size and rate are those the targets of issue 6 are stated for. */

@@ -164,6 +164,7 @@ public final class Benchmark {
             connectorProps.put(prefix + "adapter", "webhook");
             connectorProps.put(prefix + "url", webhooks.url(vendor));
             connectorProps.put(prefix + "secret", WEBHOOK_SECRET);
+            connectorProps.put(prefix + "rate-limit", String.valueOf(options.vendorRateLimit()));
         }
         if (!options.separateConnectors()) {
             props.putAll(connectorProps);
@@ -452,6 +453,8 @@ public final class Benchmark {
                 .put("durationSeconds", options.durationSeconds()).put("batch", options.batch())
                 .put("bootstrap", options.bootstrap() == null ? "embedded (" + bootstrap + ")" : bootstrap)
                 .put("registry", registryUrl).put("serviceHeap", options.serviceHeap())
+                .put("connectors", options.separateConnectors() ? "separate" : "in-process")
+                .put("vendorRateLimit", options.vendorRateLimit())
                 .put("atTargetConditions", options.atTargetConditions());
         section("machine").put("cores", Runtime.getRuntime().availableProcessors())
                 .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
