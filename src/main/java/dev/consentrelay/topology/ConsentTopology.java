@@ -213,8 +213,10 @@ public final class ConsentTopology {
         Serde<PendingCommand> pendingSerde = AvroSerde.forClass(PendingCommand.class, settings.registry(), false);
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_COMMANDS), Serdes.String(), pendingSerde));
+        // Derived from pending-commands and rebuilt from it when the task starts: no changelog of its own.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String()));
+                Stores.inMemoryKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String())
+                .withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PROPAGATION_RETENTION), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EARLY_ACKS),

@@ -16,6 +16,10 @@ import dev.consentrelay.schema.PendingCommand;
  * commands), a deadline index ({@code <13-digit epoch millis>|signalId|commandId}) holding only commands still
  * waiting for their first breach check, and a retention index ({@code <13-digit epoch millis>|signalId}) of
  * signals whose entries may be purged. Range scans up to "now" find what is due without scanning the entries.
+ * <p>
+ * The deadline index is derived from the entries alone, so it need not be logged: it is kept in memory and rebuilt
+ * from the entries ({@link #indexDeadline}) when the task starts, which saves a changelog record for every command
+ * tracked and every command answered.
  */
 public final class PropagationLedger {
 
@@ -49,12 +53,19 @@ public final class PropagationLedger {
 
     /** Stores an entry; while it has no final status and no breach, it is also indexed by its deadline. */
     public void put(PendingCommand entry) {
-        String signalId = entry.getSignalId().toString();
-        String commandId = entry.getCommandId().toString();
-        entries.put(key(signalId, commandId), entry);
-        String deadlineKey = timeKey(entry.getDeadline()) + SEPARATOR + key(signalId, commandId);
+        entries.put(key(entry.getSignalId().toString(), entry.getCommandId().toString()), entry);
+        indexDeadline(entry);
+    }
+
+    /**
+     * Indexes a stored entry by its deadline while it has no final status and no breach, and removes it from the
+     * index otherwise; used by {@link #put} and, for every entry, to rebuild the index when the task starts.
+     */
+    public void indexDeadline(PendingCommand entry) {
+        String key = key(entry.getSignalId().toString(), entry.getCommandId().toString());
+        String deadlineKey = timeKey(entry.getDeadline()) + SEPARATOR + key;
         if (entry.getStatus() == null && !entry.getBreached()) {
-            deadlines.put(deadlineKey, key(signalId, commandId));
+            deadlines.put(deadlineKey, key);
         } else {
             deadlines.delete(deadlineKey);
         }
@@ -70,7 +81,7 @@ public final class PropagationLedger {
         return found;
     }
 
-    /** Every entry (used once, to rebuild the pending gauges when a task starts). */
+    /** Every entry (used once, to rebuild the pending gauges and the deadline index when a task starts). */
     public List<PendingCommand> all() {
         List<PendingCommand> found = new ArrayList<>();
         try (KeyValueIterator<String, PendingCommand> it = entries.all()) {

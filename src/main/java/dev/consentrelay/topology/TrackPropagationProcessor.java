@@ -71,6 +71,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         this.owner = context.applicationId() + "/" + context.taskId();
         this.gauge = new PendingGauge();
         for (PendingCommand entry : ledger.all()) {
+            ledger.indexDeadline(entry);
             if (entry.getStatus() == null) {
                 gauge.add(key(entry), entry.getVendorId(), entry.getSignalReceivedAt());
             }

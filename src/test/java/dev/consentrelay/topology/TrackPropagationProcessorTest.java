@@ -141,6 +141,42 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
+    void shouldStillBreachACommandTrackedBeforeTheTaskRestartedFromItsEntriesAlone() {
+        PropagationCommand adnet = command("adnet");
+        PropagationCommand mailer = command("mailer");
+        PropagationCommand crm = command("crm");
+        track(adnet);
+        track(mailer);
+        track(crm);
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
+        context.resetForwards();
+
+        // The deadline index has no changelog: a restarted task finds it empty and rebuilds it from the entries.
+        try (var all = deadlines.all()) {
+            all.forEachRemaining(kv -> deadlines.delete(kv.key));
+        }
+        TrackPropagationProcessor restarted = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
+                100, metrics);
+        restarted.init(context);
+        assertThat(deadlines.approximateNumEntries()).as("only unanswered, unbreached commands are indexed")
+                .isZero();
+
+        PropagationCommand late = command("late");
+        restarted.process(new Record<>(signalId.toString(), new Outbound.CommandTracked(late),
+                context.currentSystemTimeMs()));
+        try (var all = deadlines.all()) {
+            all.forEachRemaining(kv -> deadlines.delete(kv.key));
+        }
+        TrackPropagationProcessor again = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
+                100, metrics);
+        again.init(context);
+        again.punctuate(RECEIVED.plus(SLA).plusSeconds(2));
+
+        assertThat(breaches()).extracting(SlaBreach::getVendorId).containsExactly("late");
+    }
+
+    @Test
     void shouldCompleteWithLateAckAfterBreachAndMarkDeadlineMissed() {
         PropagationCommand mailer = command("mailer");
         track(mailer);
