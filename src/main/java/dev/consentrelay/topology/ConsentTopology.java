@@ -213,9 +213,10 @@ public final class ConsentTopology {
         Serde<PendingCommand> pendingSerde = AvroSerde.forClass(PendingCommand.class, settings.registry(), false);
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_COMMANDS), Serdes.String(), pendingSerde));
-        // Derived from pending-commands and rebuilt from it when the task starts: no changelog of its own.
+        // Derived from pending-commands and rebuilt from it when the task starts: no changelog of its own. On disk,
+        // not in the heap: under a backlog it holds an entry per unanswered command.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String())
+                Stores.persistentKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String())
                 .withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PROPAGATION_RETENTION), Serdes.String(), Serdes.String()));

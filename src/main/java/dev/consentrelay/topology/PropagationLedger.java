@@ -17,9 +17,10 @@ import dev.consentrelay.schema.PendingCommand;
  * waiting for their first breach check, and a retention index ({@code <13-digit epoch millis>|signalId}) of
  * signals whose entries may be purged. Range scans up to "now" find what is due without scanning the entries.
  * <p>
- * The deadline index is derived from the entries alone, so it need not be logged: it is kept in memory and rebuilt
- * from the entries ({@link #indexDeadline}) when the task starts, which saves a changelog record for every command
- * tracked and every command answered.
+ * The deadline index is derived from the entries alone, so it need not be logged: it is emptied
+ * ({@link #clearDeadlines}) and rebuilt from the entries ({@link #indexDeadline}) when the task starts, which saves a
+ * changelog record for every command tracked and every command answered. It stays on disk (RocksDB) rather than in
+ * the heap, because under a propagation backlog it holds an entry per unanswered command.
  */
 public final class PropagationLedger {
 
@@ -69,6 +70,15 @@ public final class PropagationLedger {
         } else {
             deadlines.delete(deadlineKey);
         }
+    }
+
+    /** Empties the deadline index, before it is rebuilt from the entries. */
+    public void clearDeadlines() {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = deadlines.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(deadlines::delete);
     }
 
     /** Every entry of one signal, in command id order. */

@@ -70,6 +70,8 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         this.decisions = context.getStateStore(StoreNames.SIGNAL_DECISIONS);
         this.owner = context.applicationId() + "/" + context.taskId();
         this.gauge = new PendingGauge();
+        // The deadline index has no changelog: whatever a previous run left in it is rebuilt from the entries.
+        ledger.clearDeadlines();
         for (PendingCommand entry : ledger.all()) {
             ledger.indexDeadline(entry);
             if (entry.getStatus() == null) {
@@ -220,7 +222,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     private void reportBreaches(Instant now) {
         for (PendingCommand entry : ledger.overdue(now, batch)) {
             if (entry.getStatus() != null || entry.getBreached()) {
-                ledger.put(entry); // only drops the stale index entry
+                ledger.indexDeadline(entry); // drops the stale index entry
                 continue;
             }
             entry.setBreached(true);

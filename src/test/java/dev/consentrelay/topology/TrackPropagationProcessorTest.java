@@ -152,10 +152,14 @@ class TrackPropagationProcessorTest {
         processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
         context.resetForwards();
 
-        // The deadline index has no changelog: a restarted task finds it empty and rebuilds it from the entries.
+        // The deadline index has no changelog: a restarted task may find it empty, or with what its last run left
+        // (here an entry for an answered command), and rebuilds it from the entries.
         try (var all = deadlines.all()) {
             all.forEachRemaining(kv -> deadlines.delete(kv.key));
         }
+        deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|" + PropagationLedger.key(signalId.toString(),
+                adnet.getCommandId().toString()), PropagationLedger.key(signalId.toString(),
+                        adnet.getCommandId().toString()));
         TrackPropagationProcessor restarted = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
                 100, metrics);
         restarted.init(context);
