@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,35 +90,18 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until Kafka Streams in the service reports RUNNING on {@code /q/health/live}. */
     void awaitStreamsRunning(Duration timeout) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/health/live")).timeout(Duration.ofSeconds(5))
-                .GET().build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The service exited with status " + process.exitValue()
-                        + ". Last lines of " + logFile + ":\n" + logTail());
-            }
-            try {
-                HttpResponse<String> response = http.send(request,
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                last = "HTTP " + response.statusCode() + " " + response.body();
-                if ("RUNNING".equals(streamsState(JSON.readTree(response.body())))) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                last = notListeningYet.toString();
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("Kafka Streams in the service was not RUNNING within " + timeout.toSeconds()
-                + " s; last answer: " + last + "\nLast lines of " + logFile + ":\n" + logTail());
+        awaitHealth("/q/health/live", response -> "RUNNING".equals(streamsState(response.body())), timeout,
+                "Kafka Streams in the service was not RUNNING");
     }
 
     /** Waits until the process reports UP on {@code /q/health/ready} (a connector process has no Kafka Streams). */
     void awaitReady(Duration timeout) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(5))
-                .GET().build();
+        awaitHealth("/q/health/ready", response -> response.statusCode() == 200, timeout, "The process was not ready");
+    }
+
+    private void awaitHealth(String path, Predicate<HttpResponse<String>> done, Duration timeout, String failure)
+            throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
@@ -129,7 +113,7 @@ final class ServiceProcess implements AutoCloseable {
                 HttpResponse<String> response = http.send(request,
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 last = "HTTP " + response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200) {
+                if (done.test(response)) {
                     return;
                 }
             } catch (IOException notListeningYet) {
@@ -137,11 +121,17 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("The process was not ready within " + timeout.toSeconds()
-                + " s; last answer: " + last + "\nLast lines of " + logFile + ":\n" + logTail());
+        throw new IllegalStateException(failure + " within " + timeout.toSeconds() + " s; last answer: " + last
+                + "\nLast lines of " + logFile + ":\n" + logTail());
     }
 
-    private static String streamsState(JsonNode health) {
+    private static String streamsState(String body) {
+        JsonNode health;
+        try {
+            health = JSON.readTree(body);
+        } catch (IOException notJson) {
+            return "";
+        }
         for (JsonNode check : health.path("checks")) {
             if (STREAMS_CHECK.equals(check.path("name").asText())) {
                 return check.path("data").path("state").asText();

@@ -1,0 +1,47 @@
+package dev.consentrelay.bench;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+
+    @Test
+    void defaultsAreTheIssueTargetsWithConnectorsInProcessAndNoBindingVendorLimit() {
+        BenchOptions options = BenchOptions.parse(List.of());
+
+        assertThat(options.subjects()).isEqualTo(1_000_000);
+        assertThat(options.rate()).isEqualTo(2_000);
+        assertThat(options.batch()).isEqualTo(200_000);
+        assertThat(options.atTargetConditions()).isTrue();
+        assertThat(options.separateConnectors()).isFalse();
+        assertThat(options.vendorRateLimit()).isEqualTo(10_000);
+        assertThat(options.connectorHeap()).isEqualTo("256m");
+    }
+
+    @Test
+    void connectorsCanRunAsTheirOwnProcess() {
+        BenchOptions options = BenchOptions.parse(List.of("--connectors", "separate", "--connector-heap", "192m",
+                "--vendor-rate-limit", "2,000", "--subjects", "20000"));
+
+        assertThat(options.separateConnectors()).isTrue();
+        assertThat(options.connectorHeap()).isEqualTo("192m");
+        assertThat(options.vendorRateLimit()).isEqualTo(2_000);
+        assertThat(options.batch()).isEqualTo(4_000);
+        assertThat(options.atTargetConditions()).isFalse();
+    }
+
+    @Test
+    void badValuesSayWhatIsAccepted() {
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--connectors", "remote")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--connectors is separate or in-process, got remote");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--vendor-rate-limit", "0")))
+                .hasMessageContaining("--vendor-rate-limit must be positive");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--connectors")))
+                .hasMessageStartingWith("--connectors needs a value");
+    }
+}
