@@ -139,29 +139,27 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
      * The records a decision writes, each built and checked once (and, in the topology, serialized once): the new
      * row if it changed, the commands and the decision's audit event.
      *
-     * @param row the new row, {@code null} when unchanged
-     * @param state the row's output, {@code null} when unchanged
+     * @param state the new row's output, {@code null} when the row is unchanged
      * @param refusal why the outputs cannot all be written, {@code null} when they can
      */
-    private record Outputs(SubjectConsentState row, Outbound state, List<Outbound> commands, Outbound decisionAudit,
+    private record Outputs(Outbound.StateChange state, List<Outbound> commands, Outbound decisionAudit,
             String refusal) {
         static Outputs refused(String refusal) {
-            return new Outputs(null, null, List.of(), null, refusal);
+            return new Outputs(null, List.of(), null, refusal);
         }
     }
 
     private Outputs outputs(String subjectId, SubjectConsent before, Decision decision, ConsentSignal signal,
             Instant now) {
         SubjectConsent after = decision.stateAfter();
-        SubjectConsentState row = null;
-        Outbound state = null;
+        Outbound.StateChange state = null;
         if (after != null && !Objects.equals(after, before)) {
-            row = AvroMapper.toAvro(after);
-            OutputCheck.Checked checked = outputCheck.check(subjectId, new Outbound.StateChange(row));
+            OutputCheck.Checked checked = outputCheck.check(subjectId,
+                    new Outbound.StateChange(AvroMapper.toAvro(after)));
             if (!checked.ok()) {
                 return Outputs.refused(checked.refusal());
             }
-            state = checked.output();
+            state = (Outbound.StateChange) checked.output();
         }
         List<Outbound> commands = new ArrayList<>(decision.commands().size());
         for (Command command : decision.commands()) {
@@ -177,7 +175,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         if (!audit.ok()) {
             return Outputs.refused(audit.refusal());
         }
-        return new Outputs(row, state, commands, audit.output(), null);
+        return new Outputs(state, commands, audit.output(), null);
     }
 
     private void deadLetter(Record<String, ConsentSignal> record, String reason, String errorClass, Instant now) {
@@ -190,8 +188,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
 
     private void emit(String subjectId, SubjectConsent before, Decision decision, Outputs outputs, long timestamp,
             Instant now) {
-        if (outputs.row() != null) {
-            table.put(subjectId, outputs.row());
+        if (outputs.state() != null) {
+            table.put(subjectId, outputs.state().state());
             expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(decision.stateAfter()));
             context.forward(new Record<String, Outbound>(subjectId, outputs.state(), timestamp));
         }

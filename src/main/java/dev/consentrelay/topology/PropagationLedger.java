@@ -54,16 +54,20 @@ public final class PropagationLedger {
 
     /** Stores an entry; while it has no final status and no breach, it is also indexed by its deadline. */
     public void put(PendingCommand entry) {
-        entries.put(key(entry.getSignalId().toString(), entry.getCommandId().toString()), entry);
-        indexDeadline(entry);
+        String key = key(entry.getSignalId().toString(), entry.getCommandId().toString());
+        entries.put(key, entry);
+        indexDeadline(key, entry);
     }
 
     /**
      * Indexes a stored entry by its deadline while it has no final status and no breach, and removes it from the
-     * index otherwise; used by {@link #put} and, for every entry, to rebuild the index when the task starts.
+     * index otherwise; for every entry, it rebuilds the index when the task starts.
      */
     public void indexDeadline(PendingCommand entry) {
-        String key = key(entry.getSignalId().toString(), entry.getCommandId().toString());
+        indexDeadline(key(entry.getSignalId().toString(), entry.getCommandId().toString()), entry);
+    }
+
+    private void indexDeadline(String key, PendingCommand entry) {
         String deadlineKey = timeKey(entry.getDeadline()) + SEPARATOR + key;
         if (entry.getStatus() == null && !entry.getBreached()) {
             deadlines.put(deadlineKey, key);
