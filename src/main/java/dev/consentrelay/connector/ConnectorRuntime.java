@@ -115,7 +115,7 @@ public class ConnectorRuntime {
         }
         Map<String, Object> clientConfig = clientConfig();
         Map<String, AckedCommands> acked = new HashMap<>();
-        config.vendors().keySet().forEach(vendorId -> acked.put(vendorId, new AckedCommands(config.ackedCapacity())));
+        config.vendors().keySet().forEach(vendorId -> acked.put(vendorId, ackedCommands(config.ackedCapacity())));
         AckHistory.load(clientConfig, topics.commandAcks(),
                 AvroSerde.forClass(CommandAck.class, registry, false, registryConfig.autoRegister()).deserializer(),
                 config.ackedWindow(), Duration.ofSeconds(60), clock, acked);
@@ -169,6 +169,15 @@ public class ConnectorRuntime {
         running.clear();
         adapters.forEach(VendorAdapter::close);
         adapters.clear();
+    }
+
+    private static AckedCommands ackedCommands(int capacity) {
+        try {
+            return new AckedCommands(capacity);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("consent-relay.connectors.acked-capacity=" + capacity + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private Map<String, Object> clientConfig() {
