@@ -75,7 +75,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         for (PendingCommand entry : ledger.all()) {
             ledger.indexDeadline(entry);
             if (entry.getStatus() == null) {
-                gauge.add(key(entry), entry.getVendorId(), entry.getSignalReceivedAt());
+                gauge.add(entry.getVendorId(), entry.getSignalReceivedAt());
             }
         }
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME,
@@ -122,7 +122,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         }
         PendingCommand entry = AvroMapper.pendingOf(command, now);
         ledger.put(entry);
-        gauge.add(key(entry), entry.getVendorId(), entry.getSignalReceivedAt());
+        gauge.add(entry.getVendorId(), entry.getSignalReceivedAt());
         for (CommandAck ack : early.take(signalId, commandId)) {
             LOG.debug("Applying acknowledgement of command {} that arrived before it", commandId);
             apply(signalId, ack, ledger.get(signalId, commandId), timestamp, now);
@@ -175,7 +175,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         entry.setDetail(ack.getDetail());
         entry.setUpdatedAt(now);
         ledger.put(entry);
-        gauge.remove(key(entry));
+        gauge.remove(entry.getVendorId(), entry.getSignalReceivedAt());
         metrics.ackReceived(entry.getVendorId(), ack.getStatus().name());
         metrics.propagated(entry.getVendorId(), entry.getAction().name(), AvroMapper.latency(entry));
         forward(signalId, new Outbound.Audit(AvroMapper.ackAudit(ack, entry, false, now)), timestamp);
@@ -257,7 +257,8 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
                 ledger.retainUntil(signalId, latest.plus(retention));
                 continue;
             }
-            entries.forEach(e -> gauge.remove(key(e)));
+            entries.stream().filter(e -> e.getStatus() == null)
+                    .forEach(e -> gauge.remove(e.getVendorId(), e.getSignalReceivedAt()));
             ledger.purge(signalId);
             decisions.delete(signalId);
             LOG.debug("Propagation entries of signal {} purged after retention", signalId);
@@ -266,9 +267,5 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
 
     private void forward(String key, Outbound value, long timestamp) {
         context.forward(new Record<String, Outbound>(key, value, timestamp));
-    }
-
-    private static String key(PendingCommand entry) {
-        return PropagationLedger.key(entry.getSignalId().toString(), entry.getCommandId().toString());
     }
 }

@@ -338,6 +338,20 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
+    void shouldCountABreachedCommandAsPendingUntilItsSignalIsPurged() {
+        track(command("adnet"));
+        Instant breachedAt = RECEIVED.plus(SLA).plusSeconds(1);
+        processor.punctuate(breachedAt);
+        assertThat(metrics.pending).as("breached, still unanswered")
+                .containsEntry("adnet", new ConsentMetrics.Pending(1, Duration.between(RECEIVED, breachedAt)));
+
+        processor.punctuate(breachedAt.plus(RETENTION));
+
+        assertThat(pending.approximateNumEntries()).isZero();
+        assertThat(metrics.pending).as("purged a retention after its breach").isEmpty();
+    }
+
+    @Test
     void shouldIgnoreTheSameCommandTrackedTwice() {
         PropagationCommand adnet = command("adnet");
         track(adnet);
