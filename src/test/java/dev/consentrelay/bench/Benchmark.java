@@ -74,6 +74,7 @@ public final class Benchmark {
     private static final List<String> PURPOSES = List.of("email_marketing", "sms_marketing", "analytics",
             "advertising", "profiling", "sale_sharing", "personalization", "third_party_sharing");
     private static final String WEBHOOK_SECRET = "bench-webhook-secret";
+    private static final String MEASURED_UP_TO = "measuredUpTo";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -187,6 +188,7 @@ public final class Benchmark {
             section("service").put("startSeconds", round(seconds(System.nanoTime() - startedAt)))
                     .put("heap", options.serviceHeap()).put("log", serviceLog.toString())
                     .put("connectors", options.separateConnectors() ? "separate process" : "in the service");
+            checkpoint("service");
             List<String> commandTopics = vendorIds.stream().map(v -> "consent.commands." + v + ".v1").toList();
             awaitTopics(admin, commandTopics);
             if (connectors != null) {
@@ -197,7 +199,9 @@ public final class Benchmark {
 
             try (KafkaProducer<String, ConsentSignal> bulk = producer(bootstrap, registry, true)) {
                 preload(bulk, lag);
+                checkpoint("preload");
                 openLoop(bootstrap, registry, lag, admin, webhooks, commandTopics);
+                checkpoint("openLoop");
                 Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, commandTopics);
                 OptionalLong rss = service.peakRssBytes();
                 section("service").put("peakRssMiB", rss.isPresent() ? mib(rss.getAsLong()) : null);
@@ -207,7 +211,12 @@ public final class Benchmark {
                             .put("peakRssMiB", connectorRss.isPresent() ? mib(connectorRss.getAsLong()) : null)
                             .put("log", connectors.logFile().toString());
                 }
+                checkpoint("maxThroughput");
+                log("Peak RSS: service " + section("service").get("peakRssMiB") + " MiB" + (connectors == null
+                        ? ""
+                        : ", connector process " + section("connectorProcess").get("peakRssMiB") + " MiB"));
                 restore(service, stateDir, bulk, bootstrap, registry, commandTopics.get(0));
+                checkpoint("restore");
                 service.stop(Duration.ofSeconds(30));
                 if (connectors != null) {
                     connectors.stop(Duration.ofSeconds(30));
@@ -215,7 +224,19 @@ public final class Benchmark {
                 baseline(bootstrap, admin, registry, work, batch[0], batch[1]);
             }
         }
+        report.remove(MEASURED_UP_TO);
         report.set("targets", Report.targets(report, options));
+    }
+
+    /**
+     * Writes the report as far as it goes and logs the phase just measured: a run that fails or is stopped in a later
+     * phase (the restore of a large table can take long) keeps what it measured. A partial report names its last
+     * phase in {@value #MEASURED_UP_TO}; the complete one has no such field and carries the targets.
+     */
+    private void checkpoint(String phase) throws IOException {
+        report.put(MEASURED_UP_TO, phase);
+        Files.writeString(options.out(), JSON.writeValueAsString(report));
+        log("Measured " + phase + ": " + report.get(phase));
     }
 
     /**
@@ -410,6 +431,7 @@ public final class Benchmark {
             long deadline = start + restoreTimeout.toNanos();
             long processed = 0;
             while (processed == 0 && System.nanoTime() < deadline) {
+                service.failIfExited();
                 for (ConsumerRecord<String, PropagationCommand> record : consumer.poll(Duration.ofMillis(100))) {
                     if (probeId.equals(String.valueOf(record.value().getSignalId()))) {
                         processed = System.nanoTime();

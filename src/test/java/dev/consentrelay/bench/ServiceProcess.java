@@ -67,6 +67,9 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-XX:+UseSerialGC");
+        // Out of heap, a Kafka Streams thread dies and the rest of the process goes on: exit instead, so the run fails
+        // with the log's last lines rather than waiting for a service that no longer restores or processes anything.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(jvmArgs);
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.http.host=127.0.0.1");
@@ -99,16 +102,21 @@ final class ServiceProcess implements AutoCloseable {
         awaitHealth("/q/health/ready", response -> response.statusCode() == 200, timeout, "The process was not ready");
     }
 
+    /** Throws, with the last lines of the log, when the process is no longer running. */
+    void failIfExited() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("The process exited with status " + process.exitValue()
+                    + ". Last lines of " + logFile + ":\n" + logTail());
+        }
+    }
+
     private void awaitHealth(String path, Predicate<HttpResponse<String>> done, Duration timeout, String failure)
             throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The process exited with status " + process.exitValue()
-                        + ". Last lines of " + logFile + ":\n" + logTail());
-            }
+            failIfExited();
             try {
                 HttpResponse<String> response = http.send(request,
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
