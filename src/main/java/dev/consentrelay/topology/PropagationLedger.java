@@ -3,6 +3,7 @@ package dev.consentrelay.topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -17,12 +18,15 @@ import dev.consentrelay.schema.PendingCommand;
  * waiting for their first breach check, and a retention index ({@code <13-digit epoch millis>|signalId}) of
  * signals whose entries may be purged. Range scans up to "now" find what is due without scanning the entries.
  * <p>
- * The deadline index is derived from the entries alone, so it need not be logged: it is emptied
- * ({@link #clearDeadlines}) and rebuilt from the entries ({@link #indexDeadline}) when the task starts, which saves a
+ * The deadline index is derived from the entries alone, so it need not be logged: it is emptied and
+ * rebuilt from the entries ({@link #rebuildDeadlines}) when the task starts, which saves a
  * changelog record for every command tracked and every command answered. It stays on disk (RocksDB) rather than in
  * the heap, because under a propagation backlog it holds an entry per unanswered command.
  */
 public final class PropagationLedger {
+
+    /** Deadline index keys deleted per pass when the index is emptied at task start. */
+    private static final int CLEAR_CHUNK = 10_000;
 
     private static final char SEPARATOR = '|';
     private static final String ZERO = "0000000000000";
@@ -61,7 +65,7 @@ public final class PropagationLedger {
 
     /**
      * Indexes a stored entry by its deadline while it has no final status and no breach, and removes it from the
-     * index otherwise; for every entry, it rebuilds the index when the task starts.
+     * index otherwise (a stale index entry found by {@link #overdue} is dropped this way).
      */
     public void indexDeadline(PendingCommand entry) {
         indexDeadline(key(entry.getSignalId().toString(), entry.getCommandId().toString()), entry);
@@ -76,13 +80,28 @@ public final class PropagationLedger {
         }
     }
 
-    /** Empties the deadline index, before it is rebuilt from the entries. */
-    public void clearDeadlines() {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = deadlines.all()) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
+    /**
+     * Empties the deadline index and indexes every entry again, handing each entry to {@code each} on the way (the
+     * task rebuilds its pending gauges in the same pass). Streams over the stores: with a propagation backlog they hold
+     * an entry per unanswered command, too many to collect in the heap at once.
+     */
+    public void rebuildDeadlines(Consumer<PendingCommand> each) {
+        List<String> keys;
+        do {
+            keys = new ArrayList<>(CLEAR_CHUNK);
+            try (KeyValueIterator<String, String> it = deadlines.all()) {
+                while (it.hasNext() && keys.size() < CLEAR_CHUNK) {
+                    keys.add(it.next().key);
+                }
+            }
+            keys.forEach(deadlines::delete);
+        } while (keys.size() == CLEAR_CHUNK);
+        try (KeyValueIterator<String, PendingCommand> it = entries.all()) {
+            it.forEachRemaining(kv -> {
+                indexDeadline(kv.key, kv.value);
+                each.accept(kv.value);
+            });
         }
-        keys.forEach(deadlines::delete);
     }
 
     /** Every entry of one signal, in command id order. */
@@ -90,15 +109,6 @@ public final class PropagationLedger {
         List<PendingCommand> found = new ArrayList<>();
         try (KeyValueIterator<String, PendingCommand> it = entries.prefixScan(prefix(signalId),
                 new StringSerializer())) {
-            it.forEachRemaining(kv -> found.add(kv.value));
-        }
-        return found;
-    }
-
-    /** Every entry (used once, to rebuild the pending gauges and the deadline index when a task starts). */
-    public List<PendingCommand> all() {
-        List<PendingCommand> found = new ArrayList<>();
-        try (KeyValueIterator<String, PendingCommand> it = entries.all()) {
             it.forEachRemaining(kv -> found.add(kv.value));
         }
         return found;

@@ -71,13 +71,11 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         this.owner = context.applicationId() + "/" + context.taskId();
         this.gauge = new PendingGauge();
         // The deadline index has no changelog: whatever a previous run left in it is rebuilt from the entries.
-        ledger.clearDeadlines();
-        for (PendingCommand entry : ledger.all()) {
-            ledger.indexDeadline(entry);
+        ledger.rebuildDeadlines(entry -> {
             if (entry.getStatus() == null) {
                 gauge.add(entry.getVendorId(), entry.getSignalReceivedAt());
             }
-        }
+        });
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> punctuate(Instant.ofEpochMilli(timestamp)));
     }

@@ -181,6 +181,25 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
+    void shouldDropEveryDeadlineAPreviousRunLeftAndCountWhatIsStillPendingOnRestart() {
+        PropagationCommand adnet = command("adnet");
+        track(adnet);
+        // More stale index entries than one pass of the clearing deletes.
+        for (int i = 0; i < 25_000; i++) {
+            deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|stale-" + i, "stale-" + i);
+        }
+
+        TrackPropagationProcessor restarted = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
+                100, metrics);
+        restarted.init(context);
+        restarted.punctuate(RECEIVED.plusSeconds(42));
+
+        assertThat(deadlines.approximateNumEntries()).as("only the tracked command is indexed again").isEqualTo(1);
+        assertThat(metrics.pending).containsOnly(
+                Map.entry("adnet", new ConsentMetrics.Pending(1, Duration.ofSeconds(42))));
+    }
+
+    @Test
     void shouldCompleteWithLateAckAfterBreachAndMarkDeadlineMissed() {
         PropagationCommand mailer = command("mailer");
         track(mailer);
