@@ -16,12 +16,17 @@ public final class SchemaRegistryClients {
 
     /**
      * A client for {@code config.url()}: for {@code mem://<name>} the in-memory registry of that name (created on first
-     * use and shared by every caller in the JVM, so producers and consumers see the same ids), otherwise an HTTP client.
+     * use and shared by every caller in the JVM, so producers and consumers see the same ids); for
+     * {@code kafka://<bootstrap>/<topic>} a registry kept in that Kafka topic (the embedded run mode's); otherwise an
+     * HTTP client.
      */
     public static SchemaRegistryClient create(SchemaRegistryConfig config) {
         String url = config.url();
         if (url.startsWith(IN_MEMORY_SCHEME)) {
             return inMemory(url.substring(IN_MEMORY_SCHEME.length()));
+        }
+        if (url.startsWith(TopicSchemaRegistryClient.SCHEME)) {
+            return TopicSchemaRegistryClient.open(url, config.requestTimeout().multipliedBy(2));
         }
         return new HttpSchemaRegistryClient(config);
     }
