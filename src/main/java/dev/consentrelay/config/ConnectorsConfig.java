@@ -26,6 +26,14 @@ public interface ConnectorsConfig {
     @WithDefault("7d")
     Duration ackedWindow();
 
+    /**
+     * Static group membership for the connectors' consumers: each vendor's consumer joins as
+     * {@code <id>-<vendorId>}, so a restarted process takes its partitions over at once instead of waiting out the
+     * 45 s session of the consumer that stopped (a killed process never leaves its group). The embedded mode sets it;
+     * unset, members are dynamic. Give each connector process its own id.
+     */
+    Optional<String> groupInstanceId();
+
     /** How many acknowledged command ids are remembered per vendor at most. */
     @WithDefault("100000")
     int ackedCapacity();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 
 import jakarta.annotation.Priority;
@@ -20,6 +21,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConnector;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -103,6 +105,17 @@ public class ConnectorRuntime {
         start();
     }
 
+    /** The command topics of the vendors this process delivers to, once their connectors have started. */
+    public synchronized Optional<List<String>> startedTopics() {
+        if (!ServiceRole.parse(role).runsConnectors() || !config.enabled()) {
+            return Optional.of(List.of());
+        }
+        if (running.size() < config.vendors().size()) {
+            return Optional.empty();
+        }
+        return Optional.of(config.vendors().keySet().stream().map(topics::commandsTopic).sorted().toList());
+    }
+
     /** Builds and starts every configured vendor's connector. */
     synchronized void start() {
         // Creates the ack publisher now, so that an ack channel that cannot be used fails the start, not deliveries.
@@ -128,7 +141,10 @@ public class ConnectorRuntime {
                     (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
             VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
                     vendor.concurrency(), Math.max(64, vendor.concurrency() * 16));
-            Flow.Publisher<Message<?>> channel = open(VendorChannel.config(settings, clientConfig));
+            Map<String, Object> vendorClient = new HashMap<>(clientConfig);
+            config.groupInstanceId().ifPresent(id -> vendorClient.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                    id + "-" + vendorId));
+            Flow.Publisher<Message<?>> channel = open(VendorChannel.config(settings, vendorClient));
             VendorConnector connector = new VendorConnector(settings,
                     AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks,
                     acked.get(vendorId), metrics, pauser(settings.channel()));

@@ -139,6 +139,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // After a kill the controller keeps the dead broker's registration until its session expires (9 s by
+        // default) and refuses the restarted one meanwhile: one node, so a short session costs nothing.
+        props.put("broker.session.timeout.ms", "2000");
+        props.put("broker.heartbeat.interval.ms", "500");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         props.put("log.cleaner.threads", "1");
         props.put("num.network.threads", "2");

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.consentrelay.serde.TopicSchemaRegistryClient;
+
 /**
  * Decides, before the application boots, whether the service runs against a configured Kafka cluster or starts its
  * own embedded broker, and in the latter case starts it and points the application's configuration at it.
@@ -16,8 +18,13 @@ public final class EmbeddedMode {
 
     /** Set by the launcher to {@code true} when the service runs on the embedded broker. */
     public static final String ACTIVE_PROPERTY = "consent-relay.embedded.active";
-    /** Schema registry URL of the in-memory registry used in the embedded run mode. */
-    public static final String IN_MEMORY_REGISTRY_URL = "mem://embedded";
+    /** Topic on the embedded broker that keeps the schema registry's subjects, versions and ids. */
+    public static final String SCHEMAS_TOPIC = "_consent-relay-schemas";
+    /**
+     * Static membership for the one Kafka Streams instance of the embedded run: a restart (after SIGTERM or SIGKILL)
+     * takes over its previous assignment at once instead of waiting out the session of a member that never left.
+     */
+    public static final String GROUP_INSTANCE_ID = "consent-relay-embedded";
 
     static final String BOOTSTRAP_PROPERTY = "kafka.bootstrap.servers";
     static final String REGISTRY_URL_PROPERTY = "consent-relay.schema-registry.url";
@@ -25,6 +32,8 @@ public final class EmbeddedMode {
     static final String PORT_PROPERTY = "consent-relay.embedded.kafka-port";
     static final String HOST_PROPERTY = "consent-relay.embedded.host";
     static final String STATE_DIR_PROPERTY = "kafka-streams.state.dir";
+    static final String GROUP_INSTANCE_ID_PROPERTY = "kafka-streams.group.instance.id";
+    static final String CONNECTOR_INSTANCE_ID_PROPERTY = "consent-relay.connectors.group-instance-id";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMode.class);
 
@@ -59,15 +68,20 @@ public final class EmbeddedMode {
         }
         System.setProperty(BOOTSTRAP_PROPERTY, broker.bootstrapServers());
         System.setProperty(ACTIVE_PROPERTY, "true");
-        if (settings.get(REGISTRY_URL_PROPERTY).isEmpty()) {
-            System.setProperty(REGISTRY_URL_PROPERTY, IN_MEMORY_REGISTRY_URL);
-        }
+        String registry = settings.get(REGISTRY_URL_PROPERTY)
+                .orElse(TopicSchemaRegistryClient.url(broker.bootstrapServers(), SCHEMAS_TOPIC));
+        System.setProperty(REGISTRY_URL_PROPERTY, registry);
         if (settings.get(STATE_DIR_PROPERTY).isEmpty()) {
             System.setProperty(STATE_DIR_PROPERTY, dataDir.resolve("streams").toString());
         }
+        if (settings.get(GROUP_INSTANCE_ID_PROPERTY).isEmpty()) {
+            System.setProperty(GROUP_INSTANCE_ID_PROPERTY, GROUP_INSTANCE_ID);
+        }
+        if (settings.get(CONNECTOR_INSTANCE_ID_PROPERTY).isEmpty()) {
+            System.setProperty(CONNECTOR_INSTANCE_ID_PROPERTY, GROUP_INSTANCE_ID + "-connector");
+        }
         LOG.info("No kafka.bootstrap.servers configured: running EMBEDDED. Kafka broker (KRaft) at {}, data in {}, "
-                + "schema registry {}", broker.bootstrapServers(), dataDir,
-                settings.get(REGISTRY_URL_PROPERTY).orElse(IN_MEMORY_REGISTRY_URL + " (in memory)"));
+                + "schema registry {}", broker.bootstrapServers(), dataDir, registry);
         return Optional.of(broker);
     }
 }

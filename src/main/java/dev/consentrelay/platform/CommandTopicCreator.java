@@ -1,5 +1,6 @@
 package dev.consentrelay.platform;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,9 @@ public class CommandTopicCreator implements VendorTopicListener {
     @Inject
     MicrometerConsentMetrics metrics;
 
+    @Inject
+    SchemaSetup schemas;
+
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
     private Admin admin;
 
@@ -50,12 +54,18 @@ public class CommandTopicCreator implements VendorTopicListener {
             new TopicProvisioner(admin(), topics.create()).ensure(List.of(new TopicSpec(topic, topics.partitions(),
                     topics.replicationFactor(),
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE))));
+            schemas.registerCommandTopic(topic);
             ensured.add(topic);
         } catch (RuntimeException e) {
             // Commands to this vendor fail until the topic exists; say so loudly, keep serving other vendors.
             LOG.errorf("Command topic %s for vendor %s is missing and could not be created: %s", topic,
                     vendor.vendorId(), e.getMessage());
         }
+    }
+
+    /** Whether the command topic of every vendor seen so far exists (was found or created). */
+    public boolean allEnsured(Collection<String> vendorIds) {
+        return vendorIds.stream().map(topics::commandsTopic).allMatch(ensured::contains);
     }
 
     private synchronized Admin admin() {
