@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import org.jboss.logging.Logger;
 
 import dev.consentrelay.embedded.EmbeddedKafkaBroker;
 import dev.consentrelay.embedded.EmbeddedMode;
@@ -16,6 +17,8 @@ import dev.consentrelay.embedded.EmbeddedMode;
  */
 @QuarkusMain
 public final class ConsentRelayMain {
+
+    private static final Logger LOG = Logger.getLogger(ConsentRelayMain.class);
 
     private ConsentRelayMain() {
     }
@@ -37,6 +40,9 @@ public final class ConsentRelayMain {
             broker.get().close();
         }, "embedded-kafka-shutdown"));
         Quarkus.run(null, (exitCode, failure) -> {
+            if (failure != null) {
+                LOG.error("The service failed to start and exits with status " + exitCode, failure);
+            }
             applicationStopped.countDown();
             broker.get().close();
             if (!shutdownInProgress()) {

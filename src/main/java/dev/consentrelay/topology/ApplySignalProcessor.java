@@ -98,7 +98,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             context.forward(record.withValue(new Outbound.Audit(AvroMapper.duplicateAudit(signal, now))));
             return;
         }
-        SubjectConsentState stored = table.get(record.key());
+        SubjectConsentState stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, record.key(),
+                () -> table.get(record.key()));
         SubjectConsent before = stored == null ? null : AvroMapper.toDomain(stored);
         Decision decision;
         try {
@@ -211,7 +212,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     void expireGrants(Instant now) {
         for (GrantExpiryIndex.Due due : expiryIndex.due(now, expiryBatch)) {
             expiryIndex.remove(due);
-            SubjectConsentState stored = table.get(due.subjectId());
+            SubjectConsentState stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, due.subjectId(),
+                    () -> table.get(due.subjectId()));
             if (stored == null) {
                 continue;
             }

@@ -174,7 +174,9 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
                 ? table.all()
                 : table.range(cursor, null)) {
             while (scanned < budget && it.hasNext()) {
-                KeyValue<String, SubjectConsentState> entry = it.next();
+                String previous = cursor;
+                KeyValue<String, SubjectConsentState> entry = UnreadableStateException
+                        .readNext(StoreNames.CONSENT_TABLE, previous, it::next);
                 if (entry.key.equals(job.cursor())) {
                     continue;
                 }
