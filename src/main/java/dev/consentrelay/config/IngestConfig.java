@@ -55,8 +55,10 @@ public interface IngestConfig {
 
         /**
          * Header with the visitor's ISO 3166-2 subdivision code without the country (Cloudflare's visitor location
-         * headers: {@code CF-Region-Code}); {@code US} + {@code CA} becomes the region {@code US-CA}.
+         * headers: {@code CF-Region-Code}, read beside {@code CF-IPCountry}); {@code US} + {@code CA} becomes the
+         * region {@code US-CA}.
          */
+        @WithDefault("CF-Region-Code")
         Optional<String> subdivisionHeader();
 
         /** {@code lastUpdate} of {@code /.well-known/gpc.json}: when the site's GPC support last changed. */

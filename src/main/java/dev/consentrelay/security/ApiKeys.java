@@ -65,7 +65,7 @@ public class ApiKeys {
             String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             entries.add(new Entry(EMBEDDED_ADMIN, digest(secret), roles(List.of(ADMIN))));
             LOG.infof("EMBEDDED MODE: no API keys configured; generated an admin API key for this run only:%n%n"
-                    + "    Authorization: Bearer %s%n%nConfigure consent-relay.api.keys.<name>.key/.roles to use your"
+                    + "    X-API-Key: %s%n%nConfigure consent-relay.api.keys.<name>.key/.roles to use your"
                     + " own keys.", secret);
         } else if (entries.isEmpty()) {
             LOG.warn("No API keys configured (consent-relay.api.keys.<name>.key): the HTTP API accepts OIDC bearer"
