@@ -202,7 +202,7 @@ public final class Benchmark {
                 checkpoint("preload");
                 openLoop(bootstrap, registry, lag, admin, webhooks, commandTopics);
                 checkpoint("openLoop");
-                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, commandTopics);
+                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, admin, commandTopics);
                 OptionalLong rss = service.peakRssBytes();
                 section("service").put("peakRssMiB", rss.isPresent() ? mib(rss.getAsLong()) : null);
                 if (connectors != null) {
@@ -373,8 +373,11 @@ public final class Benchmark {
     /** @return the batch's offsets on the signals topic: [from, to] */
     @SuppressWarnings("unchecked")
     private Map<TopicPartition, Long>[] maxThroughput(KafkaProducer<String, ConsentSignal> producer,
-            String bootstrap, ConsumerLag lag, List<String> commandTopics) throws Exception {
+            String bootstrap, ConsumerLag lag, Admin admin, List<String> commandTopics) throws Exception {
         long batch = options.batch();
+        WrittenRecords written = new WrittenRecords(admin, lag, List.of(SIGNALS, GPC_SIGNALS));
+        log("Max throughput: waiting until the open loop's propagation has settled");
+        Map<String, Long> writtenBefore = written.settled(Duration.ofMinutes(5));
         log("Max throughput: " + batch + " refusals as fast as possible");
         Set<TopicPartition> signalPartitions = lag.partitions(List.of(SIGNALS));
         Set<TopicPartition> commandPartitions = lag.partitions(commandTopics);
@@ -401,6 +404,15 @@ public final class Benchmark {
         section("maxThroughput").put("signals", batch).put("produceSeconds", round(seconds(produced - start)))
                 .put("seconds", round(secs)).put("signalsPerSecond", round(batch / secs)).put("commands", commands)
                 .put("commandsPerSecond", round(commands / secs));
+        // Decided: the records written once every signal is decided; settled: once the connectors' acknowledgements
+        // and the receipts they complete are written too.
+        WrittenRecords.report(section("maxThroughput").putObject("written"), writtenBefore, written.snapshot(), batch);
+        WrittenRecords.report(section("maxThroughput").putObject("writtenSettled"), writtenBefore,
+                written.settled(timeoutFor(batch)), batch);
+        log("Records written per signal: " + section("maxThroughput").path("written").path("recordsPerSignal")
+                + " when decided, " + section("maxThroughput").path("writtenSettled").path("recordsPerSignal")
+                + " once acknowledged; per topic: "
+                + section("maxThroughput").path("writtenSettled").path("recordsPerSignalByTopic"));
         return new Map[]{from, to};
     }
 

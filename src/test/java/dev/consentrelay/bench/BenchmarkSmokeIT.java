@@ -40,6 +40,11 @@ class BenchmarkSmokeIT {
         }
         assertThat(report.path("maxThroughput").path("signalsPerSecond").isNumber()).isTrue();
         assertThat(report.path("maxThroughput").path("commandsPerSecond").isNumber()).isTrue();
+        JsonNode written = report.path("maxThroughput").path("writtenSettled");
+        assertThat(written.path("recordsPerSignal").asDouble()).as("records the service wrote per signal: %s", written)
+                .isGreaterThan(1);
+        assertThat(written.path("recordsPerSignalByTopic").has("consent.audit.v1")).as("per topic: %s", written)
+                .isTrue();
         assertThat(report.path("baseline").path("signalsPerSecond").isNumber()).isTrue();
         assertThat(report.path("throughputRatioToBaseline").isNumber()).isTrue();
         // null only where /proc is missing (not Linux)
