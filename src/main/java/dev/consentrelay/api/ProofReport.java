@@ -91,6 +91,14 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
                         ? "GRANT_EXPIRY"
                         : commandEvents.stream().anyMatch(c -> c.getReason() != null
                                 && c.getReason().startsWith("BACKFILL")) ? "VENDOR_BACKFILL" : "OTHER";
+        // A decision lists the commands it issued; a backfill records one event per command.
+        List<Issued> issued = new ArrayList<>();
+        if (decisionEvent != null) {
+            decisionEvent.getCommands().forEach(c -> issued.add(new Issued(c.getCommandId().toString(),
+                    c.getVendorId(), ConsentView.text(c.getAction()), c.getIssuedAt())));
+        }
+        commandEvents.forEach(c -> issued.add(new Issued(ConsentView.text(c.getCommandId()), c.getVendorId(),
+                ConsentView.text(c.getAction()), c.getOccurredAt())));
         Instant receivedAt = signal == null
                 ? events.get(0).getRecordedAt()
                 : signal.getReceivedAt() != null ? signal.getReceivedAt() : signal.getOccurredAt();
@@ -98,10 +106,10 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
         List<CommandProof> commands = new ArrayList<>();
         Instant lastAck = null;
         boolean allAnswered = true;
-        for (AuditEvent c : commandEvents) {
-            Vendor vendor = vendors.get(c.getVendorId());
+        for (Issued c : issued) {
+            Vendor vendor = vendors.get(c.vendorId());
             Instant deadline = vendor == null || receivedAt == null ? null : receivedAt.plus(vendor.sla());
-            AuditEvent ack = acks.get(c.getCommandId() == null ? "" : c.getCommandId().toString());
+            AuditEvent ack = acks.get(c.commandId() == null ? "" : c.commandId());
             Ack ackProof = null;
             boolean honoured = false;
             if (ack != null) {
@@ -114,9 +122,8 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
                 }
             }
             allAnswered &= honoured;
-            commands.add(new CommandProof(ConsentView.text(c.getCommandId()), c.getVendorId(),
-                    ConsentView.text(c.getAction()), ConsentView.text(c.getOccurredAt()), ConsentView.text(deadline),
-                    ackProof));
+            commands.add(new CommandProof(c.commandId(), c.vendorId(), c.action(), ConsentView.text(c.issuedAt()),
+                    ConsentView.text(deadline), ackProof));
         }
 
         Decision decision = decisionEvent == null ? null : decision(decisionEvent);
@@ -143,6 +150,10 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
                 ConsentView.text(signal == null ? first.getOccurredAt() : signal.getOccurredAt()),
                 ConsentView.text(receivedAt), decision,
                 commands.stream().sorted(Comparator.comparing(CommandProof::vendorId)).toList(), deadlines);
+    }
+
+    /** A command as the trail records it: in its decision's event, or in an event of its own (backfill). */
+    private record Issued(String commandId, String vendorId, String action, Instant issuedAt) {
     }
 
     private static Decision decision(AuditEvent e) {

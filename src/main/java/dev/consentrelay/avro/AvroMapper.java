@@ -191,6 +191,7 @@ public final class AvroMapper {
                 .setPolicyVersion(decision.policyVersion())
                 .setSignal(signal)
                 .setChanges(changesToAvro(decision.changes()))
+                .setCommands(issuedCommands(decision.commands()))
                 .build();
     }
 
@@ -208,7 +209,22 @@ public final class AvroMapper {
                 .setReason(decision.reason())
                 .setPolicyVersion(decision.policyVersion())
                 .setChanges(changesToAvro(decision.changes()))
+                .setCommands(issuedCommands(decision.commands()))
                 .build();
+    }
+
+    /** What a decision's audit event says of each command it issued. */
+    private static List<dev.consentrelay.schema.IssuedCommand> issuedCommands(List<Command> commands) {
+        List<dev.consentrelay.schema.IssuedCommand> issued = new ArrayList<>(commands.size());
+        for (Command command : commands) {
+            issued.add(dev.consentrelay.schema.IssuedCommand.newBuilder()
+                    .setCommandId(uuid(command.commandId()))
+                    .setVendorId(command.vendorId())
+                    .setAction(enumToAvro(command.action(), dev.consentrelay.schema.CommandAction.class))
+                    .setIssuedAt(command.issuedAt())
+                    .build());
+        }
+        return issued;
     }
 
     /** The audit record of a signal refused before it reached the consent table. */

@@ -196,9 +196,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         }
         for (int i = 0; i < decision.commands().size(); i++) {
             Command command = decision.commands().get(i);
+            // The decision's audit event lists its commands: no audit record per command.
             context.forward(new Record<String, Outbound>(subjectId, outputs.commands().get(i), timestamp));
-            context.forward(new Record<String, Outbound>(subjectId,
-                    new Outbound.Audit(AvroMapper.commandAudit(command, now)), timestamp));
             metrics.commandIssued(command.vendorId(), command.action().name(),
                     Duration.between(command.signalReceivedAt(), now));
         }
@@ -231,8 +230,6 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             for (Command command : decision.commands()) {
                 context.forward(new Record<String, Outbound>(due.subjectId(),
                         new Outbound.CommandIssued(AvroMapper.toAvro(command)), now.toEpochMilli()));
-                context.forward(new Record<String, Outbound>(due.subjectId(),
-                        new Outbound.Audit(AvroMapper.commandAudit(command, now)), now.toEpochMilli()));
                 metrics.commandIssued(command.vendorId(), command.action().name(), Duration.ZERO);
             }
             String expiryId = decision.commands().isEmpty()

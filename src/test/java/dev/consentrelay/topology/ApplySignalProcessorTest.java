@@ -103,8 +103,16 @@ class ApplySignalProcessorTest {
             assertThat(command.getPurposes()).containsExactly("advertising");
             assertThat(command.getSignalId()).isEqualTo(optOut.getSignalId());
         });
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.COMMAND_ISSUED,
-                AuditEventType.DECISION);
+        assertThat(audits()).as("one audit event per decision, listing its commands").singleElement()
+                .satisfies(decision -> {
+                    assertThat(decision.getType()).isEqualTo(AuditEventType.DECISION);
+                    assertThat(decision.getCommands()).singleElement().satisfies(issued -> {
+                        assertThat(issued.getCommandId().toString())
+                                .isEqualTo(commands().get(0).getCommandId().toString());
+                        assertThat(issued.getVendorId()).isEqualTo("adnet");
+                        assertThat(issued.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+                    });
+                });
         assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key()).isEqualTo("user-1"));
     }
 
@@ -184,8 +192,10 @@ class ApplySignalProcessorTest {
         });
         assertThat(table.get("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.WITHDRAWN);
         assertThat(forwarded(Outbound.StateChange.class)).hasSize(1);
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.COMMAND_ISSUED,
-                AuditEventType.GRANT_EXPIRED);
+        assertThat(audits()).singleElement().satisfies(expiry -> {
+            assertThat(expiry.getType()).isEqualTo(AuditEventType.GRANT_EXPIRED);
+            assertThat(expiry.getCommands()).extracting(c -> c.getVendorId()).containsExactly("metrics");
+        });
         assertThat(indexEntries()).isEmpty();
     }
 
