@@ -1,11 +1,11 @@
 package dev.consentrelay.platform;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,14 +37,14 @@ public class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
     private static final Logger LOG = Logger.getLogger(StreamThreadRecovery.class);
     private static final Pattern CHANGELOG = Pattern.compile("on topic (\\S+-changelog)\\b");
 
-    private final Clock clock;
+    private final Supplier<Instant> clock;
     private final Deque<Instant> replacements = new ArrayDeque<>();
 
     public StreamThreadRecovery() {
-        this(Clock.systemUTC());
+        this(Instant::now);
     }
 
-    StreamThreadRecovery(Clock clock) {
+    StreamThreadRecovery(Supplier<Instant> clock) {
         this.clock = clock;
     }
 
@@ -55,7 +55,7 @@ public class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
             LOG.errorf("STOPPING: %s", unreadable.get());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        Instant now = clock.instant();
+        Instant now = clock.get();
         while (!replacements.isEmpty() && replacements.peekFirst().isBefore(now.minus(WINDOW))) {
             replacements.pollFirst();
         }

@@ -1,8 +1,7 @@
 package dev.consentrelay.platform;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -18,7 +17,7 @@ class StreamThreadRecoveryTest {
 
     @Test
     void shouldReplaceAThreadThatFailedOnAPassingError() {
-        StreamThreadRecovery recovery = new StreamThreadRecovery(Clock.fixed(T0, ZoneOffset.UTC));
+        StreamThreadRecovery recovery = new StreamThreadRecovery(() -> T0);
 
         assertThat(recovery.handle(new StreamsException(new TimeoutException("broker gone"))))
                 .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
@@ -26,7 +25,7 @@ class StreamThreadRecoveryTest {
 
     @Test
     void shouldStopInsteadOfReplacingForeverWhenTheSameFailureKeepsComingBack() {
-        StreamThreadRecovery recovery = new StreamThreadRecovery(Clock.fixed(T0, ZoneOffset.UTC));
+        StreamThreadRecovery recovery = new StreamThreadRecovery(() -> T0);
         StreamsException failure = new StreamsException(new IllegalStateException("always"));
 
         for (int i = 0; i < StreamThreadRecovery.MAX_REPLACEMENTS; i++) {
@@ -37,21 +36,21 @@ class StreamThreadRecoveryTest {
 
     @Test
     void shouldForgetReplacementsOlderThanTheWindow() {
-        MutableClock clock = new MutableClock(T0);
-        StreamThreadRecovery recovery = new StreamThreadRecovery(clock);
+        AtomicReference<Instant> clock = new AtomicReference<>(T0);
+        StreamThreadRecovery recovery = new StreamThreadRecovery(clock::get);
         StreamsException failure = new StreamsException(new IllegalStateException("now and then"));
         for (int i = 0; i < StreamThreadRecovery.MAX_REPLACEMENTS; i++) {
             recovery.handle(failure);
         }
 
-        clock.now = T0.plus(StreamThreadRecovery.WINDOW).plusSeconds(1);
+        clock.set(T0.plus(StreamThreadRecovery.WINDOW).plusSeconds(1));
 
         assertThat(recovery.handle(failure)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
     @Test
     void shouldStopAtOnceWhenAStoredValueCannotBeDecoded() {
-        StreamThreadRecovery recovery = new StreamThreadRecovery(Clock.fixed(T0, ZoneOffset.UTC));
+        StreamThreadRecovery recovery = new StreamThreadRecovery(() -> T0);
         SerializationException undecodable = new SerializationException("Could not decode value on topic"
                 + " consent-relay-consent-table-changelog written with schema id 2 (dev.consentrelay.schema.ConsentSignal)"
                 + " into dev.consentrelay.schema.SubjectConsentState");
@@ -69,28 +68,5 @@ class StreamThreadRecoveryTest {
                 + " consent.signals.v1 written with schema id 9");
 
         assertThat(StreamThreadRecovery.unreadableState(new StreamsException(badInput))).isEmpty();
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
