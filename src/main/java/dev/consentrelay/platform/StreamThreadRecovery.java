@@ -60,12 +60,9 @@ public class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
             replacements.pollFirst();
         }
         if (replacements.size() >= MAX_REPLACEMENTS) {
-            LOG.errorf(exception,
-                    "STOPPING: a Kafka Streams thread failed for the %d. time within %d minutes; replacing"
-                            + " it again would fail the same way. The cause is below; fix it and start the service again"
-                            + " (processing resumes from the last commit, nothing is lost).",
-                    MAX_REPLACEMENTS + 1,
-                    WINDOW.toMinutes());
+            LOG.errorf(exception, "STOPPING: a Kafka Streams thread failed %d times within %d minutes; replacing it"
+                    + " again would fail the same way. Fix the cause below and start the service again (processing"
+                    + " resumes from the last commit, nothing is lost)", MAX_REPLACEMENTS + 1, WINDOW.toMinutes());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         replacements.addLast(now);
