@@ -60,10 +60,16 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
      */
     static ProofReport of(String subjectId, List<AuditEvent> trail, Map<String, Vendor> vendors, Instant now) {
         Map<String, List<AuditEvent>> bySignal = new LinkedHashMap<>();
-        Map<String, AuditEvent> ackByCommand = new LinkedHashMap<>();
+        Map<String, AckSeen> ackByCommand = new LinkedHashMap<>();
         for (AuditEvent event : trail) {
+            // A receipt (or breach) event lists the answers; an answer after a breach has an event of its own.
+            event.getAcks().forEach(a -> ackByCommand.put(a.getCommandId().toString(),
+                    new AckSeen(a.getStatus(), a.getAppliedAt() != null ? a.getAppliedAt() : event.getRecordedAt(),
+                            a.getDetail())));
             if (event.getType() == AuditEventType.ACK_RECEIVED && event.getCommandId() != null) {
-                ackByCommand.put(event.getCommandId().toString(), event);
+                ackByCommand.put(event.getCommandId().toString(), new AckSeen(event.getAckStatus(),
+                        event.getOccurredAt() != null ? event.getOccurredAt() : event.getRecordedAt(),
+                        event.getDetail()));
             } else {
                 String key = event.getSignalId() != null
                         ? event.getSignalId().toString()
@@ -76,7 +82,7 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
         return new ProofReport(subjectId, now.toString(), entries);
     }
 
-    private static Entry entry(String signalId, List<AuditEvent> events, Map<String, AuditEvent> acks,
+    private static Entry entry(String signalId, List<AuditEvent> events, Map<String, AckSeen> acks,
             Map<String, Vendor> vendors, Instant now) {
         AuditEvent decisionEvent = events.stream()
                 .filter(e -> e.getType() == AuditEventType.DECISION || e.getType() == AuditEventType.GRANT_EXPIRED)
@@ -109,14 +115,14 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
         for (Issued c : issued) {
             Vendor vendor = vendors.get(c.vendorId());
             Instant deadline = vendor == null || receivedAt == null ? null : receivedAt.plus(vendor.sla());
-            AuditEvent ack = acks.get(c.commandId() == null ? "" : c.commandId());
+            AckSeen ack = acks.get(c.commandId() == null ? "" : c.commandId());
             Ack ackProof = null;
             boolean honoured = false;
             if (ack != null) {
-                Instant at = ack.getOccurredAt() != null ? ack.getOccurredAt() : ack.getRecordedAt();
-                ackProof = new Ack(ConsentView.text(ack.getAckStatus()), at.toString(),
-                        receivedAt == null ? null : Duration.between(receivedAt, at).toMillis(), ack.getDetail());
-                honoured = ack.getAckStatus() == AckStatus.APPLIED || ack.getAckStatus() == AckStatus.NOT_FOUND;
+                Instant at = ack.at();
+                ackProof = new Ack(ConsentView.text(ack.status()), at.toString(),
+                        receivedAt == null ? null : Duration.between(receivedAt, at).toMillis(), ack.detail());
+                honoured = ack.status() == AckStatus.APPLIED || ack.status() == AckStatus.NOT_FOUND;
                 if (honoured && (lastAck == null || at.isAfter(lastAck))) {
                     lastAck = at;
                 }
@@ -150,6 +156,10 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
                 ConsentView.text(signal == null ? first.getOccurredAt() : signal.getOccurredAt()),
                 ConsentView.text(receivedAt), decision,
                 commands.stream().sorted(Comparator.comparing(CommandProof::vendorId)).toList(), deadlines);
+    }
+
+    /** A vendor's answer as the trail records it: in its signal's receipt event, or in an event of its own. */
+    private record AckSeen(AckStatus status, Instant at, String detail) {
     }
 
     /** A command as the trail records it: in its decision's event, or in an event of its own (backfill). */

@@ -390,7 +390,7 @@ public final class AvroMapper {
     }
 
     /** The audit record of an SLA breach. */
-    public static AuditEvent breachAudit(SlaBreach breach, Instant recordedAt) {
+    public static AuditEvent breachAudit(SlaBreach breach, List<PendingCommand> signalEntries, Instant recordedAt) {
         return AuditEvent.newBuilder()
                 .setEventId(uuid(auditId("breach", text(breach.getCommandId()))))
                 .setType(AuditEventType.SLA_BREACH)
@@ -403,11 +403,31 @@ public final class AvroMapper {
                 .setCommandId(breach.getCommandId())
                 .setVendorId(breach.getVendorId())
                 .setAction(breach.getAction())
+                .setAcks(acked(signalEntries))
                 .build();
     }
 
+    /** The final acknowledgements among a signal's tracked commands, as an audit event lists them. */
+    public static List<dev.consentrelay.schema.AckedCommand> acked(List<PendingCommand> entries) {
+        List<dev.consentrelay.schema.AckedCommand> acks = new ArrayList<>();
+        for (PendingCommand entry : entries) {
+            if (entry.getStatus() != null) {
+                acks.add(dev.consentrelay.schema.AckedCommand.newBuilder()
+                        .setCommandId(entry.getCommandId())
+                        .setVendorId(entry.getVendorId())
+                        .setAction(entry.getAction())
+                        .setStatus(entry.getStatus())
+                        .setAppliedAt(entry.getAppliedAt())
+                        .setDetail(entry.getDetail())
+                        .build());
+            }
+        }
+        return acks;
+    }
+
     /** The audit record of a signal's propagation receipt. */
-    public static AuditEvent receiptAudit(PropagationReceipt receipt, Instant recordedAt) {
+    public static AuditEvent receiptAudit(PropagationReceipt receipt, List<PendingCommand> entries,
+            Instant recordedAt) {
         StringBuilder detail = new StringBuilder();
         for (VendorOutcome v : receipt.getVendors()) {
             detail.append(detail.length() == 0 ? "" : "; ").append(v.getVendorId()).append(' ')
@@ -426,6 +446,7 @@ public final class AvroMapper {
                         : "Not every vendor honoured the commands")
                 .setChanges(List.of())
                 .setDetail(detail.toString())
+                .setAcks(acked(entries))
                 .build();
     }
 

@@ -176,19 +176,22 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         gauge.remove(entry.getVendorId(), entry.getSignalReceivedAt());
         metrics.ackReceived(entry.getVendorId(), ack.getStatus().name());
         metrics.propagated(entry.getVendorId(), entry.getAction().name(), AvroMapper.latency(entry));
-        forward(signalId, new Outbound.Audit(AvroMapper.ackAudit(ack, entry, false, now)), timestamp);
-        completeIfAnswered(signalId, timestamp, now);
+        List<PendingCommand> entries = ledger.signal(signalId);
+        if (entries.stream().allMatch(e -> e.getStatus() != null)) {
+            complete(signalId, entries, timestamp, now);
+        } else if (entries.stream().anyMatch(PendingCommand::getBreached)) {
+            // The usual proof of an acknowledgement is its signal's receipt event, which lists every vendor's answer.
+            // Once the signal has breached, its receipt may never come: record this answer on its own.
+            forward(signalId, new Outbound.Audit(AvroMapper.ackAudit(ack, entry, false, now)), timestamp);
+        }
     }
 
-    private void completeIfAnswered(String signalId, long timestamp, Instant now) {
-        List<PendingCommand> entries = ledger.signal(signalId);
-        if (entries.isEmpty() || entries.stream().anyMatch(e -> e.getStatus() == null)) {
-            return;
-        }
+    /** The receipt of a signal every vendor has answered, and its audit event listing each answer. */
+    private void complete(String signalId, List<PendingCommand> entries, long timestamp, Instant now) {
         PropagationReceipt receipt = AvroMapper.receiptOf(entries);
         LOG.debug("Signal {} propagated to {} vendor(s)", signalId, entries.size());
         forward(signalId, new Outbound.Receipt(receipt), timestamp);
-        forward(signalId, new Outbound.Audit(AvroMapper.receiptAudit(receipt, now)), timestamp);
+        forward(signalId, new Outbound.Audit(AvroMapper.receiptAudit(receipt, entries, now)), timestamp);
         ledger.retainUntil(signalId, now.plus(retention));
     }
 
@@ -234,7 +237,8 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             metrics.slaBreach(entry.getVendorId(), entry.getAction().name());
             String signalId = entry.getSignalId().toString();
             forward(signalId, new Outbound.Breach(breach), now.toEpochMilli());
-            forward(signalId, new Outbound.Audit(AvroMapper.breachAudit(breach, now)), now.toEpochMilli());
+            forward(signalId, new Outbound.Audit(AvroMapper.breachAudit(breach, ledger.signal(signalId), now)),
+                    now.toEpochMilli());
         }
     }
 

@@ -106,8 +106,12 @@ class TrackPropagationProcessorTest {
                 assertThat(v.getLatencyMillis()).isEqualTo(20_000);
             });
         });
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_RECEIVED,
-                AuditEventType.ACK_RECEIVED, AuditEventType.PROPAGATION_COMPLETED);
+        assertThat(audits()).as("one audit event for the receipt, listing every answer").singleElement()
+                .satisfies(completed -> {
+                    assertThat(completed.getType()).isEqualTo(AuditEventType.PROPAGATION_COMPLETED);
+                    assertThat(completed.getAcks()).extracting(a -> a.getVendorId() + ":" + a.getStatus())
+                            .containsExactlyInAnyOrder("adnet:APPLIED", "mailer:NOT_FOUND");
+                });
         assertThat(metrics.latencies).containsExactly(Duration.ofMillis(1_500), Duration.ofSeconds(20));
         assertThat(metrics.acks).containsExactly("adnet:APPLIED", "mailer:NOT_FOUND");
         assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key())
@@ -213,6 +217,39 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
+    void shouldListTheAnswersSoFarInABreachAndAuditEachLaterAnswerUntilTheSignalCompletes() {
+        PropagationCommand adnet = command("adnet");
+        PropagationCommand mailer = command("mailer");
+        PropagationCommand crm = command("crm");
+        track(adnet);
+        track(mailer);
+        track(crm);
+        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        assertThat(audits()).as("an answer waits for its signal's receipt event").isEmpty();
+
+        processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
+        assertThat(audits()).filteredOn(e -> e.getType() == AuditEventType.SLA_BREACH).hasSize(2)
+                .allSatisfy(breach -> assertThat(breach.getAcks()).extracting(a -> a.getVendorId())
+                        .containsExactly("adnet"));
+        context.resetForwards();
+
+        ack(mailer, AckStatus.APPLIED, RECEIVED.plus(SLA).plusSeconds(20));
+        assertThat(audits()).as("after a breach the receipt may never come: the answer is recorded on its own")
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(AuditEventType.ACK_RECEIVED);
+                    assertThat(e.getVendorId()).isEqualTo("mailer");
+                });
+        context.resetForwards();
+
+        ack(crm, AckStatus.FAILED, RECEIVED.plus(SLA).plusSeconds(40));
+        assertThat(audits()).singleElement().satisfies(completed -> {
+            assertThat(completed.getType()).isEqualTo(AuditEventType.PROPAGATION_COMPLETED);
+            assertThat(completed.getAcks()).extracting(a -> a.getVendorId() + ":" + a.getStatus())
+                    .containsExactlyInAnyOrder("adnet:APPLIED", "mailer:APPLIED", "crm:FAILED");
+        });
+    }
+
+    @Test
     void shouldApplyAnAckThatArrivesBeforeItsCommand() {
         PropagationCommand adnet = command("adnet");
         ack(adnet, AckStatus.APPLIED, RECEIVED.plusMillis(1_500));
@@ -226,8 +263,7 @@ class TrackPropagationProcessorTest {
                     assertThat(v.getLatencyMillis()).isEqualTo(1_500);
                     assertThat(v.getMetDeadline()).isTrue();
                 }));
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_RECEIVED,
-                AuditEventType.PROPAGATION_COMPLETED);
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.PROPAGATION_COMPLETED);
         assertThat(metrics.acks).containsExactly("adnet:APPLIED");
         assertThat(metrics.latencies).containsExactly(Duration.ofMillis(1_500));
         assertThat(earlyAcks.approximateNumEntries()).isZero();
@@ -250,9 +286,9 @@ class TrackPropagationProcessorTest {
         track(adnet);
 
         assertThat(receipts()).hasSize(1);
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_RECEIVED,
-                AuditEventType.PROPAGATION_COMPLETED, AuditEventType.ACK_RECEIVED);
-        assertThat(audits().get(2).getDetail()).startsWith("Duplicate acknowledgement");
+        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.PROPAGATION_COMPLETED,
+                AuditEventType.ACK_RECEIVED);
+        assertThat(audits().get(1).getDetail()).startsWith("Duplicate acknowledgement");
         assertThat(metrics.latencies).hasSize(1);
     }
 
