@@ -111,6 +111,11 @@ public final class TopicSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public synchronized int register(String subject, Schema schema) {
+        Optional<Integer> known = schemas.idUnder(subject, schema);
+        if (known.isPresent()) {
+            // What the log accepted never changes: no need to read its end again.
+            return known.get();
+        }
         catchUp();
         for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
             Proposal proposal = schemas.propose(subject, schema);
