@@ -24,17 +24,17 @@ import java.util.Map;
  * @param serviceProperties extra {@code -D} settings for the service ({@code --service-prop key=value}, repeatable)
  * @param serviceJvmArgs extra JVM options for the service ({@code --service-jvm-arg}, repeatable), e.g. a JFR
  *        recording to find a bottleneck
- * @param separateConnectors whether the vendor connectors run as their own process ({@code --connectors separate},
- *        {@code consent-relay.role=connector}, as the Helm chart deploys them) rather than inside the service
- *        ({@code --connectors in-process}, the default: on one machine the two processes compete for the same
- *        cores)
+ * @param connectors where the vendor connectors run: inside the service ({@code --connectors in-process}, the
+ *        default), as their own process ({@code separate}, {@code consent-relay.role=connector}, as the Helm chart
+ *        deploys them; on one machine the two processes compete for the same cores), or not at all ({@code none}: the
+ *        processor alone, {@code consent-relay.role=processor}, no command is acknowledged)
  * @param connectorHeap {@code -Xmx} of the connector process ({@code --connector-heap}, default 256m)
  * @param vendorRateLimit requests per second each vendor's connector may send ({@code --vendor-rate-limit}, default
  *        10,000: the local endpoints answer at once, so the service's default of 50 would be the only limit measured)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
-        Map<String, String> serviceProperties, List<String> serviceJvmArgs, boolean separateConnectors,
+        Map<String, String> serviceProperties, List<String> serviceJvmArgs, Connectors connectors,
         String connectorHeap, long vendorRateLimit) {
 
     /** The targets of issue 6 hold for this many subjects. */
@@ -46,7 +46,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             Usage: Benchmark [--subjects N] [--vendors V] [--rate R] [--duration S] [--batch B]
                              [--bootstrap host:port] [--registry url] [--out file.json] [--service-heap 384m]
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
-                             [--service-jvm-arg -XX:...]... [--connectors separate|in-process]
+                             [--service-jvm-arg -XX:...]... [--connectors in-process|separate|none]
                              [--connector-heap 256m] [--vendor-rate-limit 10000]
             """;
 
@@ -64,7 +64,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Map<String, String> props = new LinkedHashMap<>();
         List<String> jvmArgs = new ArrayList<>();
-        boolean separate = false;
+        Connectors connectors = Connectors.IN_PROCESS;
         String connectorHeap = "256m";
         long vendorRateLimit = 10_000;
         for (int i = 0; i < args.size(); i++) {
@@ -91,12 +91,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--service-jvm-arg" -> jvmArgs.add(value);
                 case "--connector-heap" -> connectorHeap = value;
                 case "--vendor-rate-limit" -> vendorRateLimit = number(name, value);
-                case "--connectors" -> separate = switch (value) {
-                    case "separate" -> true;
-                    case "in-process" -> false;
-                    default -> throw new IllegalArgumentException(
-                            "--connectors is separate or in-process, got " + value);
-                };
+                case "--connectors" -> connectors = Connectors.parse(value);
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -115,7 +110,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             batch = Math.max(1_000, subjects / 5);
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
-                jar, Map.copyOf(props), List.copyOf(jvmArgs), separate, connectorHeap, vendorRateLimit);
+                jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit);
     }
 
     /** Whether the run's size and rate are those the targets of issue 6 are stated for. */
@@ -128,6 +123,31 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             return Long.parseLong(value.replace(",", "").replace("_", ""));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " needs a number, got " + value);
+        }
+    }
+
+    /** Where the vendor connectors run. */
+    public enum Connectors {
+        IN_PROCESS("in-process"), SEPARATE("separate"), NONE("none");
+
+        private final String option;
+
+        Connectors(String option) {
+            this.option = option;
+        }
+
+        /** The {@code --connectors} value. */
+        public String option() {
+            return option;
+        }
+
+        static Connectors parse(String value) {
+            for (Connectors connectors : values()) {
+                if (connectors.option.equals(value)) {
+                    return connectors;
+                }
+            }
+            throw new IllegalArgumentException("--connectors is in-process, separate or none, got " + value);
         }
     }
 }

@@ -17,7 +17,7 @@ class BenchOptionsTest {
         assertThat(options.rate()).isEqualTo(2_000);
         assertThat(options.batch()).isEqualTo(200_000);
         assertThat(options.atTargetConditions()).isTrue();
-        assertThat(options.separateConnectors()).isFalse();
+        assertThat(options.connectors()).isEqualTo(BenchOptions.Connectors.IN_PROCESS);
         assertThat(options.vendorRateLimit()).isEqualTo(10_000);
         assertThat(options.connectorHeap()).isEqualTo("256m");
     }
@@ -27,7 +27,7 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse(List.of("--connectors", "separate", "--connector-heap", "192m",
                 "--vendor-rate-limit", "2,000", "--subjects", "20000"));
 
-        assertThat(options.separateConnectors()).isTrue();
+        assertThat(options.connectors()).isEqualTo(BenchOptions.Connectors.SEPARATE);
         assertThat(options.connectorHeap()).isEqualTo("192m");
         assertThat(options.vendorRateLimit()).isEqualTo(2_000);
         assertThat(options.batch()).isEqualTo(4_000);
@@ -35,10 +35,16 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theProcessorCanRunAlone() {
+        assertThat(BenchOptions.parse(List.of("--connectors", "none")).connectors())
+                .isEqualTo(BenchOptions.Connectors.NONE);
+    }
+
+    @Test
     void badValuesSayWhatIsAccepted() {
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--connectors", "remote")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--connectors is separate or in-process, got remote");
+                .hasMessage("--connectors is in-process, separate or none, got remote");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--vendor-rate-limit", "0")))
                 .hasMessageContaining("--vendor-rate-limit must be positive");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--connectors")))

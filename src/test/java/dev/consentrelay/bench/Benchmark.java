@@ -155,7 +155,8 @@ public final class Benchmark {
         props.put("consent-relay.schema-registry.url", registryUrl);
         props.put("kafka-streams.state.dir", stateDir.toString());
         props.put("consent-relay.processing.vendors-file", vendorsFile.toString());
-        props.put("consent-relay.role", options.separateConnectors() ? "processor" : "all");
+        props.put("consent-relay.role",
+                options.connectors() == BenchOptions.Connectors.IN_PROCESS ? "all" : "processor");
         // A fixed instance id, as the Helm chart's StatefulSet gives each pod: the restarted service rejoins its
         // consumer group as the member it was.
         props.put("kafka-streams.group.instance.id", "consent-relay-bench-0");
@@ -167,7 +168,7 @@ public final class Benchmark {
             connectorProps.put(prefix + "secret", WEBHOOK_SECRET);
             connectorProps.put(prefix + "rate-limit", String.valueOf(options.vendorRateLimit()));
         }
-        if (!options.separateConnectors()) {
+        if (options.connectors() == BenchOptions.Connectors.IN_PROCESS) {
             props.putAll(connectorProps);
         }
         props.putAll(options.serviceProperties());
@@ -187,7 +188,11 @@ public final class Benchmark {
             service.awaitStreamsRunning(START_TIMEOUT);
             section("service").put("startSeconds", round(seconds(System.nanoTime() - startedAt)))
                     .put("heap", options.serviceHeap()).put("log", serviceLog.toString())
-                    .put("connectors", options.separateConnectors() ? "separate process" : "in the service");
+                    .put("connectors", switch (options.connectors()) {
+                        case IN_PROCESS -> "in the service";
+                        case SEPARATE -> "separate process";
+                        case NONE -> "none: the processor alone, no command acknowledged";
+                    });
             checkpoint("service");
             List<String> commandTopics = vendorIds.stream().map(v -> "consent.commands." + v + ".v1").toList();
             awaitTopics(admin, commandTopics);
@@ -245,7 +250,7 @@ public final class Benchmark {
      */
     private ServiceProcess connectorProcess(Path work, Path outDir, String bootstrap, String registryUrl,
             Map<String, String> connectorProps) throws IOException {
-        if (!options.separateConnectors()) {
+        if (options.connectors() != BenchOptions.Connectors.SEPARATE) {
             return null;
         }
         Map<String, String> props = new LinkedHashMap<>();
@@ -487,7 +492,7 @@ public final class Benchmark {
                 .put("durationSeconds", options.durationSeconds()).put("batch", options.batch())
                 .put("bootstrap", options.bootstrap() == null ? "embedded (" + bootstrap + ")" : bootstrap)
                 .put("registry", registryUrl).put("serviceHeap", options.serviceHeap())
-                .put("connectors", options.separateConnectors() ? "separate" : "in-process")
+                .put("connectors", options.connectors().option())
                 .put("vendorRateLimit", options.vendorRateLimit())
                 .put("atTargetConditions", options.atTargetConditions());
         section("machine").put("cores", Runtime.getRuntime().availableProcessors())
