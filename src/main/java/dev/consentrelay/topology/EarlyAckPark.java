@@ -63,10 +63,13 @@ public final class EarlyAckPark {
     /** Removes and returns the acknowledgements parked for one command, in arrival order (empty if none). */
     public List<CommandAck> take(String signalId, String commandId) {
         String key = PropagationLedger.key(signalId, commandId);
-        EarlyAcks existing = parked.delete(key);
+        // Look before deleting: a delete writes a tombstone to the changelog whether or not anything was parked,
+        // and almost every command finds nothing here.
+        EarlyAcks existing = parked.get(key);
         if (existing == null) {
             return List.of();
         }
+        parked.delete(key);
         index.delete(PropagationLedger.timeKey(existing.getParkedAt()) + SEPARATOR + key);
         return existing.getAcks();
     }
