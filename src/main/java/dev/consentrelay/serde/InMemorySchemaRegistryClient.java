@@ -38,11 +38,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
 
     @Override
     public synchronized int idFor(String subject, Schema schema) {
-        if (!schemas.hasSubject(subject)) {
-            throw SchemaRegistryErrors.subjectNotFound(subject, name);
-        }
-        return schemas.idUnder(subject, schema)
-                .orElseThrow(() -> SchemaRegistryErrors.schemaNotUnderSubject(schema, subject, name));
+        return schemas.requireIdUnder(subject, schema, name);
     }
 
     @Override

@@ -86,6 +86,19 @@ final class RegisteredSchemas {
         return id != null && versions != null && versions.contains(id) ? Optional.of(id) : Optional.empty();
     }
 
+    /**
+     * The id {@code subject} holds {@code schema} under.
+     *
+     * @throws SchemaRegistryException 40401 when the subject is unknown, 40403 when it does not hold the schema
+     */
+    int requireIdUnder(String subject, Schema schema, String registryName) {
+        if (!hasSubject(subject)) {
+            throw SchemaRegistryErrors.subjectNotFound(subject, registryName);
+        }
+        return idUnder(subject, schema)
+                .orElseThrow(() -> SchemaRegistryErrors.schemaNotUnderSubject(schema, subject, registryName));
+    }
+
     Optional<Schema> schemaById(int id) {
         return Optional.ofNullable(schemasById.get(id));
     }

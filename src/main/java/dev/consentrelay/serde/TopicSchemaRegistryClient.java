@@ -151,11 +151,7 @@ public final class TopicSchemaRegistryClient implements SchemaRegistryClient {
             return id.get();
         }
         catchUp();
-        if (!schemas.hasSubject(subject)) {
-            throw SchemaRegistryErrors.subjectNotFound(subject, url);
-        }
-        return schemas.idUnder(subject, schema)
-                .orElseThrow(() -> SchemaRegistryErrors.schemaNotUnderSubject(schema, subject, url));
+        return schemas.requireIdUnder(subject, schema, url);
     }
 
     @Override
