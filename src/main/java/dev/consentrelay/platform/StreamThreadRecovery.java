@@ -81,11 +81,8 @@ public class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
             if (cause instanceof SerializationException && cause.getMessage() != null) {
                 Matcher changelog = CHANGELOG.matcher(cause.getMessage());
                 if (changelog.find()) {
-                    return Optional.of("The state store behind " + changelog.group(1)
-                            + " holds a value it cannot decode: "
-                            + cause.getMessage() + ". The service stops rather than drop it. If the schema registry"
-                            + " that wrote it was replaced or lost, restore it; if the state itself is damaged, delete"
-                            + " the state directory (kafka-streams.state.dir) and start again to rebuild it.");
+                    return Optional.of("The state store behind " + changelog.group(1) + " holds a value it cannot"
+                            + " decode: " + cause.getMessage() + ". " + UnreadableStateException.WHAT_TO_DO);
                 }
             }
             if (cause.getCause() == cause) {

@@ -21,12 +21,15 @@ public final class UnreadableStateException extends StreamsException {
 
     private final String store;
 
+    /** What an operator does about a value that cannot be decoded, whichever store holds it. */
+    public static final String WHAT_TO_DO = "The service stops rather than drop it. If the schema registry that wrote"
+            + " it was replaced or lost (in the embedded mode: the topic _consent-relay-schemas), restore it; if the"
+            + " state itself is damaged, stop the service, delete the state directory (kafka-streams.state.dir) and"
+            + " start again to rebuild the store from its changelog.";
+
     UnreadableStateException(String store, String keyDescription, SerializationException cause) {
         super("State store '" + store + "' holds a value it cannot decode (" + keyDescription + "): "
-                + cause.getMessage() + ". The service stops rather than drop it. If the schema registry that wrote it"
-                + " was replaced or lost (in the embedded mode: the topic _consent-relay-schemas), restore it; if the"
-                + " state itself is damaged, stop the service, delete its state directory (kafka-streams.state.dir) and"
-                + " start again to rebuild the store from its changelog.", cause);
+                + cause.getMessage() + ". " + WHAT_TO_DO, cause);
         this.store = store;
     }
 

@@ -3,6 +3,7 @@ package dev.consentrelay.topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -146,13 +147,8 @@ class TrackPropagationProcessorTest {
 
     @Test
     void shouldStillBreachACommandTrackedBeforeTheTaskRestartedFromItsEntriesAlone() {
-        PropagationCommand adnet = command("adnet");
-        PropagationCommand mailer = command("mailer");
-        PropagationCommand crm = command("crm");
-        track(adnet);
-        track(mailer);
-        track(crm);
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        List<PropagationCommand> tracked = trackedWithTheFirstAnswered("adnet", "mailer", "crm");
+        PropagationCommand adnet = tracked.get(0);
         processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
         context.resetForwards();
 
@@ -218,13 +214,9 @@ class TrackPropagationProcessorTest {
 
     @Test
     void shouldListTheAnswersSoFarInABreachAndAuditEachLaterAnswerUntilTheSignalCompletes() {
-        PropagationCommand adnet = command("adnet");
-        PropagationCommand mailer = command("mailer");
-        PropagationCommand crm = command("crm");
-        track(adnet);
-        track(mailer);
-        track(crm);
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        List<PropagationCommand> tracked = trackedWithTheFirstAnswered("adnet", "mailer", "crm");
+        PropagationCommand mailer = tracked.get(1);
+        PropagationCommand crm = tracked.get(2);
         assertThat(audits()).as("an answer waits for its signal's receipt event").isEmpty();
 
         processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
@@ -495,6 +487,14 @@ class TrackPropagationProcessorTest {
                 ? new Outbound.AckReceived(ack)
                 : new Outbound.CommandTracked((PropagationCommand) value);
         processor.process(new Record<>(signalId.toString(), wrapped, context.currentSystemTimeMs()));
+    }
+
+    /** Tracks one command per vendor of the signal and acknowledges the first as APPLIED a second later. */
+    private List<PropagationCommand> trackedWithTheFirstAnswered(String... vendorIds) {
+        List<PropagationCommand> commands = Arrays.stream(vendorIds).map(this::command).toList();
+        commands.forEach(this::track);
+        ack(commands.get(0), AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        return commands;
     }
 
     private void track(PropagationCommand command) {
