@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,13 +179,16 @@ class PackagedRunIT {
                  "occurredAt": "2026-11-23T10:00:00Z", "identifiers": [{"type": "device_id", "value": "d-%s"}]}
                 """.formatted(signalId, subject, subject), AUTH);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return signalId;
+        String location = response.headers().firstValue("Location").orElseThrow();
+        assertThat(location).endsWith("/v1/subjects/" + subject + "/signals/" + signalId);
+        return URI.create(location).getRawPath();
     }
 
-    private void awaitPropagated(String signalId) {
-        await("signal " + signalId + " PROPAGATED").atMost(DECIDED_TIMEOUT).pollInterval(Duration.ofMillis(200))
+    /** Waits until the signal status at {@code location} (a 202's) says every vendor answered. */
+    private void awaitPropagated(String location) {
+        await("signal " + location + " PROPAGATED").atMost(DECIDED_TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    HttpResponse<String> status = service.get("/v1/signals/" + signalId, AUTH);
+                    HttpResponse<String> status = service.get(location, AUTH);
                     return status.statusCode() == 200
                             && "PROPAGATED".equals(PackagedService.json(status).path("state").asText());
                 });

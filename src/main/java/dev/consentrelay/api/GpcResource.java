@@ -90,7 +90,7 @@ public class GpcResource {
         return Response.accepted(gpc.region() == null
                 ? Map.of("signalId", gpc.signalId())
                 : Map.of("signalId", gpc.signalId(), "region", gpc.region()))
-                .location(URI.create("/v1/signals/" + gpc.signalId()))
+                .location(URI.create(SignalStatusQuery.location(gpc.subjectId(), gpc.signalId())))
                 .header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
     }
 

@@ -97,6 +97,28 @@ public final class InteractiveQueries {
         }
     }
 
+    /**
+     * A read over the stores of every active task of this instance ({@link #allLocal}), for a lookup by a key that
+     * does not say which partition holds it; {@code read} returns {@code null} for not found.
+     */
+    public <T> QueryResult<T> local(Supplier<T> read) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return new QueryResult.Unavailable<>("Kafka Streams is " + streams.state());
+        }
+        try {
+            T value = read.get();
+            return value == null ? new QueryResult.NotFound<>() : new QueryResult.Found<>(value);
+        } catch (InvalidStateStoreException e) {
+            return new QueryResult.Unavailable<>("the store is rebalancing or restoring: " + e.getMessage());
+        }
+    }
+
+    /** A key-value store over every partition this instance holds active: a get asks each in turn. */
+    public <V> ReadOnlyKeyValueStore<String, V> allLocal(String name) {
+        return streams
+                .store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
     /** The other instances that hold partitions of {@code store}; empty unless Kafka Streams is running. */
     public List<HostInfo> otherHosts(String store) {
         List<HostInfo> hosts = new ArrayList<>();

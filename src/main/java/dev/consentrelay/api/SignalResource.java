@@ -85,16 +85,17 @@ public class SignalResource {
     @GET
     @Path("/{signalId}")
     @RolesAllowed(ApiKeys.READ)
-    @Operation(summary = "One signal: its decision and its propagation per vendor", description = "Answered by the"
-            + " instance holding the signal, wherever the request lands. state is REJECTED, DECIDED (no command to"
-            + " send), PROPAGATING or PROPAGATED; commands appear as propagation tracking receives them.")
+    @Operation(summary = "One signal by its id alone: its decision and its propagation per vendor", description = "Kept"
+            + " for existing callers; prefer /v1/subjects/{subjectId}/signals/{signalId}, the 202's Location, which"
+            + " asks one instance. This route asks the instance it reaches and, on a miss, each other instance in"
+            + " turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
     @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
     @APIResponse(responseCode = "404", description = "Unknown, still on its way, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")
     public Response status(@PathParam("signalId") String signalId, @Context UriInfo uri,
             @Context HttpHeaders headers) {
-        return statusQuery.answer(signalId, uri, headers);
+        return statusQuery.bySignal(signalId, uri, headers, SignalStatuses::of);
     }
 
     @POST
@@ -236,7 +237,7 @@ public class SignalResource {
         PublishOutcome outcome = ingest.publish(signal);
         return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
                 outcome == PublishOutcome.DUPLICATE, "purposes", signal.purposes()))
-                .location(URI.create("/v1/signals/" + signal.signalId())).build();
+                .location(URI.create(SignalStatusQuery.location(signal.subjectId(), signal.signalId()))).build();
     }
 
     private JsonNode readJson(String body) throws JsonProcessingException {
@@ -246,7 +247,7 @@ public class SignalResource {
     static Response accepted(ConsentSignal signal, PublishOutcome outcome) {
         return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
                 outcome == PublishOutcome.DUPLICATE))
-                .location(URI.create("/v1/signals/" + signal.signalId())).build();
+                .location(URI.create(SignalStatusQuery.location(signal.subjectId(), signal.signalId()))).build();
     }
 
     static Response badRequest(List<Violation> violations) {

@@ -6,6 +6,7 @@ import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.PendingCommand;
+import dev.consentrelay.schema.SignalPropagation;
 
 /** Renders a signal's decision and tracking entries as its status. */
 final class SignalStatuses {
@@ -16,6 +17,11 @@ final class SignalStatuses {
     static final String PROPAGATED = "PROPAGATED";
 
     private SignalStatuses() {
+    }
+
+    /** The status of a signal's entry in its subject's task. */
+    static SignalStatus of(SignalPropagation entry) {
+        return of(entry.getSignalId(), entry.getDecision(), entry.getCommands());
     }
 
     /**

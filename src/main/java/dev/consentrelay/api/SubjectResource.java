@@ -53,6 +53,9 @@ public class SubjectResource {
     QueryForwarder forwarder;
 
     @Inject
+    SignalStatusQuery signals;
+
+    @Inject
     Policy policy;
 
     @Inject
@@ -84,6 +87,24 @@ public class SubjectResource {
             return Response.ok(ConsentView.of(consent, new PolicyEngine(policy).permissions(consent, now), now))
                     .type(MediaType.APPLICATION_JSON).build();
         });
+    }
+
+    /** One signal of the subject: its decision and its propagation per vendor. */
+    @Operation(summary = "One signal of a subject: its decision and its propagation per vendor", description = "The"
+            + " address a 202 gives in Location; answered by the instance owning the subject, wherever the request"
+            + " lands. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
+    @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
+    @APIResponse(responseCode = "400", description = "signalId is not a UUID")
+    @APIResponse(responseCode = "404", description = "Unknown for this subject, still on its way, or purged after its retention")
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")
+    @APIResponse(responseCode = "401", description = "No or unknown credentials")
+    @APIResponse(responseCode = "403", description = "The caller lacks the role")
+    @RolesAllowed("read")
+    @GET
+    @Path("signals/{signalId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response signal(@PathParam("subjectId") String subjectId, @PathParam("signalId") String signalId) {
+        return signals.bySubject(subjectId, signalId, uri, headers, SignalStatuses::of);
     }
 
     /** The proof report, as JSON or (with {@code Accept: text/html} or {@code ?format=html}) printable HTML. */

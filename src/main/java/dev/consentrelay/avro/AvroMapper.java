@@ -296,6 +296,18 @@ public final class AvroMapper {
                 .build();
     }
 
+    /** A signal's propagation entry as its decision opens it: every command waiting for its vendor. */
+    public static dev.consentrelay.schema.SignalPropagation propagationOf(String subjectId, String signalId,
+            AuditEvent decision, List<PendingCommand> commands, Instant now) {
+        return dev.consentrelay.schema.SignalPropagation.newBuilder()
+                .setSubjectId(subjectId)
+                .setSignalId(signalId)
+                .setDecision(decision)
+                .setCommands(new ArrayList<>(commands))
+                .setUpdatedAt(now)
+                .build();
+    }
+
     /** Propagation latency of an acknowledged entry: the vendor's answer minus the signal's receipt. */
     public static Duration latency(PendingCommand p) {
         return p.getAppliedAt() == null ? null : Duration.between(p.getSignalReceivedAt(), p.getAppliedAt());

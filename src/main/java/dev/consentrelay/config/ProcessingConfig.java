@@ -30,13 +30,6 @@ public interface ProcessingConfig {
     Duration receiptRetention();
 
     /**
-     * How long an acknowledgement that reached the service before its command (the acks topic can overtake the
-     * internal command repartition) waits for that command; after it, the acknowledgement is audited as unmatched.
-     */
-    @WithDefault("10m")
-    Duration earlyAckGrace();
-
-    /**
      * A YAML file declaring the vendors and sub-processors; loaded into the vendors topic at start-up, so a
      * deployment declares its vendors in one place. Records in the file replace those with the same id.
      */

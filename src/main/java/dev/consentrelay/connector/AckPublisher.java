@@ -21,8 +21,8 @@ import dev.consentrelay.serde.SchemaRegistryClient;
 
 /**
  * Publishes final acknowledgements through the {@value #CHANNEL} SmallRye Reactive Messaging channel (an idempotent
- * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's signalId
- * (the tracking side groups a signal's acks by it). {@link #publish} returns only once the broker has the record, so
+ * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's subjectId
+ * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} returns only once the broker has the record, so
  * the command's message may then be acknowledged to its own channel and committed; a failed send is retried until it
  * succeeds or the connector stops, because committing past an unpublished ack would lose it.
  */
@@ -59,12 +59,11 @@ public class AckPublisher implements AckSink {
 
     /** Publishes the ack and waits until the broker has it. */
     @Override
-    public void publish(CommandAck ack) throws InterruptedException {
-        String key = ack.getSignalId() == null ? null : ack.getSignalId().toString();
+    public void publish(String subjectId, CommandAck ack) throws InterruptedException {
         while (true) {
             try {
                 Message<byte[]> message = Message.of(serialize(ack)).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build());
+                        OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(subjectId).build());
                 emitter.sendMessageAndAwait(message);
                 return;
             } catch (RuntimeException e) {

@@ -159,9 +159,10 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
                 return;
             }
             RetryingDelivery.Outcome outcome = delivery.deliver(command);
-            acks.publish(CommandAck.newBuilder().setCommandId(commandId).setVendorId(settings.vendorId())
-                    .setSignalId(command.getSignalId()).setStatus(outcome.status()).setDetail(outcome.detail())
-                    .setAppliedAt(outcome.finishedAt()).setAttempts(outcome.attempts()).build());
+            acks.publish(command.getSubjectId(),
+                    CommandAck.newBuilder().setCommandId(commandId).setVendorId(settings.vendorId())
+                            .setSignalId(command.getSignalId()).setStatus(outcome.status()).setDetail(outcome.detail())
+                            .setAppliedAt(outcome.finishedAt()).setAttempts(outcome.attempts()).build());
             acked.add(commandId);
             metrics.delivered(settings.vendorId(), command.getAction().name(), outcome.status().name());
             done = true;

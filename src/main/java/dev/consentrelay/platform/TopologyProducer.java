@@ -14,6 +14,7 @@ import io.quarkus.arc.lookup.LookupUnlessProperty;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -83,12 +84,33 @@ public class TopologyProducer {
         TopicNames names = topicNames(topics);
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
                 processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
-                processing.slaCheckInterval(), processing.receiptRetention(), processing.earlyAckGrace(),
+                processing.slaCheckInterval(), processing.receiptRetention(), sharedPartitions(names),
                 outputLimits(names)),
                 new QueryStores(query.auditRetention().orElse(null), query.backfillInterval(),
                         query.backfillBatch()));
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
+    }
+
+    /**
+     * The partition count of the topics one subject's task reads: the signal topics and the acknowledgements. They
+     * must agree, or a subject's signals and its commands' acknowledgements would reach different tasks; the
+     * service refuses to start, naming each topic and its count, rather than track acknowledgements it cannot match.
+     */
+    int sharedPartitions(TopicNames names) {
+        List<String> shared = List.of(names.signals(), names.gpcSignals(), names.commandAcks());
+        Map<String, TopicDescription> described;
+        try (Admin admin = Admin.create(topicSetup.adminConfig())) {
+            described = admin.describeTopics(shared).allTopicNames().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the partition counts of " + shared, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the partition counts of " + shared + ": " + e, e);
+        }
+        return CoPartitioning.check(shared.stream()
+                .collect(java.util.stream.Collectors.toMap(t -> t, t -> described.get(t).partitions().size(),
+                        (a, b) -> a, java.util.LinkedHashMap::new)));
     }
 
     /**

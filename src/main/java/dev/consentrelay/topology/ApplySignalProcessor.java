@@ -26,6 +26,7 @@ import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SubjectConsentState;
 
 /**
@@ -124,6 +125,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                 rejection.setSubjectId(record.key());
                 rejection.setSignalId(signal.getSignalId());
             }
+            open(record.key(), signal.getSignalId().toString(), rejection, List.of(), now);
             context.forward(new Record<String, Outbound>(record.key(), new Outbound.Audit(rejection),
                     record.timestamp()));
             return;
@@ -133,7 +135,21 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                 decision.commands().size());
         emit(record.key(), before, decision, outputs, record.timestamp(), now);
         metrics.decision(decision.outcome().name());
+        open(record.key(), signal.getSignalId().toString(), ((Outbound.Audit) outputs.decisionAudit()).event(),
+                outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(), now);
         context.forward(new Record<String, Outbound>(record.key(), outputs.decisionAudit(), record.timestamp()));
+    }
+
+    /**
+     * Opens the signal's propagation entry: handed to propagation tracking in this task, it is stored in the
+     * transaction that writes the decision and its commands, so an acknowledgement, which can only follow its
+     * command, always finds it.
+     */
+    private void open(String subjectId, String signalId, AuditEvent decision, List<PropagationCommand> commands,
+            Instant now) {
+        context.forward(new Record<String, Outbound>(subjectId, new Outbound.Opened(AvroMapper.propagationOf(
+                subjectId, signalId, decision, commands.stream().map(c -> AvroMapper.pendingOf(c, now)).toList(),
+                now)), now.toEpochMilli()));
     }
 
     /**
@@ -227,17 +243,21 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                 context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.StateChange(row),
                         now.toEpochMilli()));
             }
+            List<PropagationCommand> commands = new ArrayList<>(decision.commands().size());
             for (Command command : decision.commands()) {
-                context.forward(new Record<String, Outbound>(due.subjectId(),
-                        new Outbound.CommandIssued(AvroMapper.toAvro(command)), now.toEpochMilli()));
+                PropagationCommand issued = AvroMapper.toAvro(command);
+                commands.add(issued);
+                context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.CommandIssued(issued),
+                        now.toEpochMilli()));
                 metrics.commandIssued(command.vendorId(), command.action().name(), Duration.ZERO);
             }
             String expiryId = decision.commands().isEmpty()
                     ? UUID.nameUUIDFromBytes(("expiry|" + GrantExpiryIndex.key(due.at(), due.subjectId()))
                             .getBytes(StandardCharsets.UTF_8)).toString()
                     : decision.commands().get(0).signalId();
-            context.forward(new Record<String, Outbound>(due.subjectId(),
-                    new Outbound.Audit(AvroMapper.expiryAudit(due.subjectId(), expiryId, decision, now)),
+            AuditEvent expiry = AvroMapper.expiryAudit(due.subjectId(), expiryId, decision, now);
+            open(due.subjectId(), expiryId, expiry, commands, now);
+            context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.Audit(expiry),
                     now.toEpochMilli()));
         }
     }

@@ -27,6 +27,7 @@ import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SubjectConsentState;
 
 /**
@@ -190,8 +191,14 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
                         engine.permissions(state, now), engine.policy().version(), now);
                 if (command.isPresent()) {
                     issued++;
-                    context.forward(new Record<String, Outbound>(entry.key,
-                            new Outbound.CommandIssued(AvroMapper.toAvro(command.get())), now.toEpochMilli()));
+                    PropagationCommand avro = AvroMapper.toAvro(command.get());
+                    // Tracked like any other command: the acknowledgement finds it in this task.
+                    context.forward(new Record<String, Outbound>(entry.key, new Outbound.Opened(AvroMapper
+                            .propagationOf(entry.key, avro.getSignalId().toString(), null,
+                                    List.of(AvroMapper.pendingOf(avro, now)), now)),
+                            now.toEpochMilli()));
+                    context.forward(new Record<String, Outbound>(entry.key, new Outbound.CommandIssued(avro),
+                            now.toEpochMilli()));
                     context.forward(new Record<String, Outbound>(entry.key,
                             new Outbound.Audit(AvroMapper.commandAudit(command.get(), now)), now.toEpochMilli()));
                 }

@@ -1,6 +1,7 @@
 package dev.consentrelay.topology;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -22,13 +23,11 @@ import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
-import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentSignal;
-import dev.consentrelay.schema.EarlyAcks;
-import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
@@ -39,27 +38,28 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * The consent topology:
  *
  * <pre>
- * signals ─┐                                        ┌─ dead letters (original bytes + reason)
- * gpc ─────┴─ merge ─ decode-signal (bytes → valid) ─┼─ audit (rejections)
- *                                                    └─ signals-by-subject (repartition) ─ apply-signal
- *                                                         [consent-table, signal-dedup, grant-expiry-index, vendors*]
- *                                                         ├─ subject-state (compacted)
- *                                                         ├─ commands.&lt;vendorId&gt;
- *                                                         └─ audit
- *                                                         └─ backfill-vendors [consent-table, vendor-backfill]
- *                                                              └─ commands.&lt;vendorId&gt;, audit (SUPPRESS to new vendors)
- *                                                         └─ (commands) commands-by-signal (repartition) ─┐
- *                                                         └─ (decisions) decisions-by-signal (repartition) ┤
- *                      (refused) refusals-by-signal (repartition) ────────────────────────────────────────────┤
- * command-acks ─ acks-source ──────────────────────────────────────────────────────────── merge ─ track-propagation
- *                                                         [pending-commands, pending-deadlines, propagation-retention,
- *                                                          early-acks, early-ack-index, signal-decisions]
- *                                                         ├─ propagation-receipts
- *                                                         ├─ sla-breaches
- *                                                         └─ audit
+ * signals ─┐                                        ┌─ dead letters (original bytes + reason), audit (rejections)
+ * gpc ─────┴─ merge ─ decode-signal (bytes → valid) ─┤
+ *                                                    ├─ (keyed by subject, in its partition) ──────────────┐
+ *                                                    └─ (any other) signals-by-subject (repartition) ───────┴─ apply-signal
+ *                      [consent-table, signal-dedup, grant-expiry-index, vendors*]
+ *                      ├─ subject-state (compacted)
+ *                      ├─ commands.&lt;vendorId&gt;
+ *                      ├─ audit (the decision, listing its commands)
+ *                      ├─ backfill-vendors [consent-table, vendor-backfill]
+ *                      │    └─ commands.&lt;vendorId&gt;, audit (SUPPRESS to new vendors)
+ *                      └─ (opened entries, from both) ─┐
+ * command-acks (keyed by subject) ──────────────────────┴─ track-propagation [signal-propagation + indexes]
+ *                      ├─ propagation-receipts
+ *                      ├─ sla-breaches
+ *                      └─ audit (the receipt or breach, listing the acknowledgements)
  * vendors ─ update-vendors ─ [vendors*] (global table)
  * audit ─ record-subject-audit [subject-audit] (per-subject trail for the proof report)
  * </pre>
+ *
+ * Everything about a subject happens in one task: decode, apply-signal, backfill-vendors and track-propagation form
+ * one sub-topology over the signal topics, the repartition and the acknowledgements, which share one partition
+ * count (checked at start-up). The only re-keying is that of a signal not keyed by its subject.
  *
  * Every operator and store is named, so internal topic names never shift between releases.
  */
@@ -80,21 +80,20 @@ public final class ConsentTopology {
      * @param metrics monitoring hooks
      * @param vendors the vendor snapshot the fan-out reads (shared with the global table)
      * @param slaCheckInterval how often (wall clock) overdue commands are looked for
-     * @param receiptRetention how long a signal's tracking entries stay queryable after its receipt (or breach)
-     * @param earlyAckGrace how long an acknowledgement that arrived before its command waits for it
+     * @param receiptRetention how long a signal's tracking entry stays queryable after its receipt (or breach)
+     * @param partitions the partition count of the signal topics, which the acknowledgements topic and the
+     *            {@code signals-by-subject} repartition share, so one task sees everything about a subject
      * @param outputLimits the largest record each output topic accepts
      */
     public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, Duration earlyAckGrace,
+            VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, int partitions,
             OutputLimits outputLimits) {
 
         /** Default wall-clock interval of the SLA check. */
         public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
         /** Default retention of completed tracking entries. */
         public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
-        /** Default wait of an acknowledgement for its command. */
-        public static final Duration DEFAULT_EARLY_ACK_GRACE = Duration.ofMinutes(10);
 
         /** Settings with the default tracking intervals and Kafka's default record size limits. */
         public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
@@ -109,7 +108,7 @@ public final class ConsentTopology {
                 Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
                 VendorDirectory vendors, OutputLimits outputLimits) {
             this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, DEFAULT_EARLY_ACK_GRACE, outputLimits);
+                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, 1, outputLimits);
         }
 
         /** Settings with the defaults for everything but topics, policy and registry. */
@@ -118,17 +117,6 @@ public final class ConsentTopology {
                     VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory(), OutputLimits.defaults());
         }
 
-        /** These settings with other output limits. */
-        public Settings withOutputLimits(OutputLimits limits) {
-            return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics,
-                    vendors, slaCheckInterval, receiptRetention, earlyAckGrace, limits);
-        }
-
-        /** The same settings with other propagation tracking intervals. */
-        public Settings withTracking(Duration checkInterval, Duration retention) {
-            return new Settings(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    checkInterval, retention, earlyAckGrace, outputLimits);
-        }
     }
 
     public static Topology build(Settings settings) {
@@ -169,83 +157,74 @@ public final class ConsentTopology {
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("gpc-source"));
         KStream<String, Outbound> decoded = signals.merge(gpc, Named.as("merge-signals"))
                 .process(() -> new DecodeSignalProcessor(signalSerde.deserializer(), validator,
-                        settings.policy().version(), settings.metrics()), Named.as("decode-signal"));
+                        settings.policy().version(), settings.metrics(), settings.partitions()),
+                        Named.as("decode-signal"));
 
         Map<String, KStream<String, Outbound>> byKind = decoded.split(Named.as("decoded-"))
-                .branch((key, value) -> value instanceof Outbound.Accepted, Branched.as("accepted"))
+                .branch((key, value) -> value instanceof Outbound.Accepted accepted && accepted.placed(),
+                        Branched.as("placed"))
+                .branch((key, value) -> value instanceof Outbound.Accepted, Branched.as("misplaced"))
                 .defaultBranch(Branched.as("refused"));
-        KStream<String, Outbound> refused = byKind.get("decoded-refused");
-        route(refused, "refused", topics, stateSerde, commandSerde, auditSerde);
+        route(byKind.get("decoded-refused"), "refused", topics, stateSerde, commandSerde, auditSerde);
 
-        KStream<String, Outbound> applied = byKind.get("decoded-accepted")
-                .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("accepted-signal"))
-                .repartition(Repartitioned.with(Serdes.String(), signalSerde).withName("signals-by-subject"))
+        // A signal already in its subject's partition goes straight to the consent table; any other is re-keyed
+        // through signals-by-subject, which has the signal topics' partition count, so it reaches the same task.
+        KStream<String, ConsentSignal> placed = byKind.get("decoded-placed")
+                .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("placed-signal"));
+        KStream<String, ConsentSignal> rekeyed = byKind.get("decoded-misplaced")
+                .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("misplaced-signal"))
+                .repartition(Repartitioned.with(Serdes.String(), signalSerde).withName("signals-by-subject")
+                        .withNumberOfPartitions(settings.partitions()));
+        addPropagationStores(builder, settings);
+        KStream<String, Outbound> applied = placed.merge(rekeyed, Named.as("merge-by-subject"))
                 .process(() -> new ApplySignalProcessor(engine, settings.vendors(), settings.dedupWindow(),
                         settings.expiryInterval(), 1000, signalSerde.serializer(), topics.signals(),
                         settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
-                        Named.as("apply-signal"), StoreNames.CONSENT_TABLE,
-                        StoreNames.SIGNAL_DEDUP, StoreNames.GRANT_EXPIRY_INDEX);
+                        Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.SIGNAL_DEDUP,
+                        StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
         KStream<String, Outbound> backfill = addQueryStores(builder, settings, queryStores, engine, applied,
                 stateSerde, commandSerde, auditSerde);
-        // Backfill commands are tracked like any other command.
-        track(builder, applied.merge(backfill, Named.as("merge-backfill")), refused, settings, commandSerde,
-                auditSerde);
+        track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), auditSerde);
         return builder.build();
     }
 
     /**
-     * Propagation tracking: the commands, re-keyed by signal id through {@code commands-by-signal}, and the
-     * connectors' acknowledgements (keyed by signal id on their topic, which must have as many partitions as the
-     * signal topics) meet in {@code track-propagation}. Being on different topics, an ack can overtake its command:
-     * it then waits in {@code early-acks} for the command, for up to the early-ack grace period.
-     * <p>
-     * The decisions on signals join them there too (through {@code decisions-by-signal} and, for signals refused
-     * before the consent table, {@code refusals-by-signal}), so one task holds a signal's decision and its commands
-     * and {@code GET /v1/signals/{id}} reads both on one instance. Every repartition topic feeding the task derives
-     * its partition count from the signal topics, so the same signal id lands in the same partition of each.
+     * The propagation stores of the subject's task: each signal's entry (logged) and the indexes derived from the
+     * entries, rebuilt when the task starts (no changelog). On disk, not in the heap: under a backlog they hold an
+     * entry per unanswered signal.
      */
-    private static void track(StreamsBuilder builder, KStream<String, Outbound> applied,
-            KStream<String, Outbound> refused, Settings settings, Serde<PropagationCommand> commandSerde,
+    private static void addPropagationStores(StreamsBuilder builder, Settings settings) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SIGNAL_PROPAGATION), Serdes.String(),
+                AvroSerde.forClass(SignalPropagation.class, settings.registry(), false)));
+        for (String index : List.of(StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
+                StoreNames.SIGNAL_SUBJECTS)) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(index), Serdes.String(),
+                    Serdes.String()).withLoggingDisabled());
+        }
+    }
+
+    /**
+     * Propagation tracking, in the subject's task: the entries the decisions (and backfills) open come straight from
+     * apply-signal, and the connectors' acknowledgements are keyed by subject id on a topic with the signal topics'
+     * partition count, so each reaches the task that stored its signal's entry in the transaction that wrote the
+     * command. An acknowledgement cannot overtake its command, and nothing is re-keyed.
+     */
+    private static void track(StreamsBuilder builder, Settings settings, KStream<String, Outbound> decided,
             Serde<AuditEvent> auditSerde) {
         TopicNames topics = settings.topics();
         Serde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, settings.registry(), false);
-        Serde<PendingCommand> pendingSerde = AvroSerde.forClass(PendingCommand.class, settings.registry(), false);
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PENDING_COMMANDS), Serdes.String(), pendingSerde));
-        // Derived from pending-commands and rebuilt from it when the task starts: no changelog of its own. On disk,
-        // not in the heap: under a backlog it holds an entry per unanswered command.
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PENDING_DEADLINES), Serdes.String(), Serdes.String())
-                .withLoggingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PROPAGATION_RETENTION), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.EARLY_ACKS),
-                Serdes.String(), AvroSerde.forClass(EarlyAcks.class, settings.registry(), false)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.EARLY_ACK_INDEX), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.SIGNAL_DECISIONS), Serdes.String(), auditSerde));
-
-        KStream<String, Outbound> commands = applied
-                .filter((key, value) -> value instanceof Outbound.CommandIssued, Named.as("issued-commands"))
-                .map((key, value) -> {
-                    PropagationCommand command = ((Outbound.CommandIssued) value).command();
-                    return KeyValue.pair(command.getSignalId().toString(), command);
-                }, Named.as("command-by-signal-key"))
-                .repartition(Repartitioned.with(Serdes.String(), commandSerde).withName("commands-by-signal"))
-                .mapValues(command -> (Outbound) new Outbound.CommandTracked(command), Named.as("command-tracked"));
+        KStream<String, Outbound> opened = decided.filter((key, value) -> value instanceof Outbound.Opened,
+                Named.as("opened-propagation"));
         KStream<String, Outbound> acks = builder
                 .stream(topics.commandAcks(), Consumed.with(Serdes.String(), ackSerde).withName("acks-source"))
                 .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
-        KStream<String, Outbound> decisions = decisionsBySignal(applied, "decisions-by-signal", auditSerde)
-                .merge(decisionsBySignal(refused, "refusals-by-signal", auditSerde), Named.as("merge-decisions"));
-        KStream<String, Outbound> tracked = commands.merge(acks, Named.as("merge-tracking"))
-                .merge(decisions, Named.as("merge-tracking-decisions"))
+        KStream<String, Outbound> tracked = opened.merge(acks, Named.as("merge-tracking"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
-                        settings.earlyAckGrace(), 1000, settings.metrics()), Named.as("track-propagation"),
-                        StoreNames.PENDING_COMMANDS, StoreNames.PENDING_DEADLINES, StoreNames.PROPAGATION_RETENTION,
-                        StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX, StoreNames.SIGNAL_DECISIONS);
+                        1000, settings.metrics()), Named.as("track-propagation"), StoreNames.SIGNAL_PROPAGATION,
+                        StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
+                        StoreNames.SIGNAL_SUBJECTS);
 
         Serde<PropagationReceipt> receiptSerde = AvroSerde.forClass(PropagationReceipt.class, settings.registry(),
                 false);
@@ -267,21 +246,6 @@ public final class ConsentTopology {
                                 .withName("tracked-audit-sink")),
                         "audit"))
                 .noDefaultBranch();
-    }
-
-    /** The decision audit events among {@code out}, re-keyed by signal id through the repartition topic {@code name}. */
-    private static KStream<String, Outbound> decisionsBySignal(KStream<String, Outbound> out, String name,
-            Serde<AuditEvent> auditSerde) {
-        return out
-                .filter((key, value) -> value instanceof Outbound.Audit audit
-                        && audit.event().getType() == AuditEventType.DECISION && audit.event().getSignalId() != null,
-                        Named.as(name + "-filter"))
-                .map((key, value) -> {
-                    AuditEvent event = ((Outbound.Audit) value).event();
-                    return KeyValue.pair(event.getSignalId().toString(), event);
-                }, Named.as(name + "-key"))
-                .repartition(Repartitioned.with(Serdes.String(), auditSerde).withName(name))
-                .mapValues(event -> (Outbound) new Outbound.DecisionTracked(event), Named.as(name + "-tracked"));
     }
 
     /**

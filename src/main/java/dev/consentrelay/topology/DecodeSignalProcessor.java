@@ -1,8 +1,11 @@
 package dev.consentrelay.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,6 +23,12 @@ import dev.consentrelay.schema.ConsentSignal;
  * is not valid input (unknown purpose, opt-in from a pre-checked box, missing ids...) goes to the dead-letter topic
  * with its original bytes and the reason, and is audited; the pipeline keeps running. Signals published without a
  * receive time get the record's timestamp, so propagation latency is measured from when Kafka had them.
+ * <p>
+ * A valid signal is marked {@linkplain Outbound.Accepted#placed() placed} when its record is keyed by its subject id
+ * and sits in the partition the default partitioner (murmur2 of the key) gives that key: the subject's task already
+ * holds it, and it goes straight to the consent table. Any other record (keyed otherwise, hashed by another
+ * partitioner, or put in a partition of the producer's choosing) is re-keyed through the {@code signals-by-subject}
+ * repartition, so a subject's state never splits across two tasks.
  */
 public final class DecodeSignalProcessor implements Processor<byte[], byte[], String, Outbound> {
 
@@ -29,10 +38,20 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
     private final SignalValidator validator;
     private final String policyVersion;
     private final ConsentMetrics metrics;
+    private final int partitions;
     private ProcessorContext<String, Outbound> context;
 
     public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
             String policyVersion, ConsentMetrics metrics) {
+        this(deserializer, validator, policyVersion, metrics, 1);
+    }
+
+    /**
+     * @param partitions the partition count shared by the signal topics, the repartition and the acknowledgements
+     */
+    public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
+            String policyVersion, ConsentMetrics metrics, int partitions) {
+        this.partitions = partitions;
         this.deserializer = deserializer;
         this.validator = validator;
         this.policyVersion = policyVersion;
@@ -79,7 +98,22 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
             return;
         }
         LOG.debug("Signal {} accepted from {}", signal.getSignalId(), topic);
-        context.forward(record.withKey(signal.getSubjectId()).withValue(new Outbound.Accepted(signal)));
+        context.forward(record.withKey(signal.getSubjectId())
+                .withValue(new Outbound.Accepted(signal, placed(record.key(), signal.getSubjectId(), source))));
+    }
+
+    /** Whether the record is keyed by the subject id and in the partition the default partitioner gives it. */
+    private boolean placed(byte[] key, String subjectId, RecordMetadata source) {
+        if (key == null || source == null) {
+            return false;
+        }
+        byte[] subject = subjectId.getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(key, subject) && source.partition() == partitionOf(subject, partitions);
+    }
+
+    /** The partition Kafka's default partitioner, and Kafka Streams' repartition, give a serialized key. */
+    static int partitionOf(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason, String errorClass,

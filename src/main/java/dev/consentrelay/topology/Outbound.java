@@ -7,14 +7,20 @@ import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 
 /** What a processor emits; the topology routes each kind to its topic. */
 public sealed interface Outbound {
 
-    /** A decoded, valid signal on its way to the consent table. */
-    record Accepted(ConsentSignal signal) implements Outbound {
+    /**
+     * A decoded, valid signal on its way to the consent table.
+     *
+     * @param placed whether the record already sits in its subject's partition, keyed by its subject id: it then
+     *            needs no repartition
+     */
+    record Accepted(ConsentSignal signal, boolean placed) implements Outbound {
     }
 
     /**
@@ -40,15 +46,14 @@ public sealed interface Outbound {
         }
     }
 
-    /** A command on its way to propagation tracking, keyed by its signal id. */
-    record CommandTracked(PropagationCommand command) implements Outbound {
+    /**
+     * A signal's propagation entry, opened by its decision (or an expiry or backfill) and handed to propagation
+     * tracking in the same task, so it is stored in the transaction that writes the commands.
+     */
+    record Opened(SignalPropagation entry) implements Outbound {
     }
 
-    /** The decision on a signal (its audit event) on its way to propagation tracking, keyed by signal id. */
-    record DecisionTracked(AuditEvent decision) implements Outbound {
-    }
-
-    /** A vendor connector's acknowledgement on its way to propagation tracking, keyed by signal id. */
+    /** A vendor connector's acknowledgement on its way to propagation tracking, keyed by subject id. */
     record AckReceived(CommandAck ack) implements Outbound {
     }
 

@@ -12,24 +12,26 @@ public final class StoreNames {
     public static final String SIGNAL_DEDUP = "signal-dedup";
     /** Subjects by the time their next grant expires, so expiry never scans the whole table. */
     public static final String GRANT_EXPIRY_INDEX = "grant-expiry-index";
-    /** Commands awaiting (or holding) their vendor's acknowledgement, keyed {@code signalId|commandId}. */
-    public static final String PENDING_COMMANDS = "pending-commands";
-    /** Pending commands by deadline ({@code <13-digit epoch millis>|signalId|commandId}), for the SLA check. */
-    public static final String PENDING_DEADLINES = "pending-deadlines";
-    /** Signals by the time their tracking entries may be purged ({@code <13-digit epoch millis>|signalId}). */
+    /**
+     * Each signal's decision and the propagation of its commands ({@code SignalPropagation}), keyed
+     * {@code subjectId|signalId}, in the subject's task: the only logged store of propagation tracking.
+     */
+    public static final String SIGNAL_PROPAGATION = "signal-propagation";
+    /**
+     * Signals by the deadline of their earliest unanswered command ({@code <13-digit epoch millis>|subjectId|signalId});
+     * derived from {@link #SIGNAL_PROPAGATION}, rebuilt when the task starts, no changelog.
+     */
+    public static final String PROPAGATION_DEADLINES = "propagation-deadlines";
+    /**
+     * Signals by the time their entry may be purged ({@code <13-digit epoch millis>|subjectId|signalId}); derived,
+     * rebuilt when the task starts, no changelog.
+     */
     public static final String PROPAGATION_RETENTION = "propagation-retention";
     /**
-     * Acknowledgements that arrived before their command, keyed {@code signalId|commandId}, with the time they were
-     * parked; applied when the command arrives, audited as unmatched after the grace period.
+     * The subject of each tracked signal (signal id to subject id), so {@code GET /v1/signals/{id}} finds a signal
+     * without its subject; derived, rebuilt when the task starts, no changelog.
      */
-    public static final String EARLY_ACKS = "early-acks";
-    /** Parked acknowledgements by parking time ({@code <13-digit epoch millis>|signalId|commandId}). */
-    public static final String EARLY_ACK_INDEX = "early-ack-index";
-    /**
-     * The decision on each signal (its {@code DECISION} audit event), keyed by signal id, in the tracking task of the
-     * signal, next to its {@link #PENDING_COMMANDS}; kept as long as the signal's tracking entries.
-     */
-    public static final String SIGNAL_DECISIONS = "signal-decisions";
+    public static final String SIGNAL_SUBJECTS = "signal-subjects";
     /** Vendor records, the global table read from the vendors topic. */
     public static final String VENDORS = "vendors";
     /**

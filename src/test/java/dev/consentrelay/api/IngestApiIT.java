@@ -68,7 +68,8 @@ class IngestApiIT {
                 List.of(Map.of("type", "email_sha256", "value", "ab12")), "kind", "OPT_OUT", "purposes",
                 List.of("advertising", "sale_sharing"), "region", "US-CA", "source", "PREFERENCE_CENTER", "method",
                 "toggle", "policyVersion", "2026-11-01", "occurredAt", occurredAt.toString()))
-                .post("/v1/signals").then().statusCode(202).header("Location", endsWith("/v1/signals/" + signalId))
+                .post("/v1/signals").then().statusCode(202)
+                .header("Location", endsWith("/v1/subjects/" + subject + "/signals/" + signalId))
                 .body("signalId", equalTo(signalId)).body("duplicate", equalTo(false));
 
         List<ConsentSignal> records = read(SIGNALS, subject, 1);
@@ -80,12 +81,16 @@ class IngestApiIT {
                     "2026-11-01", occurredAt, record.receivedAt(), false));
         });
 
-        // The Location answers with the decision once the pipeline has made it.
+        // The Location answers with the decision once the pipeline has made it; so does the signal id alone.
         await().atMost(TestKafka.timeout()).untilAsserted(() -> given().header("X-API-Key", "test-read-key")
-                .get("/v1/signals/{id}", signalId).then().statusCode(200).body("signalId", equalTo(signalId))
+                .get("/v1/subjects/{subject}/signals/{id}", subject, signalId).then().statusCode(200)
+                .body("signalId", equalTo(signalId))
                 .body("subjectId", equalTo(subject)).body("kind", equalTo("OPT_OUT"))
                 .body("decision.outcome", equalTo("APPLIED"))
                 .body("decision.changes.purpose", hasItems("advertising", "sale_sharing")));
+        given().header("X-API-Key", "test-read-key").get("/v1/signals/{id}", signalId).then().statusCode(200)
+                .body("signalId", equalTo(signalId)).body("subjectId", equalTo(subject))
+                .body("decision.outcome", equalTo("APPLIED"));
         given().header("X-API-Key", "test-ingest-key").get("/v1/signals/{id}", signalId).then().statusCode(403);
     }
 
@@ -112,7 +117,7 @@ class IngestApiIT {
 
         ingest().body(body).post("/v1/signals").then().statusCode(202).body("duplicate", equalTo(false));
         ingest().body(body).post("/v1/signals").then().statusCode(202).body("duplicate", equalTo(true))
-                .header("Location", endsWith("/v1/signals/" + signalId));
+                .header("Location", endsWith("/v1/subjects/" + subject + "/signals/" + signalId));
 
         assertThat(read(SIGNALS, subject, 1)).hasSize(1);
     }

@@ -234,9 +234,17 @@ class QueryApiIT {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"subjectId\":\"" + subject + "\"");
             }
-            // A signal's status lives in its tracking task, partitioned by signal id: asked of both instances, each
-            // answers, for the signals it holds from its store and for the others through the owner.
-            for (String signalId : signals) {
+            // A signal's status lives in its subject's task. Under its subject, asked of both instances, each
+            // answers, from its store or through the owner; by signal id alone, an instance that does not hold it
+            // asks the other.
+            for (int i = 0; i < signals.size(); i++) {
+                String signalId = signals.get(i);
+                given().get("/v1/subjects/{subject}/signals/{id}", subjects.get(i), signalId).then().statusCode(200)
+                        .body("signalId", equalTo(signalId)).body("subjectId", equalTo(subjects.get(i)));
+                HttpResponse<String> bySubject = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + secondPort + "/v1/subjects/" + subjects.get(i) + "/signals/" + signalId))
+                        .header("X-API-Key", ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(bySubject.statusCode()).as(bySubject.body()).isEqualTo(200);
                 given().get("/v1/signals/{id}", signalId).then().statusCode(200).body("signalId", equalTo(signalId))
                         .body("decision.outcome", equalTo("APPLIED"));
                 HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"

@@ -201,6 +201,9 @@ class ConnectorRoleIT {
         }
         List<CommandAck> acks = awaitAcks(ids);
         assertThat(acks).allSatisfy(ack -> assertThat(ack.getStatus()).isEqualTo(AckStatus.APPLIED));
+        assertThat(ackKeys).as("keyed by subject, so each reaches the task that decided its signal")
+                .containsEntry(ids.get(0), commands.get(0).getSubjectId())
+                .containsEntry(ids.get(1), commands.get(1).getSubjectId());
         assertThat(mailerDeliveries).containsExactlyInAnyOrderElementsOf(ids);
 
         // A redelivery of an acknowledged command and a record that is not a command: both skipped, both committed.
@@ -267,6 +270,9 @@ class ConnectorRoleIT {
         }
     }
 
+    /** The key of each acknowledgement read, by command id. */
+    private final Map<String, String> ackKeys = new java.util.concurrent.ConcurrentHashMap<>();
+
     private List<CommandAck> awaitAcks(List<String> commandIds) {
         List<CommandAck> found = new ArrayList<>();
         await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -295,6 +301,7 @@ class ConnectorRoleIT {
                 for (ConsumerRecord<String, CommandAck> record : consumer.poll(Duration.ofMillis(200))) {
                     if (commandIds.contains(record.value().getCommandId().toString())) {
                         records.add(record.value());
+                        ackKeys.put(record.value().getCommandId().toString(), record.key());
                     }
                 }
             }

@@ -169,7 +169,7 @@ class VendorConnectorTest {
                 new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)), TokenBucket.perSecond(1000),
                 RetryingDelivery.threadSleeper(), Clock.systemUTC(), (command, attempt, result) -> {
                 });
-        AckSink acks = ack -> {
+        AckSink acks = (subjectId, ack) -> {
             ackPublishing.await();
             published.add(ack);
         };

@@ -32,6 +32,7 @@ import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
@@ -84,6 +85,28 @@ class ApplySignalProcessorTest {
         processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
                 EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, ConsentMetrics.NONE);
         processor.init(context);
+    }
+
+    @Test
+    void shouldOpenTheSignalsPropagationEntryWithItsDecisionAndEveryCommandPending() {
+        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+
+        apply(optOut);
+
+        SignalPropagation entry = context.forwarded().stream().map(f -> f.record().value())
+                .filter(Outbound.Opened.class::isInstance).map(o -> ((Outbound.Opened) o).entry()).findFirst()
+                .orElseThrow();
+        assertThat(entry.getSubjectId()).isEqualTo("user-1");
+        assertThat(entry.getSignalId()).isEqualTo(optOut.getSignalId().toString());
+        List<PropagationCommand> issued = context.forwarded().stream().map(f -> f.record().value())
+                .filter(Outbound.CommandIssued.class::isInstance).map(o -> ((Outbound.CommandIssued) o).command())
+                .toList();
+        assertThat(issued).isNotEmpty();
+        assertThat(entry.getDecision().getType()).isEqualTo(AuditEventType.DECISION);
+        assertThat(entry.getCommands()).extracting(c -> c.getCommandId() + ":" + c.getVendorId())
+                .containsExactlyElementsOf(issued.stream().map(c -> c.getCommandId() + ":" + c.getVendorId())
+                        .toList());
+        assertThat(entry.getCommands()).allSatisfy(c -> assertThat(c.getStatus()).isNull());
     }
 
     @Test

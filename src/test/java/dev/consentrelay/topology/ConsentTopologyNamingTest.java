@@ -19,8 +19,27 @@ class ConsentTopologyNamingTest {
         assertThat(description.toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-")
                 .doesNotContain("KSTORE-");
         assertThat(description.toString()).contains(StoreNames.CONSENT_TABLE, StoreNames.SIGNAL_DEDUP,
-                StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject", StoreNames.PENDING_COMMANDS,
-                StoreNames.EARLY_ACKS, StoreNames.EARLY_ACK_INDEX, "commands-by-signal", StoreNames.SIGNAL_DECISIONS,
-                "decisions-by-signal", "refusals-by-signal");
+                StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject",
+                StoreNames.SIGNAL_PROPAGATION, StoreNames.PROPAGATION_DEADLINES, StoreNames.SIGNAL_SUBJECTS);
+        assertThat(description.toString()).as("v1's tracking re-keyed by signal id; nothing is re-keyed now")
+                .doesNotContain("commands-by-signal", "decisions-by-signal", "refusals-by-signal", "early-acks");
+    }
+
+    @Test
+    void everythingAboutASubjectIsOneSubTopology() {
+        TopologyDescription description = ConsentTopology.build(ConsentTopology.Settings.of(TopicNames.defaults(),
+                Policy.defaults(), new InMemorySchemaRegistryClient("naming"))).describe();
+        TopicNames topics = TopicNames.defaults();
+
+        TopologyDescription.Subtopology subject = description.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals("apply-signal")))
+                .findFirst().orElseThrow();
+
+        assertThat(subject.nodes()).extracting(TopologyDescription.Node::name)
+                .contains("decode-signal", "apply-signal", "track-propagation", "backfill-vendors");
+        assertThat(subject.nodes()).filteredOn(TopologyDescription.Source.class::isInstance)
+                .flatExtracting(n -> ((TopologyDescription.Source) n).topicSet())
+                .containsExactlyInAnyOrder(topics.signals(), topics.gpcSignals(), topics.commandAcks(),
+                        "signals-by-subject-repartition");
     }
 }

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.CommandAction;
-import dev.consentrelay.domain.CommandIds;
 import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Policy;
@@ -37,10 +36,9 @@ import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.DecisionOutcome;
-import dev.consentrelay.schema.EarlyAcks;
-import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
@@ -282,10 +280,10 @@ class ConsentTopologyTest {
         send(optOut);
         PropagationCommand command = commands("adnet").get(0);
 
-        acks.pipeInput(command.getSignalId().toString(), ack(command, NOW.plusMillis(1_500)), NOW.plusMillis(1_600));
+        acks.pipeInput(command.getSubjectId(), ack(command, NOW.plusMillis(1_500)), NOW.plusMillis(1_600));
 
         TestRecord<String, PropagationReceipt> receipt = receipts.readRecord();
-        assertThat(receipt.key()).isEqualTo(optOut.getSignalId().toString());
+        assertThat(receipt.key()).as("keyed by subject, like everything about it").isEqualTo("user-10");
         assertThat(receipt.value().getAllHonoured()).isTrue();
         assertThat(receipt.value().getVendors()).singleElement().satisfies(v -> {
             assertThat(v.getVendorId()).isEqualTo("adnet");
@@ -301,44 +299,32 @@ class ConsentTopologyTest {
                             assertThat(a.getCommandId()).isEqualTo(command.getCommandId());
                             assertThat(a.getStatus()).isEqualTo(AckStatus.APPLIED);
                         }));
-        KeyValueStore<String, PendingCommand> pending = driver.getKeyValueStore(StoreNames.PENDING_COMMANDS);
-        assertThat(pending.get(command.getSignalId() + "|" + command.getCommandId()).getStatus())
-                .isEqualTo(AckStatus.APPLIED);
+        KeyValueStore<String, SignalPropagation> tracked = driver.getKeyValueStore(StoreNames.SIGNAL_PROPAGATION);
+        assertThat(tracked.get("user-10|" + command.getSignalId()).getCommands()).singleElement()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo(AckStatus.APPLIED));
     }
 
     @Test
-    void ackThatOvertakesItsCommandStillCompletesTheSignal() {
+    void signalKeyedByAnythingButItsSubjectIsDecidedInTheSubjectsTaskAndItsAckMatched() {
+        dev.consentrelay.schema.ConsentSignal optIn = signal(SignalKind.OPT_IN, "user-13", "US-CA",
+                NOW.minusSeconds(10), "advertising");
         dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-13", "US-CA",
                 NOW.minusSeconds(5), "advertising");
-        String commandId = CommandIds.of(optOut.getSignalId().toString(), "adnet",
-                CommandAction.SUPPRESS);
-        CommandAck early = CommandAck.newBuilder()
-                .setCommandId(UUID.fromString(commandId))
-                .setVendorId("adnet")
-                .setStatus(AckStatus.APPLIED)
-                .setAppliedAt(NOW.plusMillis(1_500))
-                .setAttempts(1)
-                .setSignalId(optOut.getSignalId())
-                .build();
+        signals.pipeInput("device-42", optIn, NOW);
+        signals.pipeInput(null, optOut, NOW);
 
-        acks.pipeInput(optOut.getSignalId().toString(), early, NOW);
-        assertThat(audit.isEmpty()).as("not unmatched: parked").isTrue();
-        send(optOut);
+        assertThat(driver.<String, SubjectConsentState>getKeyValueStore(StoreNames.CONSENT_TABLE).get("user-13"))
+                .as("one row, re-keyed by subject").isNotNull()
+                .satisfies(row -> assertThat(AvroMapper.toDomain(row).purposes().get("advertising").status())
+                        .isEqualTo(dev.consentrelay.domain.ConsentStatus.DENIED));
+        PropagationCommand command = commands("adnet").stream()
+                .filter(c -> c.getSignalId().equals(optOut.getSignalId())).findFirst().orElseThrow();
+        assertThat(command.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
 
-        assertThat(commands("adnet")).singleElement().satisfies(c -> assertThat(c.getCommandId().toString())
-                .isEqualTo(commandId));
-        assertThat(receipts.readValuesToList()).singleElement().satisfies(receipt -> assertThat(receipt
-                .getVendors()).singleElement().satisfies(v -> {
-                    assertThat(v.getStatus()).isEqualTo(AckStatus.APPLIED);
-                    assertThat(v.getLatencyMillis()).isEqualTo(1_500);
-                }));
-        driver.advanceWallClockTime(Duration.ofMinutes(30));
-        assertThat(breaches.isEmpty()).isTrue();
-        assertThat(audit.readValuesToList()).extracting(AuditEvent::getType)
-                .contains(AuditEventType.PROPAGATION_COMPLETED).doesNotContain(AuditEventType.ACK_UNMATCHED,
-                        AuditEventType.SLA_BREACH);
-        KeyValueStore<String, EarlyAcks> parked = driver.getKeyValueStore(StoreNames.EARLY_ACKS);
-        assertThat(parked.approximateNumEntries()).isZero();
+        acks.pipeInput("user-13", ack(command, NOW.plusMillis(1_500)), NOW.plusMillis(1_600));
+
+        assertThat(receipts.readValuesToList()).singleElement()
+                .satisfies(receipt -> assertThat(receipt.getSignalId()).isEqualTo(optOut.getSignalId()));
     }
 
     @Test
@@ -352,7 +338,7 @@ class ConsentTopologyTest {
         driver.advanceWallClockTime(Duration.ofMinutes(1));
 
         assertThat(breaches.readKeyValuesToList()).singleElement().satisfies(kv -> {
-            assertThat(kv.key).isEqualTo(command.getSignalId().toString());
+            assertThat(kv.key).isEqualTo(command.getSubjectId());
             assertThat(kv.value.getCommandId()).isEqualTo(command.getCommandId());
             assertThat(kv.value.getVendorId()).isEqualTo("adnet");
         });
@@ -368,15 +354,13 @@ class ConsentTopologyTest {
                 CommandAction.SUPPRESS, Set.of("advertising"), List.of(), "opt_out", "US-CA", "2026-11-01", NOW, NOW,
                 NOW.plusSeconds(600)));
 
-        acks.pipeInput(stranger.getSignalId().toString(), ack(stranger, NOW), NOW);
-        driver.advanceWallClockTime(Duration.ofMinutes(9));
-        assertThat(audit.isEmpty()).as("waits for its command for the grace period").isTrue();
-        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        acks.pipeInput("user-12", ack(stranger, NOW), NOW);
 
-        assertThat(audit.readValuesToList()).singleElement().satisfies(event -> {
-            assertThat(event.getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
-            assertThat(event.getCommandId()).isEqualTo(stranger.getCommandId());
-        });
+        assertThat(audit.readValuesToList()).as("at once: its command would have been tracked before it")
+                .singleElement().satisfies(event -> {
+                    assertThat(event.getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
+                    assertThat(event.getCommandId()).isEqualTo(stranger.getCommandId());
+                });
         assertThat(receipts.isEmpty()).isTrue();
     }
 

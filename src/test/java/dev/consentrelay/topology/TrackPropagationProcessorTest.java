@@ -16,38 +16,40 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.CommandAction;
 import dev.consentrelay.schema.DecisionOutcome;
-import dev.consentrelay.schema.EarlyAcks;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Propagation tracking alone, with in-memory stores and the SLA punctuator fired by hand. */
+/**
+ * Propagation tracking alone, with in-memory stores and the SLA punctuator fired by hand; entries are opened as the
+ * subject's decision opens them.
+ */
 class TrackPropagationProcessorTest {
 
     private static final Instant RECEIVED = Instant.parse("2026-11-20T09:00:00Z");
     private static final Duration SLA = Duration.ofMinutes(10);
     private static final Duration RETENTION = Duration.ofDays(7);
-    private static final Duration GRACE = Duration.ofMinutes(10);
+    private static final String SUBJECT = "user-1";
 
-    private final UUID signalId = UUID.randomUUID();
+    private UUID signalId = UUID.randomUUID();
     private MockProcessorContext<String, Outbound> context;
-    private KeyValueStore<String, PendingCommand> pending;
+    private KeyValueStore<String, SignalPropagation> entries;
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, String> retention;
-    private KeyValueStore<String, EarlyAcks> earlyAcks;
-    private KeyValueStore<String, String> earlyAckIndex;
-    private KeyValueStore<String, AuditEvent> decisions;
+    private KeyValueStore<String, String> subjects;
     private CountingMetrics metrics;
     private TrackPropagationProcessor processor;
 
@@ -56,43 +58,43 @@ class TrackPropagationProcessorTest {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("track-test-" + UUID.randomUUID());
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(RECEIVED.plusMillis(20).toEpochMilli());
-        pending = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PENDING_COMMANDS),
-                Serdes.String(), AvroSerde.forClass(PendingCommand.class, registry, false)).withLoggingDisabled()
-                .build();
-        deadlines = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PENDING_DEADLINES),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        retention = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PROPAGATION_RETENTION),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        earlyAcks = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EARLY_ACKS),
-                Serdes.String(), AvroSerde.forClass(EarlyAcks.class, registry, false)).withLoggingDisabled().build();
-        earlyAckIndex = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.EARLY_ACK_INDEX),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        decisions = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SIGNAL_DECISIONS),
-                Serdes.String(), AvroSerde.forClass(AuditEvent.class, registry, false)).withLoggingDisabled().build();
-        for (var store : List.of(pending, deadlines, retention, earlyAcks, earlyAckIndex, decisions)) {
+        entries = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SIGNAL_PROPAGATION),
+                Serdes.String(), AvroSerde.forClass(SignalPropagation.class, registry, false))
+                .withLoggingDisabled().build();
+        deadlines = index(StoreNames.PROPAGATION_DEADLINES);
+        retention = index(StoreNames.PROPAGATION_RETENTION);
+        subjects = index(StoreNames.SIGNAL_SUBJECTS);
+        for (var store : List.of(entries, deadlines, retention, subjects)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
         metrics = new CountingMetrics();
-        TrackPropagationProcessor processor = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
-                100, metrics);
-        processor.init(context);
-        this.processor = processor;
+        processor = started();
+    }
+
+    private static KeyValueStore<String, String> index(String name) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.String())
+                .withLoggingDisabled().build();
+    }
+
+    private TrackPropagationProcessor started() {
+        TrackPropagationProcessor started = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, 100,
+                metrics);
+        started.init(context);
+        return started;
     }
 
     @Test
     void shouldEmitOneReceiptWithLatenciesWhenEveryVendorAnswered() {
-        PropagationCommand adnet = command("adnet");
-        PropagationCommand mailer = command("mailer");
-        track(adnet);
-        track(mailer);
+        List<PropagationCommand> opened = open("adnet", "mailer");
 
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusMillis(1_500));
+        ack(opened.get(0), AckStatus.APPLIED, RECEIVED.plusMillis(1_500));
         assertThat(receipts()).as("mailer has not answered yet").isEmpty();
-        ack(mailer, AckStatus.NOT_FOUND, RECEIVED.plusSeconds(20));
+        ack(opened.get(1), AckStatus.NOT_FOUND, RECEIVED.plusSeconds(20));
 
         assertThat(receipts()).singleElement().satisfies(receipt -> {
             assertThat(receipt.getSignalId()).isEqualTo(signalId);
+            assertThat(receipt.getSubjectId()).isEqualTo(SUBJECT);
             assertThat(receipt.getAllHonoured()).isTrue();
             assertThat(receipt.getCompletedAt()).isEqualTo(RECEIVED.plusSeconds(20));
             assertThat(receipt.getVendors()).hasSize(2).anySatisfy(v -> {
@@ -115,17 +117,31 @@ class TrackPropagationProcessorTest {
                 });
         assertThat(metrics.latencies).containsExactly(Duration.ofMillis(1_500), Duration.ofSeconds(20));
         assertThat(metrics.acks).containsExactly("adnet:APPLIED", "mailer:NOT_FOUND");
-        assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key())
-                .isEqualTo(signalId.toString()));
+        assertThat(context.forwarded()).as("everything stays keyed by the subject")
+                .allSatisfy(f -> assertThat(f.record().key()).isEqualTo(SUBJECT));
+        assertThat(entry().getCommands()).extracting(PendingCommand::getStatus)
+                .containsExactly(AckStatus.APPLIED, AckStatus.NOT_FOUND);
+    }
+
+    @Test
+    void shouldMatchAnAckWithoutItsSignalIdByItsCommandAmongTheSubjectsEntries() {
+        open("crm");
+        signalId = UUID.randomUUID();
+        PropagationCommand adnet = open("adnet").get(0);
+        CommandAck ack = ackOf(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        ack.setSignalId(null);
+
+        input(ack);
+
+        assertThat(receipts()).singleElement()
+                .satisfies(receipt -> assertThat(receipt.getSignalId()).isEqualTo(signalId));
     }
 
     @Test
     void shouldEmitBreachOnceForCommandPastItsDeadlineWithoutAck() {
-        PropagationCommand adnet = command("adnet");
-        PropagationCommand mailer = command("mailer");
-        track(adnet);
-        track(mailer);
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        List<PropagationCommand> opened = open("adnet", "mailer");
+        PropagationCommand mailer = opened.get(1);
+        ack(opened.get(0), AckStatus.APPLIED, RECEIVED.plusSeconds(1));
         context.resetForwards();
 
         processor.punctuate(RECEIVED.plus(SLA).minusMillis(1));
@@ -141,68 +157,55 @@ class TrackPropagationProcessorTest {
         });
         assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.SLA_BREACH);
         assertThat(metrics.breaches).containsExactly("mailer:SUPPRESS");
-        assertThat(pending.get(PropagationLedger.key(signalId.toString(), mailer.getCommandId().toString()))
-                .getBreached()).isTrue();
+        assertThat(entry().getCommands().get(1).getBreached()).isTrue();
     }
 
     @Test
     void shouldStillBreachACommandTrackedBeforeTheTaskRestartedFromItsEntriesAlone() {
-        List<PropagationCommand> tracked = trackedWithTheFirstAnswered("adnet", "mailer", "crm");
-        PropagationCommand adnet = tracked.get(0);
+        List<PropagationCommand> first = openWithTheFirstAnswered("adnet", "mailer", "crm");
         processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
         context.resetForwards();
 
-        // The deadline index has no changelog: a restarted task may find it empty, or with what its last run left
-        // (here an entry for an answered command), and rebuilds it from the entries.
-        try (var all = deadlines.all()) {
-            all.forEachRemaining(kv -> deadlines.delete(kv.key));
-        }
-        deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|" + PropagationLedger.key(signalId.toString(),
-                adnet.getCommandId().toString()), PropagationLedger.key(signalId.toString(),
-                        adnet.getCommandId().toString()));
-        TrackPropagationProcessor restarted = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
-                100, metrics);
-        restarted.init(context);
-        assertThat(deadlines.approximateNumEntries()).as("only unanswered, unbreached commands are indexed")
+        // The indexes have no changelog: a restarted task may find them empty, or with what its last run left
+        // (here a deadline for a signal nothing waits on any more), and rebuilds them from the entries.
+        clear(deadlines);
+        String key = PropagationLedger.key(SUBJECT, signalId.toString());
+        deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|" + key, key);
+        started();
+        assertThat(deadlines.approximateNumEntries()).as("only signals with a command still waiting are indexed")
                 .isZero();
+        assertThat(first).hasSize(3);
 
-        PropagationCommand late = command("late");
-        restarted.process(new Record<>(signalId.toString(), new Outbound.CommandTracked(late),
-                context.currentSystemTimeMs()));
-        try (var all = deadlines.all()) {
-            all.forEachRemaining(kv -> deadlines.delete(kv.key));
-        }
-        TrackPropagationProcessor again = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
-                100, metrics);
-        again.init(context);
+        signalId = UUID.randomUUID();
+        open("late");
+        clear(deadlines);
+        clear(subjects);
+        TrackPropagationProcessor again = started();
         again.punctuate(RECEIVED.plus(SLA).plusSeconds(2));
 
         assertThat(breaches()).extracting(SlaBreach::getVendorId).containsExactly("late");
+        assertThat(subjects.get(signalId.toString())).as("the signal index is rebuilt too").isEqualTo(SUBJECT);
     }
 
     @Test
-    void shouldDropEveryDeadlineAPreviousRunLeftAndCountWhatIsStillPendingOnRestart() {
-        PropagationCommand adnet = command("adnet");
-        track(adnet);
+    void shouldDropEveryIndexEntryAPreviousRunLeftAndCountWhatIsStillPendingOnRestart() {
+        open("adnet");
         // More stale index entries than one pass of the clearing deletes.
         for (int i = 0; i < 25_000; i++) {
             deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|stale-" + i, "stale-" + i);
         }
 
-        TrackPropagationProcessor restarted = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, GRACE,
-                100, metrics);
-        restarted.init(context);
+        TrackPropagationProcessor restarted = started();
         restarted.punctuate(RECEIVED.plusSeconds(42));
 
-        assertThat(deadlines.approximateNumEntries()).as("only the tracked command is indexed again").isEqualTo(1);
+        assertThat(deadlines.approximateNumEntries()).as("only the open signal is indexed again").isEqualTo(1);
         assertThat(metrics.pending).containsOnly(
                 Map.entry("adnet", new ConsentMetrics.Pending(1, Duration.ofSeconds(42))));
     }
 
     @Test
     void shouldCompleteWithLateAckAfterBreachAndMarkDeadlineMissed() {
-        PropagationCommand mailer = command("mailer");
-        track(mailer);
+        PropagationCommand mailer = open("mailer").get(0);
         processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
 
         ack(mailer, AckStatus.APPLIED, RECEIVED.plus(SLA).plusSeconds(30));
@@ -214,9 +217,9 @@ class TrackPropagationProcessorTest {
 
     @Test
     void shouldListTheAnswersSoFarInABreachAndAuditEachLaterAnswerUntilTheSignalCompletes() {
-        List<PropagationCommand> tracked = trackedWithTheFirstAnswered("adnet", "mailer", "crm");
-        PropagationCommand mailer = tracked.get(1);
-        PropagationCommand crm = tracked.get(2);
+        List<PropagationCommand> opened = openWithTheFirstAnswered("adnet", "mailer", "crm");
+        PropagationCommand mailer = opened.get(1);
+        PropagationCommand crm = opened.get(2);
         assertThat(audits()).as("an answer waits for its signal's receipt event").isEmpty();
 
         processor.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
@@ -242,91 +245,27 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
-    void shouldApplyAnAckThatArrivesBeforeItsCommand() {
-        PropagationCommand adnet = command("adnet");
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusMillis(1_500));
-        assertThat(context.forwarded()).as("parked until its command arrives").isEmpty();
-
-        track(adnet);
-
-        assertThat(receipts()).singleElement().satisfies(receipt -> assertThat(receipt.getVendors())
-                .singleElement().satisfies(v -> {
-                    assertThat(v.getStatus()).isEqualTo(AckStatus.APPLIED);
-                    assertThat(v.getLatencyMillis()).isEqualTo(1_500);
-                    assertThat(v.getMetDeadline()).isTrue();
-                }));
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.PROPAGATION_COMPLETED);
-        assertThat(metrics.acks).containsExactly("adnet:APPLIED");
-        assertThat(metrics.latencies).containsExactly(Duration.ofMillis(1_500));
-        assertThat(earlyAcks.approximateNumEntries()).isZero();
-        assertThat(earlyAckIndex.approximateNumEntries()).isZero();
-        context.resetForwards();
-
-        processor.punctuate(RECEIVED.plus(SLA).plus(GRACE).plusSeconds(5));
-
-        assertThat(breaches()).isEmpty();
-        assertThat(audits()).isEmpty();
-        assertThat(metrics.breaches).isEmpty();
-    }
-
-    @Test
-    void shouldApplyParkedDuplicateAcksInArrivalOrder() {
-        PropagationCommand adnet = command("adnet");
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
-        ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
-
-        track(adnet);
-
-        assertThat(receipts()).hasSize(1);
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.PROPAGATION_COMPLETED,
-                AuditEventType.ACK_RECEIVED);
-        assertThat(audits().get(1).getDetail()).startsWith("Duplicate acknowledgement");
-        assertThat(metrics.latencies).hasSize(1);
-    }
-
-    @Test
-    void shouldAuditAParkedAckFromAnotherVendorAsUnmatchedWhenItsCommandArrives() {
-        PropagationCommand adnet = command("adnet");
-        CommandAck wrong = ackOf(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
-        wrong.setVendorId("mailer");
-        input(wrong);
-
-        track(adnet);
-
-        assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_UNMATCHED);
-        assertThat(receipts()).isEmpty();
-    }
-
-    @Test
-    void shouldAuditAParkedAckAsUnmatchedAfterTheGracePeriod() {
+    void shouldAuditAnAckForACommandThisSubjectNeverHadAsUnmatchedAtOnce() {
         PropagationCommand never = command("adnet");
-        Instant parkedAt = RECEIVED.plusMillis(20);
+
         ack(never, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
 
-        processor.punctuate(parkedAt.plus(GRACE).minusMillis(1));
-        assertThat(context.forwarded()).as("still within the grace period").isEmpty();
-
-        processor.punctuate(parkedAt.plus(GRACE));
-        processor.punctuate(parkedAt.plus(GRACE).plusSeconds(5));
-
         assertThat(context.forwarded()).singleElement().satisfies(f -> {
-            assertThat(f.record().key()).isEqualTo(signalId.toString());
+            assertThat(f.record().key()).isEqualTo(SUBJECT);
             assertThat(f.record().value()).isInstanceOfSatisfying(Outbound.Audit.class, audit -> {
                 assertThat(audit.event().getType()).isEqualTo(AuditEventType.ACK_UNMATCHED);
+                assertThat(audit.event().getSubjectId()).isEqualTo(SUBJECT);
                 assertThat(audit.event().getCommandId()).isEqualTo(never.getCommandId());
-                assertThat(audit.event().getVendorId()).isEqualTo("adnet");
                 assertThat(audit.event().getReason()).contains("No tracked command");
             });
         });
         assertThat(metrics.acks).isEmpty();
-        assertThat(earlyAcks.approximateNumEntries()).isZero();
-        assertThat(earlyAckIndex.approximateNumEntries()).isZero();
+        assertThat(entries.approximateNumEntries()).as("nothing is parked").isZero();
     }
 
     @Test
     void shouldAuditDuplicateAckWithoutSecondReceipt() {
-        PropagationCommand adnet = command("adnet");
-        track(adnet);
+        PropagationCommand adnet = open("adnet").get(0);
         ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
         assertThat(receipts()).hasSize(1);
         context.resetForwards();
@@ -343,8 +282,7 @@ class TrackPropagationProcessorTest {
 
     @Test
     void shouldAuditAckFromAnotherVendorAsUnmatched() {
-        PropagationCommand adnet = command("adnet");
-        track(adnet);
+        PropagationCommand adnet = open("adnet").get(0);
 
         CommandAck wrong = ackOf(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
         wrong.setVendorId("mailer");
@@ -352,30 +290,44 @@ class TrackPropagationProcessorTest {
 
         assertThat(audits()).extracting(AuditEvent::getType).containsExactly(AuditEventType.ACK_UNMATCHED);
         assertThat(receipts()).isEmpty();
+        assertThat(entry().getCommands().get(0).getStatus()).isNull();
+    }
+
+    @Test
+    void shouldKeepUnknownStatusPendingButAuditIt() {
+        PropagationCommand adnet = open("adnet").get(0);
+
+        ack(adnet, AckStatus.UNKNOWN, RECEIVED.plusSeconds(1));
+
+        assertThat(receipts()).isEmpty();
+        assertThat(audits()).singleElement()
+                .satisfies(audit -> assertThat(audit.getDetail()).startsWith("Status unknown to this version"));
+        assertThat(entry().getCommands().get(0).getStatus()).isNull();
     }
 
     @Test
     void shouldKeepCompletedSignalForRetentionThenPurgeIt() {
-        PropagationCommand adnet = command("adnet");
-        track(adnet);
+        PropagationCommand adnet = open("adnet").get(0);
         Instant ackedAt = RECEIVED.plusSeconds(1);
         context.setCurrentSystemTimeMs(ackedAt.toEpochMilli());
         ack(adnet, AckStatus.APPLIED, ackedAt);
 
         processor.punctuate(ackedAt.plus(RETENTION).minusSeconds(1));
-        assertThat(pending.approximateNumEntries()).isEqualTo(1);
+        assertThat(entries.approximateNumEntries()).isEqualTo(1);
 
         processor.punctuate(ackedAt.plus(RETENTION));
-        assertThat(pending.approximateNumEntries()).isZero();
+        assertThat(entries.approximateNumEntries()).isZero();
         assertThat(retention.approximateNumEntries()).isZero();
+        assertThat(subjects.approximateNumEntries()).isZero();
     }
 
     @Test
     void shouldReportPendingCommandsPerVendorWithOldestAge() {
-        track(command("adnet"));
-        track(command("adnet"));
-        PropagationCommand mailer = command("mailer");
-        track(mailer);
+        open("adnet");
+        signalId = UUID.randomUUID();
+        open("adnet");
+        signalId = UUID.randomUUID();
+        PropagationCommand mailer = open("mailer").get(0);
         ack(mailer, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
 
         processor.punctuate(RECEIVED.plusSeconds(42));
@@ -386,7 +338,7 @@ class TrackPropagationProcessorTest {
 
     @Test
     void shouldCountABreachedCommandAsPendingUntilItsSignalIsPurged() {
-        track(command("adnet"));
+        open("adnet");
         Instant breachedAt = RECEIVED.plus(SLA).plusSeconds(1);
         processor.punctuate(breachedAt);
         assertThat(metrics.pending).as("breached, still unanswered")
@@ -394,69 +346,82 @@ class TrackPropagationProcessorTest {
 
         processor.punctuate(breachedAt.plus(RETENTION));
 
-        assertThat(pending.approximateNumEntries()).isZero();
+        assertThat(entries.approximateNumEntries()).isZero();
         assertThat(metrics.pending).as("purged a retention after its breach").isEmpty();
     }
 
     @Test
-    void shouldIgnoreTheSameCommandTrackedTwice() {
-        PropagationCommand adnet = command("adnet");
-        track(adnet);
+    void shouldKeepTheFirstEntryOfASignalOpenedTwice() {
+        PropagationCommand adnet = open("adnet").get(0);
         ack(adnet, AckStatus.APPLIED, RECEIVED.plusSeconds(1));
         context.resetForwards();
 
-        track(adnet);
+        open("adnet");
 
-        assertThat(pending.get(PropagationLedger.key(signalId.toString(), adnet.getCommandId().toString()))
-                .getStatus()).isEqualTo(AckStatus.APPLIED);
+        assertThat(entry().getCommands()).singleElement().satisfies(c -> {
+            assertThat(c.getCommandId()).isEqualTo(adnet.getCommandId());
+            assertThat(c.getStatus()).isEqualTo(AckStatus.APPLIED);
+        });
         assertThat(context.forwarded()).isEmpty();
     }
 
     @Test
-    void shouldKeepTheFirstDecisionOnASignalAsLongAsItsCommandsAndPurgeBothTogether() {
-        AuditEvent applied = decision(DecisionOutcome.APPLIED);
-        processor.process(new Record<>(signalId.toString(), new Outbound.DecisionTracked(applied),
-                context.currentSystemTimeMs()));
-        processor.process(new Record<>(signalId.toString(), new Outbound.DecisionTracked(
-                decision(DecisionOutcome.REJECTED)), context.currentSystemTimeMs()));
-        assertThat(context.forwarded()).as("recording a decision emits nothing").isEmpty();
-        PropagationCommand adnet = command("adnet");
-        track(adnet);
+    void shouldKeepTheDecisionAsLongAsItsCommandsAndPurgeBothTogether() {
+        PropagationCommand adnet = open("adnet").get(0);
         Instant ackedAt = RECEIVED.plus(Duration.ofDays(1));
         context.setCurrentSystemTimeMs(ackedAt.toEpochMilli());
         ack(adnet, AckStatus.APPLIED, ackedAt);
 
-        assertThat(decisions.get(signalId.toString())).as("a signal is decided once").isEqualTo(applied);
-
         processor.punctuate(RECEIVED.plusMillis(20).plus(RETENTION));
-        assertThat(decisions.get(signalId.toString())).as("kept while its command is retained").isNotNull();
+        assertThat(entry().getDecision().getOutcome()).as("kept while its command is retained")
+                .isEqualTo(DecisionOutcome.APPLIED);
 
         processor.punctuate(ackedAt.plus(RETENTION));
-        assertThat(decisions.approximateNumEntries()).isZero();
-        assertThat(pending.approximateNumEntries()).isZero();
+        assertThat(entries.approximateNumEntries()).isZero();
     }
 
     @Test
     void shouldPurgeADecisionThatCausedNoCommandAfterTheRetention() {
-        processor.process(new Record<>(signalId.toString(), new Outbound.DecisionTracked(
-                decision(DecisionOutcome.NO_CHANGE)), context.currentSystemTimeMs()));
+        open();
         Instant decidedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
 
         processor.punctuate(decidedAt.plus(RETENTION).minusSeconds(1));
-        assertThat(decisions.get(signalId.toString())).isNotNull();
+        assertThat(entry()).isNotNull();
 
         processor.punctuate(decidedAt.plus(RETENTION));
-        assertThat(decisions.approximateNumEntries()).isZero();
+        assertThat(entries.approximateNumEntries()).isZero();
         assertThat(retention.approximateNumEntries()).isZero();
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
+    /** Opens the current signal's entry with one command per vendor, as the subject's decision does. */
+    private List<PropagationCommand> open(String... vendorIds) {
+        List<PropagationCommand> commands = Arrays.stream(vendorIds).map(this::command).toList();
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        processor.process(new Record<>(SUBJECT, new Outbound.Opened(AvroMapper.propagationOf(SUBJECT,
+                signalId.toString(), decision(DecisionOutcome.APPLIED),
+                commands.stream().map(c -> AvroMapper.pendingOf(c, now)).toList(), now)), now.toEpochMilli()));
+        return commands;
+    }
+
+    private SignalPropagation entry() {
+        return entries.get(PropagationLedger.key(SUBJECT, signalId.toString()));
+    }
+
+    private static void clear(KeyValueStore<String, String> index) {
+        List<String> keys = new ArrayList<>();
+        try (var all = index.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(index::delete);
+    }
+
     private AuditEvent decision(DecisionOutcome outcome) {
         return AuditEvent.newBuilder()
                 .setEventId(UUID.randomUUID())
                 .setType(AuditEventType.DECISION)
-                .setSubjectId("user-1")
+                .setSubjectId(SUBJECT)
                 .setSignalId(signalId)
                 .setRecordedAt(RECEIVED.plusMillis(5))
                 .setOutcome(outcome)
@@ -469,7 +434,7 @@ class TrackPropagationProcessorTest {
         return PropagationCommand.newBuilder()
                 .setCommandId(UUID.randomUUID())
                 .setSignalId(signalId)
-                .setSubjectId("user-1")
+                .setSubjectId(SUBJECT)
                 .setVendorId(vendorId)
                 .setAction(CommandAction.SUPPRESS)
                 .setPurposes(List.of("advertising"))
@@ -481,24 +446,16 @@ class TrackPropagationProcessorTest {
                 .build();
     }
 
-    /** Feeds one input to the processor, keyed by its signal id as on the wire. */
-    private void input(Object value) {
-        Outbound wrapped = value instanceof CommandAck ack
-                ? new Outbound.AckReceived(ack)
-                : new Outbound.CommandTracked((PropagationCommand) value);
-        processor.process(new Record<>(signalId.toString(), wrapped, context.currentSystemTimeMs()));
+    /** Feeds one acknowledgement to the processor, keyed by its subject id as on the wire. */
+    private void input(CommandAck ack) {
+        processor.process(new Record<>(SUBJECT, new Outbound.AckReceived(ack), context.currentSystemTimeMs()));
     }
 
-    /** Tracks one command per vendor of the signal and acknowledges the first as APPLIED a second later. */
-    private List<PropagationCommand> trackedWithTheFirstAnswered(String... vendorIds) {
-        List<PropagationCommand> commands = Arrays.stream(vendorIds).map(this::command).toList();
-        commands.forEach(this::track);
+    /** Opens one command per vendor of the signal and acknowledges the first as APPLIED a second later. */
+    private List<PropagationCommand> openWithTheFirstAnswered(String... vendorIds) {
+        List<PropagationCommand> commands = open(vendorIds);
         ack(commands.get(0), AckStatus.APPLIED, RECEIVED.plusSeconds(1));
         return commands;
-    }
-
-    private void track(PropagationCommand command) {
-        input(command);
     }
 
     private void ack(PropagationCommand command, AckStatus status, Instant appliedAt) {
