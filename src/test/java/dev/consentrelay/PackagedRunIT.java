@@ -116,7 +116,11 @@ class PackagedRunIT {
                     .isEqualTo(consentBefore.get(subject));
             HttpResponse<String> proof = service.get("/v1/subjects/" + subject + "/proof", AUTH);
             assertThat(proof.statusCode()).as(proof.body()).isEqualTo(200);
-            assertThat(proof.body()).contains(signals.get(subject));
+            String location = signals.get(subject);
+            assertThat(proof.body()).contains(location.substring(location.lastIndexOf('/') + 1));
+            HttpResponse<String> status = service.get(location, AUTH);
+            assertThat(status.statusCode()).as("signal status after the restart: %s", status.body()).isEqualTo(200);
+            assertThat(PackagedService.json(status).path("state").asText()).isEqualTo("PROPAGATED");
         }
         String after = postOptOut("restart-4");
         awaitPropagated(after);

@@ -10,7 +10,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "consent-relay.processing")
 public interface ProcessingConfig {
 
-    /** How long signal ids are remembered to drop duplicates. */
+    /**
+     * How long signal ids are remembered to drop duplicates: in each subject's row, at most the last 64 of the
+     * subject.
+     */
     @WithDefault("7d")
     Duration dedupWindow();
 

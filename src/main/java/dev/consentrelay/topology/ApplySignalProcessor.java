@@ -15,7 +15,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +24,14 @@ import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SubjectConsentState;
 
 /**
- * Applies one signal to its subject's row of the consent table: de-duplicates by signal id, asks the policy engine
- * for the decision, stores the new row, and emits the row, the commands for each vendor and the audit records. A
+ * Applies one signal to its subject's row of the consent table: de-duplicates by signal id (the ids recently
+ * applied are kept in the row, see {@link RecentSignals}), asks the policy engine for the decision, stores the new row, and emits the row, the commands for each vendor and the audit records. A
  * wall-clock punctuator applies grant expiries found through the expiry index.
  */
 public final class ApplySignalProcessor implements Processor<String, ConsentSignal, String, Outbound> {
@@ -49,8 +49,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     private final OutputCheck outputCheck;
 
     private ProcessorContext<String, Outbound> context;
-    private KeyValueStore<String, SubjectConsentState> table;
-    private SignalDeduplicator deduplicator;
+    private KeyValueStore<String, ConsentRow> table;
     private GrantExpiryIndex expiryIndex;
 
     public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Duration dedupWindow,
@@ -83,8 +82,6 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     public void init(ProcessorContext<String, Outbound> context) {
         this.context = context;
         this.table = context.getStateStore(StoreNames.CONSENT_TABLE);
-        WindowStore<String, Long> dedupStore = context.getStateStore(StoreNames.SIGNAL_DEDUP);
-        this.deduplicator = new SignalDeduplicator(dedupStore, dedupWindow);
         this.expiryIndex = new GrantExpiryIndex(context.getStateStore(StoreNames.GRANT_EXPIRY_INDEX));
         context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> expireGrants(Instant.ofEpochMilli(timestamp)));
@@ -94,14 +91,16 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     public void process(Record<String, ConsentSignal> record) {
         ConsentSignal signal = record.value();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        if (deduplicator.seen(signal.getSignalId().toString(), now)) {
+        ConsentRow stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, record.key(),
+                () -> table.get(record.key()));
+        if (RecentSignals.seen(stored, signal.getSignalId().toString(), now, dedupWindow)) {
             metrics.decision("DUPLICATE");
             context.forward(record.withValue(new Outbound.Audit(AvroMapper.duplicateAudit(signal, now))));
             return;
         }
-        SubjectConsentState stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, record.key(),
-                () -> table.get(record.key()));
-        SubjectConsent before = stored == null ? null : AvroMapper.toDomain(stored);
+        SubjectConsent before = stored == null || stored.getState() == null
+                ? null
+                : AvroMapper.toDomain(stored.getState());
         Decision decision;
         try {
             decision = engine.decide(before, AvroMapper.toDomain(signal), vendors.all(), now);
@@ -130,10 +129,10 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                     record.timestamp()));
             return;
         }
-        deduplicator.remember(signal.getSignalId().toString(), now);
         LOG.debug("Signal {} ({}): {} with {} command(s)", signal.getSignalId(), signal.getKind(), decision.outcome(),
                 decision.commands().size());
-        emit(record.key(), before, decision, outputs, record.timestamp(), now);
+        emit(record.key(), stored, before, decision, outputs, signal.getSignalId().toString(), record.timestamp(),
+                now);
         metrics.decision(decision.outcome().name());
         open(record.key(), signal.getSignalId().toString(), ((Outbound.Audit) outputs.decisionAudit()).event(),
                 outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(), now);
@@ -203,10 +202,16 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         context.forward(new Record<String, Outbound>(record.key(), letter, record.timestamp(), letter.headers()));
     }
 
-    private void emit(String subjectId, SubjectConsent before, Decision decision, Outputs outputs, long timestamp,
-            Instant now) {
+    /**
+     * Writes the row (its state, if changed, and the signal id, remembered in the same write) and emits the outputs.
+     */
+    private void emit(String subjectId, ConsentRow stored, SubjectConsent before, Decision decision, Outputs outputs,
+            String signalId, long timestamp, Instant now) {
+        SubjectConsentState state = outputs.state() != null
+                ? outputs.state().state()
+                : stored == null ? null : stored.getState();
+        table.put(subjectId, new ConsentRow(state, RecentSignals.remember(stored, signalId, now, dedupWindow)));
         if (outputs.state() != null) {
-            table.put(subjectId, outputs.state().state());
             expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(decision.stateAfter()));
             context.forward(new Record<String, Outbound>(subjectId, outputs.state(), timestamp));
         }
@@ -227,17 +232,17 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     void expireGrants(Instant now) {
         for (GrantExpiryIndex.Due due : expiryIndex.due(now, expiryBatch)) {
             expiryIndex.remove(due);
-            SubjectConsentState stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, due.subjectId(),
+            ConsentRow stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, due.subjectId(),
                     () -> table.get(due.subjectId()));
-            if (stored == null) {
+            if (stored == null || stored.getState() == null) {
                 continue;
             }
-            SubjectConsent before = AvroMapper.toDomain(stored);
+            SubjectConsent before = AvroMapper.toDomain(stored.getState());
             Decision decision = engine.expire(before, vendors.all(), now);
             SubjectConsent after = decision.stateAfter();
             if (after != null && !Objects.equals(after, before)) {
                 SubjectConsentState row = AvroMapper.toAvro(after);
-                table.put(due.subjectId(), row);
+                table.put(due.subjectId(), new ConsentRow(row, stored.getRecentSignals()));
                 engine.nextExpiry(after).ifPresent(at -> expiryIndex.update(due.subjectId(), Optional.empty(),
                         Optional.of(at)));
                 context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.StateChange(row),

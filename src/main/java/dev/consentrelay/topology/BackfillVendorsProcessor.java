@@ -27,8 +27,8 @@ import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.PropagationCommand;
-import dev.consentrelay.schema.SubjectConsentState;
 
 /**
  * Backfills vendors: when a vendor appears, or gains purposes, it is sent a {@code SUPPRESS} for every subject of
@@ -58,7 +58,7 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
     private final BackfillPlanner planner = new BackfillPlanner();
 
     private ProcessorContext<String, Outbound> context;
-    private KeyValueStore<String, SubjectConsentState> table;
+    private KeyValueStore<String, ConsentRow> table;
     private KeyValueStore<String, String> jobs;
 
     public BackfillVendorsProcessor(PolicyEngine engine, VendorDirectory vendors, Duration interval, int batch) {
@@ -171,22 +171,22 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
         int issued = 0;
         String cursor = job.cursor();
         boolean exhausted;
-        try (KeyValueIterator<String, SubjectConsentState> it = cursor == null
+        try (KeyValueIterator<String, ConsentRow> it = cursor == null
                 ? table.all()
                 : table.range(cursor, null)) {
             while (scanned < budget && it.hasNext()) {
                 String previous = cursor;
-                KeyValue<String, SubjectConsentState> entry = UnreadableStateException
+                KeyValue<String, ConsentRow> entry = UnreadableStateException
                         .readNext(StoreNames.CONSENT_TABLE, previous, it::next);
                 if (entry.key.equals(job.cursor())) {
                     continue;
                 }
                 scanned++;
                 cursor = entry.key;
-                if (vendor.isEmpty() || entry.value == null) {
+                if (vendor.isEmpty() || entry.value == null || entry.value.getState() == null) {
                     continue;
                 }
-                SubjectConsent state = AvroMapper.toDomain(entry.value);
+                SubjectConsent state = AvroMapper.toDomain(entry.value.getState());
                 Optional<Command> command = planner.plan(job.backfillId(), vendor.get(), all, job.purposes(), state,
                         engine.permissions(state, now), engine.policy().version(), now);
                 if (command.isPresent()) {

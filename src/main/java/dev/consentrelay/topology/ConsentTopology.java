@@ -1,6 +1,7 @@
 package dev.consentrelay.topology;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,6 +25,7 @@ import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
@@ -33,6 +35,7 @@ import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
+import dev.consentrelay.serde.UpgradingDeserializer;
 
 /**
  * The consent topology:
@@ -42,7 +45,7 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * gpc ─────┴─ merge ─ decode-signal (bytes → valid) ─┤
  *                                                    ├─ (keyed by subject, in its partition) ──────────────┐
  *                                                    └─ (any other) signals-by-subject (repartition) ───────┴─ apply-signal
- *                      [consent-table, signal-dedup, grant-expiry-index, vendors*]
+ *                      [consent-table (with recent signal ids), grant-expiry-index, vendors*]
  *                      ├─ subject-state (compacted)
  *                      ├─ commands.&lt;vendorId&gt;
  *                      ├─ audit (the decision, listing its commands)
@@ -136,12 +139,12 @@ public final class ConsentTopology {
         SignalValidator validator = new SignalValidator(settings.policy());
 
         StreamsBuilder builder = new StreamsBuilder();
+        // The row of an earlier release (the state alone) is read as a row with no recent signal ids.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CONSENT_TABLE), Serdes.String(), stateSerde));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.SIGNAL_DEDUP, settings.dedupWindow(), settings.dedupWindow(),
-                        false),
-                Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(StoreNames.CONSENT_TABLE), Serdes.String(),
+                Serdes.serdeFrom(AvroSerde.forClass(ConsentRow.class, settings.registry(), false).serializer(),
+                        new UpgradingDeserializer<>(ConsentRow.class, SubjectConsentState.class,
+                                state -> new ConsentRow(state, new ArrayList<>()), settings.registry()))));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.GRANT_EXPIRY_INDEX), Serdes.String(), Serdes.String()));
         builder.addGlobalStore(
@@ -180,8 +183,7 @@ public final class ConsentTopology {
                 .process(() -> new ApplySignalProcessor(engine, settings.vendors(), settings.dedupWindow(),
                         settings.expiryInterval(), 1000, signalSerde.serializer(), topics.signals(),
                         settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
-                        Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.SIGNAL_DEDUP,
-                        StoreNames.GRANT_EXPIRY_INDEX);
+                        Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
         KStream<String, Outbound> backfill = addQueryStores(builder, settings, queryStores, engine, applied,
                 stateSerde, commandSerde, auditSerde);

@@ -6,10 +6,8 @@ package dev.consentrelay.topology;
  */
 public final class StoreNames {
 
-    /** The per-subject consent table (RocksDB, compacted changelog). */
+    /** The per-subject consent table with each subject's recently applied signal ids (RocksDB, compacted changelog). */
     public static final String CONSENT_TABLE = "consent-table";
-    /** Signal ids seen within the de-duplication window. */
-    public static final String SIGNAL_DEDUP = "signal-dedup";
     /** Subjects by the time their next grant expires, so expiry never scans the whole table. */
     public static final String GRANT_EXPIRY_INDEX = "grant-expiry-index";
     /**

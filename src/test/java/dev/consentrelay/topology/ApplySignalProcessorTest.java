@@ -18,7 +18,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +27,7 @@ import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.DecisionOutcome;
@@ -51,8 +51,7 @@ class ApplySignalProcessorTest {
 
     private MockProcessorContext<String, Outbound> context;
     private ApplySignalProcessor processor;
-    private KeyValueStore<String, SubjectConsentState> table;
-    private WindowStore<String, Long> dedup;
+    private KeyValueStore<String, ConsentRow> table;
     private KeyValueStore<String, String> expiryIndex;
     private VendorDirectory vendors;
     private AvroSerde<ConsentSignal> signalSerde;
@@ -66,13 +65,11 @@ class ApplySignalProcessorTest {
         context.setRecordMetadata("consent-relay-signals-by-subject-repartition", 0, 7L);
 
         table = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.CONSENT_TABLE),
-                Serdes.String(), AvroSerde.forClass(SubjectConsentState.class, registry, false))
+                Serdes.String(), AvroSerde.forClass(ConsentRow.class, registry, false))
                 .withLoggingDisabled().build();
-        // Kafka's in-memory window store refuses MockProcessorContext; see MapWindowStore.
-        dedup = new MapWindowStore<>(StoreNames.SIGNAL_DEDUP);
         expiryIndex = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.GRANT_EXPIRY_INDEX),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        for (var store : List.of(table, dedup, expiryIndex)) {
+        for (var store : List.of(table, expiryIndex)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
@@ -85,6 +82,11 @@ class ApplySignalProcessorTest {
         processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
                 EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, ConsentMetrics.NONE);
         processor.init(context);
+    }
+
+    private SubjectConsentState state(String subjectId) {
+        ConsentRow row = table.get(subjectId);
+        return row == null ? null : row.getState();
     }
 
     @Test
@@ -115,7 +117,7 @@ class ApplySignalProcessorTest {
 
         apply(optOut);
 
-        SubjectConsentState row = table.get("user-1");
+        SubjectConsentState row = state("user-1");
         assertThat(row.getPurposes().get("advertising").getStatus()).isEqualTo(ConsentStatus.DENIED);
         assertThat(row.getLastSignalId()).isEqualTo(optOut.getSignalId());
         assertThat(forwarded(Outbound.StateChange.class)).singleElement()
@@ -143,7 +145,7 @@ class ApplySignalProcessorTest {
     void shouldNotEmitStateOrCommandsForDuplicateSignal() {
         ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
         apply(optOut);
-        SubjectConsentState rowAfterFirst = table.get("user-1");
+        SubjectConsentState rowAfterFirst = state("user-1");
         context.resetForwards();
         context.setCurrentSystemTimeMs(NOW.plusSeconds(30).toEpochMilli());
 
@@ -155,7 +157,7 @@ class ApplySignalProcessorTest {
                     assertThat(audit.event().getOutcome()).isEqualTo(DecisionOutcome.NO_CHANGE);
                     assertThat(audit.event().getReason()).startsWith("Duplicate signal");
                 }));
-        assertThat(table.get("user-1")).isEqualTo(rowAfterFirst);
+        assertThat(state("user-1")).isEqualTo(rowAfterFirst);
     }
 
     @Test
@@ -177,7 +179,7 @@ class ApplySignalProcessorTest {
 
         apply(signal(SignalKind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(60), "advertising"));
 
-        assertThat(table.get("user-1").getPurposes().get("advertising").getStatus())
+        assertThat(state("user-1").getPurposes().get("advertising").getStatus())
                 .isEqualTo(ConsentStatus.DENIED);
         assertThat(commands()).isEmpty();
         assertThat(audits()).singleElement().satisfies(audit -> {
@@ -193,7 +195,7 @@ class ApplySignalProcessorTest {
         apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
 
         Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
-        assertThat(table.get("user-1").getPurposes().get("analytics").getExpiresAt()).isEqualTo(expiresAt);
+        assertThat(state("user-1").getPurposes().get("analytics").getExpiresAt()).isEqualTo(expiresAt);
         assertThat(indexEntries()).containsExactly(KeyValue.pair(GrantExpiryIndex.key(expiresAt, "user-1"),
                 "user-1"));
     }
@@ -213,7 +215,7 @@ class ApplySignalProcessorTest {
             assertThat(command.getPurposes()).containsExactly("analytics");
             assertThat(command.getSignalReceivedAt()).isEqualTo(expiresAt);
         });
-        assertThat(table.get("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.WITHDRAWN);
+        assertThat(state("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.WITHDRAWN);
         assertThat(forwarded(Outbound.StateChange.class)).hasSize(1);
         assertThat(audits()).singleElement().satisfies(expiry -> {
             assertThat(expiry.getType()).isEqualTo(AuditEventType.GRANT_EXPIRED);
@@ -232,7 +234,7 @@ class ApplySignalProcessorTest {
         punctuator().getPunctuator().punctuate(expiresAt.minusSeconds(1).toEpochMilli());
 
         assertThat(context.forwarded()).isEmpty();
-        assertThat(table.get("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.GRANTED);
+        assertThat(state("user-1").getPurposes().get("analytics").getStatus()).isEqualTo(ConsentStatus.GRANTED);
         assertThat(indexEntries()).hasSize(1);
     }
 

@@ -18,11 +18,12 @@ class ConsentTopologyNamingTest {
 
         assertThat(description.toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-")
                 .doesNotContain("KSTORE-");
-        assertThat(description.toString()).contains(StoreNames.CONSENT_TABLE, StoreNames.SIGNAL_DEDUP,
+        assertThat(description.toString()).contains(StoreNames.CONSENT_TABLE,
                 StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject",
                 StoreNames.SIGNAL_PROPAGATION, StoreNames.PROPAGATION_DEADLINES, StoreNames.SIGNAL_SUBJECTS);
         assertThat(description.toString()).as("v1's tracking re-keyed by signal id; nothing is re-keyed now")
-                .doesNotContain("commands-by-signal", "decisions-by-signal", "refusals-by-signal", "early-acks");
+                .doesNotContain("commands-by-signal", "decisions-by-signal", "refusals-by-signal", "early-acks",
+                        "signal-dedup");
     }
 
     @Test

@@ -35,6 +35,7 @@ import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
@@ -161,8 +162,7 @@ class ConsentTopologyTest {
                 .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED));
         assertThat(decisions()).extracting(AuditEvent::getOutcome).containsExactly(DecisionOutcome.APPLIED,
                 DecisionOutcome.SUPERSEDED);
-        KeyValueStore<String, SubjectConsentState> table = driver.getKeyValueStore(StoreNames.CONSENT_TABLE);
-        assertThat(table.get("user-3").getPurposes().get("advertising").getStatus())
+        assertThat(row("user-3").getPurposes().get("advertising").getStatus())
                 .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED);
     }
 
@@ -207,8 +207,7 @@ class ConsentTopologyTest {
         assertThat(commands("mailer")).extracting(PropagationCommand::getAction)
                 .contains(dev.consentrelay.schema.CommandAction.DELETE);
         assertThat(commands("metrics")).as("metrics serves EU and UK only").isEmpty();
-        SubjectConsentState row = driver.<String, SubjectConsentState>getKeyValueStore(StoreNames.CONSENT_TABLE)
-                .get("user-6");
+        SubjectConsentState row = row("user-6");
         assertThat(row.getErasedAt()).isNotNull();
         assertThat(row.getIdentifiers()).isNotEmpty();
         assertThat(row.getPurposes().values()).allSatisfy(p -> assertThat(p.getStatus())
@@ -313,7 +312,7 @@ class ConsentTopologyTest {
         signals.pipeInput("device-42", optIn, NOW);
         signals.pipeInput(null, optOut, NOW);
 
-        assertThat(driver.<String, SubjectConsentState>getKeyValueStore(StoreNames.CONSENT_TABLE).get("user-13"))
+        assertThat(row("user-13"))
                 .as("one row, re-keyed by subject").isNotNull()
                 .satisfies(row -> assertThat(AvroMapper.toDomain(row).purposes().get("advertising").status())
                         .isEqualTo(dev.consentrelay.domain.ConsentStatus.DENIED));
@@ -365,6 +364,12 @@ class ConsentTopologyTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** The subject's state in the consent table, {@code null} when it has none. */
+    private SubjectConsentState row(String subjectId) {
+        ConsentRow row = driver.<String, ConsentRow>getKeyValueStore(StoreNames.CONSENT_TABLE).get(subjectId);
+        return row == null ? null : row.getState();
+    }
 
     private void vendor(String id, Set<String> purposes, Set<String> regions, Set<CommandAction> actions) {
         vendor(id, purposes, regions, actions, true);
