@@ -57,7 +57,7 @@ import dev.consentrelay.serde.UpgradingDeserializer;
  *                      ├─ sla-breaches
  *                      └─ audit (the receipt or breach, listing the acknowledgements)
  * vendors ─ update-vendors ─ [vendors*] (global table)
- * audit ─ record-subject-audit [subject-audit] (per-subject trail for the proof report)
+ * audit (keyed subjectId|recordedAt|eventId) ─ record-subject-audit [subject-audit, restored from the audit topic]
  * </pre>
  *
  * Everything about a subject happens in one task: decode, apply-signal, backfill-vendors and track-propagation form
@@ -185,10 +185,12 @@ public final class ConsentTopology {
                         settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
                         Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
-        KStream<String, Outbound> backfill = addQueryStores(builder, settings, queryStores, engine, applied,
+        KStream<String, Outbound> backfill = addBackfill(builder, settings, queryStores, engine, applied,
                 stateSerde, commandSerde, auditSerde);
         track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), auditSerde);
-        return builder.build();
+        Topology topology = builder.build();
+        addSubjectAudit(topology, settings, queryStores);
+        return topology;
     }
 
     /**
@@ -197,9 +199,11 @@ public final class ConsentTopology {
      * entry per unanswered signal.
      */
     private static void addPropagationStores(StreamsBuilder builder, Settings settings) {
+        // Cached: the acknowledgements of one signal's commands, which its vendors send at about the same time, reach
+        // the changelog as one record per commit interval rather than one each.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SIGNAL_PROPAGATION), Serdes.String(),
-                AvroSerde.forClass(SignalPropagation.class, settings.registry(), false)));
+                AvroSerde.forClass(SignalPropagation.class, settings.registry(), false)).withCachingEnabled());
         for (String index : List.of(StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                 StoreNames.SIGNAL_SUBJECTS)) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(index), Serdes.String(),
@@ -243,28 +247,45 @@ public final class ConsentTopology {
                                 .withName("tracked-breach-sink")),
                         "breach"))
                 .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> ((Outbound.Audit) value).event(), Named.as("tracked-audit-value"))
+                        .map((key, value) -> KeyValue.pair(auditKey(key, ((Outbound.Audit) value).event()),
+                                ((Outbound.Audit) value).event()), Named.as("tracked-audit-value"))
                         .to(topics.audit(), Produced.with(Serdes.String(), auditSerde)
+                                .withStreamPartitioner(SubjectAuditKeys.PARTITIONER)
                                 .withName("tracked-audit-sink")),
                         "audit"))
                 .noDefaultBranch();
     }
 
     /**
-     * The per-subject audit store, fed from the audit topic, and the vendor backfill, which shares the apply-signal
-     * task to walk its consent table.
+     * The key of an audit record, {@code subjectId|recordedAt|eventId} ({@link SubjectAuditKeys}): the per-subject
+     * store is the audit topic itself, so its records carry the store's keys.
      */
-    private static KStream<String, Outbound> addQueryStores(StreamsBuilder builder, Settings settings,
+    private static String auditKey(String key, AuditEvent event) {
+        String subjectId = event.getSubjectId() != null ? event.getSubjectId() : key == null ? "" : key;
+        return SubjectAuditKeys.key(subjectId, event.getRecordedAt(), event.getEventId().toString());
+    }
+
+    /**
+     * The per-subject audit store, read from the audit topic, which serves as its changelog: the topic holds every
+     * entry of the store under the store's own key, so a second changelog would hold the same records again. Restore
+     * reads the audit partitions into it; it is a task of its own, so the consent path never waits for it.
+     */
+    private static void addSubjectAudit(Topology topology, Settings settings, QueryStores queryStores) {
+        AvroSerde<AuditEvent> auditSerde = AvroSerde.forClass(AuditEvent.class, settings.registry(), false);
+        topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), auditSerde)
+                .withLoggingDisabled(), "audit-source", Serdes.String().deserializer(), auditSerde.deserializer(),
+                settings.topics().audit(), "record-subject-audit",
+                () -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), Duration.ofMinutes(1), 1000));
+    }
+
+    /** The vendor backfill, which shares the apply-signal task to walk its consent table. */
+    private static KStream<String, Outbound> addBackfill(StreamsBuilder builder, Settings settings,
             QueryStores queryStores,
             PolicyEngine engine, KStream<String, Outbound> applied, Serde<SubjectConsentState> stateSerde,
             Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), auditSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.VENDOR_BACKFILL), Serdes.String(), Serdes.String()));
-        builder.stream(settings.topics().audit(), Consumed.with(Serdes.String(), auditSerde).withName("audit-source"))
-                .process(() -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), Duration.ofMinutes(1),
-                        1000), Named.as("record-subject-audit"), StoreNames.SUBJECT_AUDIT);
         KStream<String, Outbound> backfill = applied.process(() -> new BackfillVendorsProcessor(engine,
                 settings.vendors(), queryStores.backfillInterval(), queryStores.backfillBatch()),
                 Named.as("backfill-vendors"), StoreNames.CONSENT_TABLE, StoreNames.VENDOR_BACKFILL);
@@ -349,8 +370,11 @@ public final class ConsentTopology {
                                 Produced.with(Serdes.String(), commands).withName(prefix + "-command-sink")),
                         "command"))
                 .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
-                        .mapValues(value -> (Outbound.Audit) value, Named.as(prefix + "-audit-value"))
-                        .to(topics.audit(), Produced.with(Serdes.String(), audits).withName(prefix + "-audit-sink")),
+                        .map((key, value) -> KeyValue.pair(auditKey(key, ((Outbound.Audit) value).event()),
+                                (Outbound.Audit) value), Named.as(prefix + "-audit-value"))
+                        .to(topics.audit(), Produced.with(Serdes.String(), audits)
+                                .withStreamPartitioner(SubjectAuditKeys.PARTITIONER)
+                                .withName(prefix + "-audit-sink")),
                         "audit"))
                 .branch((key, value) -> value instanceof Outbound.DeadLetter, Branched.withConsumer(ks -> ks
                         .map((key, value) -> KeyValue.pair(((Outbound.DeadLetter) value).key(),

@@ -16,9 +16,13 @@ import org.slf4j.LoggerFactory;
 import dev.consentrelay.schema.AuditEvent;
 
 /**
- * Materializes the audit topic per subject into {@link StoreNames#SUBJECT_AUDIT}, so the proof report of a subject is
- * one prefix scan. Events without a subject (undecodable input) are not kept here; they stay in the topic. With a
- * retention, a wall-clock sweep walks the store a bounded batch per tick and drops events recorded before it.
+ * Keeps the audit topic per subject in {@link StoreNames#SUBJECT_AUDIT}, a read-only store whose changelog is the
+ * audit topic itself: records are stored under their own key ({@code subjectId|recordedAt|eventId}, see
+ * {@link SubjectAuditKeys}), which is what a restore from the topic writes too, so the proof report of a subject is
+ * one prefix scan. Events without a subject (undecodable input) are not kept here; they stay in the topic. A record an
+ * earlier release keyed by subject alone is stored under the full key. With a retention, a wall-clock sweep walks
+ * the store a bounded batch per tick and drops events recorded before it (a restore brings back what the topic still
+ * holds, and the next sweeps drop it again).
  */
 public final class RecordSubjectAuditProcessor implements Processor<String, AuditEvent, Void, Void> {
 
@@ -56,7 +60,9 @@ public final class RecordSubjectAuditProcessor implements Processor<String, Audi
         if (event == null) {
             return;
         }
-        String subjectId = event.getSubjectId() != null ? event.getSubjectId() : record.key();
+        String subjectId = event.getSubjectId() != null
+                ? event.getSubjectId()
+                : record.key() == null ? null : SubjectAuditKeys.subjectOf(record.key());
         if (subjectId == null || subjectId.isEmpty()) {
             return;
         }

@@ -100,6 +100,23 @@ class QueryStoresTopologyTest {
     }
 
     @Test
+    void shouldKeyAuditRecordsAsTheStoreDoesSoTheTopicIsTheStoresOnlyChangelog() {
+        publish(TestSignals.vendor("adnet", "advertising"));
+        signals.pipeInput("user-1", signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        TestOutputTopic<String, AuditEvent> audit = driver.createOutputTopic(TOPICS.audit(),
+                Serdes.String().deserializer(), AvroSerde.forClass(AuditEvent.class, registry, false).deserializer());
+
+        List<KeyValue<String, AuditEvent>> written = audit.readKeyValuesToList();
+
+        assertThat(written).isNotEmpty().allSatisfy(kv -> assertThat(kv.key)
+                .isEqualTo(SubjectAuditKeys.key("user-1", kv.value.getRecordedAt(), kv.value.getEventId().toString())));
+        assertThat(trail("user-1")).extracting(kv -> kv.key)
+                .containsExactlyInAnyOrderElementsOf(written.stream().map(kv -> kv.key).toList());
+        assertThat(driver.producedTopicNames()).as("no second copy of the audit trail")
+                .noneMatch(topic -> topic.contains(StoreNames.SUBJECT_AUDIT));
+    }
+
+    @Test
     void shouldSuppressANewVendorForDeniedSubjectsOnly() {
         signals.pipeInput("denied-1", signal(SignalKind.OPT_OUT, "denied-1", "US-CA", NOW.minusSeconds(9),
                 "advertising"));
