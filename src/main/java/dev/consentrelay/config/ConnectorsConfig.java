@@ -61,6 +61,19 @@ public interface ConnectorsConfig {
         @WithDefault("4")
         int concurrency();
 
+        /**
+         * Webhook adapter: commands per request. 1 POSTs each command on its own; above 1 (up to 1000), one signed POST
+         * of {@code {"commands": [...]}} carries up to this many, and the vendor answers each one (see the README,
+         * "Batched webhook delivery"). The rate limit then counts batches, and the connector runs at least this many
+         * delivery lanes so that batches can fill.
+         */
+        @WithDefault("1")
+        int batchSize();
+
+        /** Webhook adapter with {@code batch-size} above 1: how long a batch waits for more commands after its first. */
+        @WithDefault("20ms")
+        Duration batchLinger();
+
         /** Timeout of one delivery attempt (connection and response). */
         @WithDefault("10s")
         Duration timeout();

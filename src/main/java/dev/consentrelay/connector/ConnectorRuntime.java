@@ -133,14 +133,19 @@ public class ConnectorRuntime {
                 AvroSerde.forClass(CommandAck.class, registry, false, registryConfig.autoRegister()).deserializer(),
                 config.ackedWindow(), Duration.ofSeconds(60), clock, acked);
         config.vendors().forEach((vendorId, vendor) -> {
-            VendorAdapter adapter = VendorAdapters.create(vendorId, vendor, clock);
+            // The rate limit counts requests: per command, or per batch when the adapter sends batches.
+            TokenBucket requests = TokenBucket.perSecond(vendor.rateLimit());
+            VendorAdapter adapter = VendorAdapters.create(vendorId, vendor, clock, requests);
             adapters.add(adapter);
             RetryingDelivery delivery = new RetryingDelivery(vendorId, adapter,
                     new RetryPolicy(vendor.maxAttempts(), vendor.initialBackoff(), vendor.maxBackoff()),
-                    TokenBucket.perSecond(vendor.rateLimit()), RetryingDelivery.threadSleeper(), clock,
+                    VendorAdapters.limitsRequests(vendor) ? TokenBucket.unlimited() : requests,
+                    RetryingDelivery.threadSleeper(), clock,
                     (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
+            // A batch fills from the lanes waiting on it: as many lanes as commands in a batch.
+            int lanes = Math.max(vendor.concurrency(), vendor.batchSize());
             VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
-                    vendor.concurrency(), Math.max(64, vendor.concurrency() * 16));
+                    lanes, Math.max(64, lanes * 16));
             Map<String, Object> vendorClient = new HashMap<>(clientConfig);
             config.groupInstanceId().ifPresent(id -> vendorClient.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
                     id + "-" + vendorId));

@@ -38,6 +38,12 @@ public final class TokenBucket {
                 nanos -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos));
     }
 
+    /** A bucket that never makes anyone wait: the limit is taken elsewhere (per batch, by the adapter). */
+    public static TokenBucket unlimited() {
+        return new TokenBucket(Double.MAX_VALUE / 4, Double.MAX_VALUE / 4, System::nanoTime, nanos -> {
+        });
+    }
+
     /** Takes one token, waiting for it if needed. */
     public void acquire() throws InterruptedException {
         long wait;

@@ -8,14 +8,41 @@ import dev.consentrelay.config.ConnectorsConfig;
 /** Builds the adapter a vendor's configuration names; a new adapter kind is one more case here. */
 public final class VendorAdapters {
 
+    /** The largest batch a webhook vendor may be configured with. */
+    public static final int MAX_BATCH = 1000;
+
     private VendorAdapters() {
     }
 
-    public static VendorAdapter create(String vendorId, ConnectorsConfig.Vendor config, Clock clock) {
+    /** Whether the vendor's adapter takes the rate limit per request itself (batched delivery). */
+    public static boolean limitsRequests(ConnectorsConfig.Vendor config) {
+        return config.batchSize() > 1;
+    }
+
+    /**
+     * @param requests the vendor's rate limit, when the adapter takes it per request (a batch) rather than leaving it
+     *            to the delivery of each command
+     */
+    public static VendorAdapter create(String vendorId, ConnectorsConfig.Vendor config, Clock clock,
+            TokenBucket requests) {
+        if (config.batchSize() < 1 || config.batchSize() > MAX_BATCH) {
+            throw new IllegalArgumentException("consent-relay.connectors.vendors." + vendorId + ".batch-size must be"
+                    + " between 1 and " + MAX_BATCH + ", got " + config.batchSize());
+        }
+        if (config.batchSize() > 1 && config.adapter() != ConnectorsConfig.Adapter.WEBHOOK) {
+            throw new IllegalArgumentException("consent-relay.connectors.vendors." + vendorId + ".batch-size applies"
+                    + " to the webhook adapter only; the " + config.adapter() + " adapter delivers one at a time");
+        }
         return switch (config.adapter()) {
-            case WEBHOOK -> new WebhookAdapter(
-                    URI.create(config.url().orElseThrow(() -> missing(vendorId, "url"))),
-                    config.secret().orElseThrow(() -> missing(vendorId, "secret")), config.timeout(), clock);
+            case WEBHOOK -> {
+                WebhookAdapter webhook = new WebhookAdapter(
+                        URI.create(config.url().orElseThrow(() -> missing(vendorId, "url"))),
+                        config.secret().orElseThrow(() -> missing(vendorId, "secret")), config.timeout(), clock);
+                yield config.batchSize() == 1
+                        ? webhook
+                        : new BatchingWebhookAdapter(webhook, config.batchSize(), config.batchLinger(), requests,
+                                vendorId);
+            }
             case FILE -> new FileExportAdapter(config.fileDir().orElseThrow(() -> missing(vendorId, "file-dir")),
                     vendorId, config.fileFormat(), config.fileMaxBytes(), clock);
         };

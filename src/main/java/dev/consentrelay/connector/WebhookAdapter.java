@@ -55,14 +55,9 @@ public final class WebhookAdapter implements VendorAdapter {
     @Override
     public DeliveryResult deliver(PropagationCommand command) {
         byte[] body = CommandRendering.json(command).getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", command.getCommandId().toString())
-                .header("X-Consent-Signature", "sha256=" + CommandRendering.hmacSha256Hex(secret, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = post(body, command.getCommandId().toString());
         } catch (IOException e) {
             return DeliveryResult.retry(e.getClass().getSimpleName());
         } catch (InterruptedException e) {
@@ -70,6 +65,16 @@ public final class WebhookAdapter implements VendorAdapter {
             return DeliveryResult.retry("interrupted");
         }
         return interpret(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+    }
+
+    /** One signed POST of {@code body}; the caller maps the answer. */
+    HttpResponse<String> post(byte[] body, String idempotencyKey) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .header("X-Consent-Signature", "sha256=" + CommandRendering.hmacSha256Hex(secret, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Maps a vendor's answer to a delivery result. */

@@ -31,11 +31,13 @@ import java.util.Map;
  * @param connectorHeap {@code -Xmx} of the connector process ({@code --connector-heap}, default 256m)
  * @param vendorRateLimit requests per second each vendor's connector may send ({@code --vendor-rate-limit}, default
  *        10,000: the local endpoints answer at once, so the service's default of 50 would be the only limit measured)
+ * @param batchSize commands per webhook request ({@code --webhook-batch-size}, default 1: one POST per command, the
+ *        service's default; above 1 each vendor's connector sends batches, see the README)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
         Map<String, String> serviceProperties, List<String> serviceJvmArgs, Connectors connectors,
-        String connectorHeap, long vendorRateLimit) {
+        String connectorHeap, long vendorRateLimit, int batchSize) {
 
     /** The targets of issue 6 hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
@@ -47,7 +49,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                              [--bootstrap host:port] [--registry url] [--out file.json] [--service-heap 384m]
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
                              [--service-jvm-arg -XX:...]... [--connectors in-process|separate|none]
-                             [--connector-heap 256m] [--vendor-rate-limit 10000]
+                             [--connector-heap 256m] [--vendor-rate-limit 10000] [--webhook-batch-size 1]
             """;
 
     public static BenchOptions parse(List<String> args) {
@@ -67,6 +69,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         Connectors connectors = Connectors.IN_PROCESS;
         String connectorHeap = "256m";
         long vendorRateLimit = 10_000;
+        int batchSize = 1;
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -91,6 +94,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--service-jvm-arg" -> jvmArgs.add(value);
                 case "--connector-heap" -> connectorHeap = value;
                 case "--vendor-rate-limit" -> vendorRateLimit = number(name, value);
+                case "--webhook-batch-size" -> batchSize = (int) number(name, value);
                 case "--connectors" -> connectors = Connectors.parse(value);
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
@@ -102,15 +106,15 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + USAGE);
             }
         }
-        if (subjects < 1 || vendors < 1 || rate < 1 || duration < 1 || vendorRateLimit < 1) {
-            throw new IllegalArgumentException(
-                    "--subjects, --vendors, --rate, --duration and --vendor-rate-limit must be positive");
+        if (subjects < 1 || vendors < 1 || rate < 1 || duration < 1 || vendorRateLimit < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("--subjects, --vendors, --rate, --duration, --vendor-rate-limit and"
+                    + " --webhook-batch-size must be positive");
         }
         if (batch < 0) {
             batch = Math.max(1_000, subjects / 5);
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
-                jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit);
+                jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit, batchSize);
     }
 
     /** Whether the run's size and rate are those the targets of issue 6 are stated for. */

@@ -167,6 +167,7 @@ public final class Benchmark {
             connectorProps.put(prefix + "url", webhooks.url(vendor));
             connectorProps.put(prefix + "secret", WEBHOOK_SECRET);
             connectorProps.put(prefix + "rate-limit", String.valueOf(options.vendorRateLimit()));
+            connectorProps.put(prefix + "batch-size", String.valueOf(options.batchSize()));
         }
         if (options.connectors() == BenchOptions.Connectors.IN_PROCESS) {
             props.putAll(connectorProps);
@@ -492,7 +493,7 @@ public final class Benchmark {
                 .put("durationSeconds", options.durationSeconds()).put("batch", options.batch())
                 .put("bootstrap", options.bootstrap() == null ? "embedded (" + bootstrap + ")" : bootstrap)
                 .put("registry", registryUrl).put("serviceHeap", options.serviceHeap())
-                .put("connectors", options.connectors().option())
+                .put("connectors", options.connectors().option()).put("webhookBatchSize", options.batchSize())
                 .put("vendorRateLimit", options.vendorRateLimit())
                 .put("atTargetConditions", options.atTargetConditions());
         section("machine").put("cores", Runtime.getRuntime().availableProcessors())

@@ -52,14 +52,31 @@ final class WebhookSink implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
-            body.transferTo(java.io.OutputStream.nullOutputStream());
+            byte[] request = body.readAllBytes();
             deliveries.increment();
-            byte[] ok = "{\"status\":\"APPLIED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] ok = answerTo(request).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, ok.length);
             exchange.getResponseBody().write(ok);
         }
     }
+
+    /** APPLIED for a single command; for a batch ({@code {"commands": [...]}}), APPLIED for each of its commands. */
+    private static String answerTo(byte[] request) throws IOException {
+        if (request.length < 12 || !new String(request, 0, 12, java.nio.charset.StandardCharsets.UTF_8)
+                .startsWith("{\"commands\"")) {
+            return "{\"status\":\"APPLIED\"}";
+        }
+        StringBuilder results = new StringBuilder("{\"results\":[");
+        int i = 0;
+        for (com.fasterxml.jackson.databind.JsonNode command : JSON.readTree(request).path("commands")) {
+            results.append(i++ == 0 ? "" : ",").append("{\"commandId\":\"").append(command.path("commandId").asText())
+                    .append("\",\"status\":\"APPLIED\"}");
+        }
+        return results.append("]}").toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
     public void close() {
