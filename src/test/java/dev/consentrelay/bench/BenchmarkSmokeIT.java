@@ -23,7 +23,8 @@ class BenchmarkSmokeIT {
         Files.deleteIfExists(out);
 
         Benchmark.run(BenchOptions.parse(List.of("--subjects", "200", "--vendors", "2", "--rate", "50",
-                "--duration", "2", "--batch", "200", "--ack-timeout", "2", "--out", out.toString(),
+                "--duration", "2", "--batch", "200", "--ack-timeout", "2", "--baseline-records", "2000", "--out",
+                out.toString(),
                 "--service-jar", target.resolve("quarkus-app").resolve("quarkus-run.jar").toString())));
 
         JsonNode report = new ObjectMapper().readTree(out.toFile());
@@ -46,13 +47,14 @@ class BenchmarkSmokeIT {
         assertThat(written.path("recordsPerSignalByTopic").has("consent.audit.v1")).as("per topic: %s", written)
                 .isTrue();
         assertThat(report.path("baseline").path("signalsPerSecond").isNumber()).isTrue();
+        assertThat(report.path("baseline").path("warmUp").path("seconds").isNumber()).as("warm-up apart").isTrue();
         assertThat(report.path("throughputRatioToBaseline").isNumber()).isTrue();
         // null only where /proc is missing (not Linux)
         assertThat(report.path("service").has("peakRssMiB")).isTrue();
         assertThat(report.path("restore").path("seconds").isNumber()).isTrue();
         assertThat(report.has("measuredUpTo")).as("only a report of a run stopped part-way names its last phase")
                 .isFalse();
-        assertThat(report.path("targets")).hasSize(6).allSatisfy(t -> assertThat(t.has("name") && t.has("target")
+        assertThat(report.path("targets")).hasSize(7).allSatisfy(t -> assertThat(t.has("name") && t.has("target")
                 && t.has("measured") && t.has("status")).isTrue());
     }
 }

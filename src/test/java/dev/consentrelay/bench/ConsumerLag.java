@@ -100,6 +100,25 @@ final class ConsumerLag {
     }
 
     /** Waits until the group has committed at least {@code targets}; returns the nanoTime it was first seen. */
+    /**
+     * Waits until {@code group} has committed all but {@code remaining} records up to {@code targets}; returns
+     * {@link System#nanoTime()} then.
+     */
+    long awaitLagAtMost(String group, Map<TopicPartition, Long> targets, long remaining, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastLag = -1;
+        while (System.nanoTime() < deadline) {
+            lastLag = lag(committed(group, targets.keySet()), targets);
+            if (lastLag <= remaining) {
+                return System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("Consumer group " + group + " still had " + lastLag
+                + " records to commit after " + timeout.toSeconds() + " s");
+    }
+
     long awaitCommitted(String group, Map<TopicPartition, Long> targets, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
