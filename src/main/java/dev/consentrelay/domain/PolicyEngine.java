@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * <li>{@code OPT_IN}: the listed purposes become {@code GRANTED}, expiring {@code occurredAt} plus the lifetime for
  * (region, purpose), if any.</li>
  * <li>{@code GPC}: GPC becomes active (first seen kept, last seen updated); it denies the region's GPC purposes unless
- * a purpose has an unexpired grant made after GPC was first seen.</li>
+ * a purpose has an unexpired grant made after GPC was first seen. It sets the region only of a subject whose region is
+ * unknown, so it never grants and never causes a {@code RESUME}.</li>
  * <li>{@code ERASURE}: every purpose becomes {@code DENIED}, {@code erasedAt} is set and every vendor serving the
  * region is told to delete. The row keeps only what suppression needs. {@code erasedAt} is never cleared: afterwards
  * nothing is allowed except purposes with a grant made after {@code erasedAt}, so a person can opt in again without
@@ -106,7 +107,10 @@ public final class PolicyEngine {
         Instant at = signal.occurredAt();
         String signalRegion = Regions.normalize(signal.region());
         boolean newest = before.updatedAt() == null || !at.isBefore(before.updatedAt());
-        String region = signalRegion != null && newest ? signalRegion : before.region();
+        // A GPC signal only ever denies: it never moves a subject out of a known region (its region comes from a
+        // geo header an anonymous caller can set), which could put the subject under a laxer model.
+        boolean keepsRegion = signal.kind() == SignalKind.GPC && before.region() != null;
+        String region = !keepsRegion && signalRegion != null && newest ? signalRegion : before.region();
         Instant updatedAt = newest ? at : before.updatedAt();
         String grantRegion = signalRegion != null ? signalRegion : region;
 

@@ -23,14 +23,25 @@ import java.util.Set;
  * @param identifierTypes
  *            identifier types it matches on; empty means all
  * @param sla
- *            how long it may take to honour a command; {@code null} means immediately
+ *            how long it may take to honour a command, at most {@link #MAX_SLA}; {@code null} means immediately
  * @param enabled
  *            disabled vendors receive nothing, nor do sub-processors of a disabled vendor
  */
 public record Vendor(String vendorId, String name, VendorKind kind, String parentVendorId, Set<String> purposes,
         Set<String> regions, Set<CommandAction> actions, Set<String> identifierTypes, Duration sla, boolean enabled) {
 
+    /**
+     * The longest SLA a vendor may have. Deadlines are a signal's receipt time plus the SLA: an unbounded SLA
+     * (9223372036854775807 ms) overflows that sum while a signal is decided, and a decision that cannot be made
+     * stalls its partition.
+     */
+    public static final Duration MAX_SLA = Duration.ofDays(366);
+
     public Vendor {
+        if (sla != null && (sla.isNegative() || sla.compareTo(MAX_SLA) > 0)) {
+            throw new IllegalArgumentException("sla of vendor " + vendorId + " must be between 0 and " + MAX_SLA
+                    + " (366 days), got " + sla);
+        }
         purposes = Copies.sortedSet(purposes);
         regions = Copies.sortedSet(regions);
         actions = Copies.actions(actions);

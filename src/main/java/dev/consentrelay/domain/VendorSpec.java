@@ -71,6 +71,8 @@ public record VendorSpec(String id, String name, String kind, String parent, Lis
             Duration parsed = parseDuration(sla == null ? "PT1H" : sla);
             if (parsed.isNegative() || parsed.isZero()) {
                 problems.add(prefix + "sla: must be positive");
+            } else if (parsed.compareTo(Vendor.MAX_SLA) > 0) {
+                problems.add(prefix + "sla: at most 366 days (366d or P366D), got " + sla);
             }
         } catch (IllegalArgumentException e) {
             problems.add(prefix + "sla: " + e.getMessage());

@@ -101,6 +101,12 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         SubjectConsent before = stored == null || stored.getState() == null
                 ? null
                 : AvroMapper.toDomain(stored.getState());
+        if (signal.getKind() == dev.consentrelay.schema.SignalKind.GPC && before != null && before.isGpcActive()) {
+            // GPC is already active for the subject: a browser sends it on every request, and it can deny nothing
+            // more. Decided as a no-op that writes nothing beyond its input record.
+            metrics.decision("GPC_ALREADY_ACTIVE");
+            return;
+        }
         Decision decision;
         try {
             decision = engine.decide(before, AvroMapper.toDomain(signal), vendors.all(), now);

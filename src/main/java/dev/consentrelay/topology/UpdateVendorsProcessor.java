@@ -2,6 +2,7 @@ package dev.consentrelay.topology;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -41,7 +42,7 @@ public final class UpdateVendorsProcessor implements Processor<String, VendorRec
         try (KeyValueIterator<String, VendorRecord> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, VendorRecord> entry = it.next();
-                vendors.add(AvroMapper.toDomain(entry.value));
+                toDomain(entry.value).ifPresent(vendors::add);
             }
         }
         directory.replaceAll(vendors);
@@ -66,11 +67,26 @@ public final class UpdateVendorsProcessor implements Processor<String, VendorRec
                     record.value().getVendorId());
             return;
         }
-        Vendor vendor = AvroMapper.toDomain(record.value());
+        Optional<Vendor> parsed = toDomain(record.value());
+        if (parsed.isEmpty()) {
+            return;
+        }
+        Vendor vendor = parsed.get();
         store.put(record.key(), record.value());
         listener.vendorSeen(vendor);
         directory.put(record.key(), vendor);
         LOG.info("Vendor {} updated (enabled={}, purposes={}, regions={})", vendor.vendorId(), vendor.enabled(),
                 vendor.purposes(), vendor.regions().isEmpty() ? "all" : vendor.regions());
+    }
+
+    /** The vendor of a record, or empty (logged) when the record is not a vendor this service can serve. */
+    private static Optional<Vendor> toDomain(VendorRecord record) {
+        try {
+            return Optional.of(AvroMapper.toDomain(record));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring vendor record {}: {}; the vendor keeps its previous definition, if any",
+                    record.getVendorId(), e.getMessage());
+            return Optional.empty();
+        }
     }
 }

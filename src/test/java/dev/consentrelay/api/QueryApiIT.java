@@ -178,6 +178,11 @@ class QueryApiIT {
                 .body("problems", hasItem(containsString("sla:"))).body("problems", hasItem(containsString(
                         "actions: 'FLY'")))
                 .body("problems", hasItem(containsString("does not match the path")));
+        // A deadline is receipt time plus SLA: an SLA no deadline can hold is refused, not stored.
+        given().contentType("application/json").body("{\"id\":\"ovf\",\"purposes\":[\"advertising\"],"
+                + "\"sla\":\"9223372036854775807ms\"}").put("/v1/vendors/ovf").then().statusCode(400)
+                .body("problems", hasItem(containsString("sla: at most 366 days")));
+        given().get("/v1/vendors").then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem("ovf")));
         given().delete("/v1/vendors/{id}", "no-such-vendor").then().statusCode(404);
 
         String denied = "backfill-" + UUID.randomUUID();

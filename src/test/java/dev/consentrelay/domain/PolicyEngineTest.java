@@ -376,6 +376,26 @@ class PolicyEngineTest {
     }
 
     @Test
+    void shouldNeverLetAGpcSignalMoveAKnownRegionOrAllowAnything() {
+        SubjectConsent optedOut = after(null, signal(SignalKind.OPT_OUT).region("EU").build());
+
+        Decision gpc = decide(optedOut, signal(SignalKind.GPC).region("CA").at(T0.plusSeconds(60)).build());
+
+        assertThat(gpc.stateAfter().region()).as("the geo header of a GPC request is not trusted").isEqualTo("EU");
+        assertThat(allowed(gpc.stateAfter())).allSatisfy((purpose, allowed) -> assertThat(allowed)
+                .as(purpose).isFalse());
+        assertThat(gpc.changes()).noneMatch(change -> change.allowedAfter() && !change.allowedBefore());
+        assertThat(gpc.commands()).extracting(Command::action).doesNotContain(RESUME);
+    }
+
+    @Test
+    void shouldGiveAGpcSignalsRegionToASubjectWhoseRegionIsUnknown() {
+        Decision gpc = decide(null, signal(SignalKind.GPC).region("US-CA").build());
+
+        assertThat(gpc.stateAfter().region()).isEqualTo("US-CA");
+    }
+
+    @Test
     void shouldLetAnExplicitGrantAfterGpcOverrideIt() {
         SubjectConsent state = after(null, signal(SignalKind.GPC).build());
 

@@ -106,6 +106,20 @@ class VendorFileTest {
     }
 
     @Test
+    void shouldRejectAnSlaLongerThanAYearAndADay() {
+        assertThatThrownBy(() -> parse("""
+                vendors:
+                  - id: ovf
+                    sla: 9223372036854775807ms
+                """)).hasMessageContaining("vendors[0] (ovf).sla: at most 366 days (366d or P366D)");
+        assertThat(parse("""
+                vendors:
+                  - id: slow
+                    sla: 366d
+                """)).singleElement().satisfies(v -> assertThat(v.sla()).isEqualTo(Duration.ofDays(366)));
+    }
+
+    @Test
     void shouldRejectUnknownField() {
         assertThatThrownBy(() -> parse("""
                 vendors:

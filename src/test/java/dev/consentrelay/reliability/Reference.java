@@ -12,6 +12,7 @@ import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.DecisionOutcome;
 import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Vendor;
 
@@ -35,6 +36,7 @@ final class Reference {
     private final Set<CommandKey> commands = new HashSet<>();
     private final Map<String, DecisionOutcome> outcomes = new HashMap<>();
     private int duplicates;
+    private int gpcNoOps;
 
     Reference(PolicyEngine engine, List<Vendor> vendors, Instant now) {
         this.engine = engine;
@@ -50,11 +52,18 @@ final class Reference {
 
     Decision apply(ConsentSignal signal) {
         subjectOfSignal.put(signal.signalId(), signal.subjectId());
-        if (!applied.add(signal.signalId())) {
+        if (applied.contains(signal.signalId())) {
             duplicates++;
             return null;
         }
-        Decision decision = engine.decide(states.get(signal.subjectId()), signal, vendors, now);
+        SubjectConsent before = states.get(signal.subjectId());
+        if (signal.kind() == SignalKind.GPC && before != null && before.isGpcActive()) {
+            // The service writes nothing for a GPC signal while the subject's GPC is active, nor remembers its id.
+            gpcNoOps++;
+            return null;
+        }
+        applied.add(signal.signalId());
+        Decision decision = engine.decide(before, signal, vendors, now);
         if (decision.stateAfter() != null) {
             states.put(signal.subjectId(), decision.stateAfter());
         }
@@ -92,7 +101,13 @@ final class Reference {
         return subjectOfSignal.get(signalId);
     }
 
+    /** Signals the service audits as duplicates: ids applied before. */
     int duplicates() {
         return duplicates;
+    }
+
+    /** GPC signals for a subject whose GPC was already active: decided as no-ops that write nothing. */
+    int gpcNoOps() {
+        return gpcNoOps;
     }
 }

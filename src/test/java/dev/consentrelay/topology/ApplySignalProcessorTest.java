@@ -142,6 +142,19 @@ class ApplySignalProcessorTest {
     }
 
     @Test
+    void shouldWriteNothingForAGpcSignalWhileTheSubjectsGpcIsActive() {
+        apply(signal(SignalKind.GPC, "user-1", "US-CA", NOW.minusSeconds(60)));
+        ConsentRow rowAfterFirst = table.get("user-1");
+        assertThat(rowAfterFirst.getState().getGpc().getActive()).isTrue();
+        context.resetForwards();
+
+        apply(signal(SignalKind.GPC, "user-1", "US-CA", NOW.minusSeconds(5)));
+
+        assertThat(context.forwarded()).as("no audit, no state, no command, no tracking entry").isEmpty();
+        assertThat(table.get("user-1")).as("not even the signal id is remembered").isEqualTo(rowAfterFirst);
+    }
+
+    @Test
     void shouldNotEmitStateOrCommandsForDuplicateSignal() {
         ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
         apply(optOut);

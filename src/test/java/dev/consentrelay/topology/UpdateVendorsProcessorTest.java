@@ -78,6 +78,20 @@ class UpdateVendorsProcessorTest {
     }
 
     @Test
+    void shouldIgnoreARecordWhoseSlaNoDeadlineCouldHoldAndKeepThePreviousDefinition() {
+        processor.init(context);
+        send("mailer", AvroMapper.toAvro(MAILER));
+        VendorRecord overflowing = AvroMapper.toAvro(MAILER);
+        overflowing.setSlaMillis(Long.MAX_VALUE);
+        overflowing.setEnabled(false);
+
+        send("mailer", overflowing);
+
+        assertThat(directory.all()).containsExactly(MAILER);
+        assertThat(store.get("mailer").getSlaMillis()).isEqualTo(MAILER.sla().toMillis());
+    }
+
+    @Test
     void shouldRemoveVendorOnTombstone() {
         processor.init(context);
         send("mailer", AvroMapper.toAvro(MAILER));
