@@ -48,11 +48,8 @@ public final class InteractiveQueries {
         return byKeyInPartition(store, key, partition -> read.apply(store(store, partition)));
     }
 
-    /**
-     * Like {@link #byKey}, for a read that spans several stores of the task holding {@code key}: {@code read} gets
-     * the partition and opens them with {@link #store}.
-     */
-    public <T> QueryResult<T> byKeyInPartition(String store, String key, IntFunction<T> read) {
+    /** Like {@link #byKey}: {@code read} gets the partition of the task holding {@code key}. */
+    private <T> QueryResult<T> byKeyInPartition(String store, String key, IntFunction<T> read) {
         KafkaStreams.State state = streams.state();
         KeyQueryMetadata metadata;
         try {
@@ -67,7 +64,7 @@ public final class InteractiveQueries {
     }
 
     /** One partition of a key-value store of this instance. */
-    public <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
                 .withPartition(partition));
     }

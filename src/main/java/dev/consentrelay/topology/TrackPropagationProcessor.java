@@ -65,7 +65,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     }
 
     /** The ledger over the task's propagation stores. */
-    static PropagationLedger ledger(ProcessorContext<?, ?> context, Duration retention) {
+    private static PropagationLedger ledger(ProcessorContext<?, ?> context, Duration retention) {
         return new PropagationLedger(context.getStateStore(StoreNames.SIGNAL_PROPAGATION),
                 context.getStateStore(StoreNames.PROPAGATION_DEADLINES),
                 context.getStateStore(StoreNames.PROPAGATION_RETENTION),
