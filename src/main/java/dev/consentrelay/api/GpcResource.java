@@ -1,6 +1,8 @@
 package dev.consentrelay.api;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -34,7 +37,9 @@ import dev.consentrelay.domain.Violation;
 import dev.consentrelay.ingest.GpcCapture;
 import dev.consentrelay.ingest.PublishOutcome;
 import dev.consentrelay.ingest.PublishUnavailableException;
+import dev.consentrelay.ingest.RequestLimiter;
 import dev.consentrelay.ingest.SignalIngest;
+import dev.consentrelay.ingest.TrustedProxies;
 
 /**
  * Global Privacy Control capture for browsers and edge workers (no API key: the browser itself calls these). Only
@@ -51,16 +56,39 @@ public class GpcResource {
     private static final byte[] PIXEL = Base64.getDecoder()
             .decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
     private static final String NO_STORE = "no-store";
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
+    private static final int MAX_LIMITED_KEYS = 100_000;
 
     private final SignalIngest ingest;
     private final IngestConfig.Gpc config;
     private final String wellKnown;
+    private final TrustedProxies proxies;
+    private final RequestLimiter perClient;
+    private final RequestLimiter perSubject;
 
     @Inject
     public GpcResource(SignalIngest ingest, IngestConfig config) {
         this.ingest = ingest;
         this.config = config.gpc();
         this.wellKnown = "{\"gpc\": true, \"lastUpdate\": \"" + config.gpc().lastUpdate() + "\"}";
+        this.proxies = config.gpc().trustedProxies().map(TrustedProxies::of).orElse(TrustedProxies.none());
+        this.perClient = new RequestLimiter(config.gpc().rateLimitPerClient(), Duration.ofMinutes(1),
+                MAX_LIMITED_KEYS, Clock.systemUTC());
+        this.perSubject = new RequestLimiter(config.gpc().rateLimitPerSubject(), Duration.ofMinutes(1),
+                MAX_LIMITED_KEYS, Clock.systemUTC());
+    }
+
+    /** What a GPC request asks for: nothing, a signal, or a refusal to answer as is. */
+    private sealed interface Capture {
+        record None() implements Capture {
+        }
+
+        record Refused(Response response) implements Capture {
+        }
+
+        record Signal(ConsentSignal signal) implements Capture {
+        }
     }
 
     @POST
@@ -75,15 +103,17 @@ public class GpcResource {
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")
     @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
-    public Response capture(@Context HttpHeaders headers, @Context UriInfo uri) throws PublishUnavailableException {
-        Optional<ConsentSignal> signal = gpcSignal(headers, uri);
-        if (signal == null) {
-            return noSubject();
+    @APIResponse(responseCode = "429", description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
+    public Response capture(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request)
+            throws PublishUnavailableException {
+        Capture capture = read(headers, uri, request);
+        if (capture instanceof Capture.Refused refused) {
+            return refused.response();
         }
-        if (signal.isEmpty()) {
+        if (!(capture instanceof Capture.Signal signal)) {
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         }
-        ConsentSignal gpc = signal.get();
+        ConsentSignal gpc = signal.signal();
         PublishOutcome outcome = ingest.publish(gpc);
         LOG.debugf("GPC signal %s for subject %s in region %s: %s", gpc.signalId(), gpc.subjectId(), gpc.region(),
                 outcome);
@@ -104,15 +134,17 @@ public class GpcResource {
     @APIResponse(responseCode = "200", description = "GPC signal published; a 1x1 transparent GIF", content = @Content(mediaType = "image/gif"))
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")
-    public Response pixel(@Context HttpHeaders headers, @Context UriInfo uri) throws PublishUnavailableException {
-        Optional<ConsentSignal> signal = gpcSignal(headers, uri);
-        if (signal == null) {
-            return noSubject();
+    @APIResponse(responseCode = "429", description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
+    public Response pixel(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request)
+            throws PublishUnavailableException {
+        Capture capture = read(headers, uri, request);
+        if (capture instanceof Capture.Refused refused) {
+            return refused.response();
         }
-        if (signal.isEmpty()) {
+        if (!(capture instanceof Capture.Signal signal)) {
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         }
-        ingest.publish(signal.get());
+        ingest.publish(signal.signal());
         return Response.ok(PIXEL, "image/gif").header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
     }
 
@@ -126,21 +158,47 @@ public class GpcResource {
         return Response.ok(wellKnown).build();
     }
 
-    /** Empty when there is no GPC preference; {@code null} when there is one but no subject. */
-    private Optional<ConsentSignal> gpcSignal(HttpHeaders headers, UriInfo uri) {
+    /**
+     * The GPC signal a request carries, if any. Geo headers count only from a trusted proxy, and the client address
+     * (for the rate limit) is taken from {@code X-Forwarded-For} only through one.
+     */
+    private Capture read(HttpHeaders headers, UriInfo uri, HttpServerRequest request) {
         if (!GpcCapture.isGpcOn(headers.getHeaderString(GpcCapture.HEADER))) {
-            return Optional.empty();
+            return new Capture.None();
+        }
+        String peer = request == null || request.remoteAddress() == null
+                ? null
+                : request.remoteAddress().hostAddress();
+        Duration clientWait = perClient.acquire(proxies.clientAddress(peer, headers.getHeaderString(FORWARDED_FOR)));
+        if (!clientWait.isZero()) {
+            return new Capture.Refused(tooMany(clientWait, "this client sent more than "
+                    + config.rateLimitPerClient() + " GPC requests in a minute"));
         }
         Cookie cookie = headers.getCookies().get(config.subjectCookie());
         Optional<String> subject = GpcCapture.subject(headers.getHeaderString(config.subjectHeader()),
                 cookie == null ? null : cookie.getValue(),
                 uri.getQueryParameters().getFirst(config.subjectQueryParam()));
         if (subject.isEmpty()) {
-            return null;
+            return new Capture.Refused(noSubject());
         }
-        String region = GpcCapture.region(headers.getHeaderString(config.regionHeader()),
-                config.subdivisionHeader().map(headers::getHeaderString).orElse(null));
-        return Optional.of(GpcCapture.signal(subject.get(), region, ingest.now()));
+        Duration subjectWait = perSubject.acquire(subject.get());
+        if (!subjectWait.isZero()) {
+            return new Capture.Refused(tooMany(subjectWait, "more than " + config.rateLimitPerSubject()
+                    + " GPC requests for this subject in a minute"));
+        }
+        String region = peer != null && proxies.trusts(peer)
+                ? GpcCapture.region(headers.getHeaderString(config.regionHeader()),
+                        config.subdivisionHeader().map(headers::getHeaderString).orElse(null))
+                : null;
+        return new Capture.Signal(GpcCapture.signal(subject.get(), region, ingest.now()));
+    }
+
+    private static Response tooMany(Duration wait, String why) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return Response.status(429).header(HttpHeaders.RETRY_AFTER, seconds).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "too_many_requests", "message", why + "; GPC is already recorded once it"
+                        + " was captured, retry after " + seconds + " s if needed"))
+                .build();
     }
 
     private Response noSubject() {

@@ -2,6 +2,7 @@ package dev.consentrelay.config;
 
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -60,6 +61,21 @@ public interface IngestConfig {
          */
         @WithDefault("CF-Region-Code")
         Optional<String> subdivisionHeader();
+
+        /**
+         * CIDR blocks of the proxies (CDN, edge workers) whose geo headers and {@code X-Forwarded-For} are believed.
+         * None by default: a request's geo headers are then ignored (the region stays unknown, which a GPC signal
+         * never needs to deny), and its client address is the connection's. The embedded mode trusts loopback.
+         */
+        Optional<List<String>> trustedProxies();
+
+        /** GPC requests per minute from one client address at most; above, 429 with {@code Retry-After}. 0: none. */
+        @WithDefault("120")
+        int rateLimitPerClient();
+
+        /** GPC requests per minute for one subject at most; above, 429 with {@code Retry-After}. 0: none. */
+        @WithDefault("30")
+        int rateLimitPerSubject();
 
         /** {@code lastUpdate} of {@code /.well-known/gpc.json}: when the site's GPC support last changed. */
         @WithDefault("2026-11-01")

@@ -34,6 +34,9 @@ public final class EmbeddedMode {
     static final String STATE_DIR_PROPERTY = "kafka-streams.state.dir";
     static final String GROUP_INSTANCE_ID_PROPERTY = "kafka-streams.group.instance.id";
     static final String CONNECTOR_INSTANCE_ID_PROPERTY = "consent-relay.connectors.group-instance-id";
+    static final String TRUSTED_PROXIES_PROPERTY = "consent-relay.ingest.gpc.trusted-proxies";
+    /** On one machine the proxy setting geo headers (an edge worker, curl) is local. */
+    static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMode.class);
 
@@ -79,6 +82,9 @@ public final class EmbeddedMode {
         }
         if (settings.get(CONNECTOR_INSTANCE_ID_PROPERTY).isEmpty()) {
             System.setProperty(CONNECTOR_INSTANCE_ID_PROPERTY, GROUP_INSTANCE_ID + "-connector");
+        }
+        if (settings.get(TRUSTED_PROXIES_PROPERTY).isEmpty()) {
+            System.setProperty(TRUSTED_PROXIES_PROPERTY, LOOPBACK);
         }
         LOG.info("No kafka.bootstrap.servers configured: running EMBEDDED. Kafka broker (KRaft) at {}, data in {}, "
                 + "schema registry {}", broker.bootstrapServers(), dataDir, registry);

@@ -90,8 +90,10 @@ class QueryApiIT {
     public static class FixedPort implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // Loopback is no trusted proxy here (GpcCaptureIT), and the per-subject GPC limit is low.
             return Map.of("quarkus.http.test-port", String.valueOf(PORT), "kafka-streams.application.server",
-                    "localhost:" + PORT);
+                    "localhost:" + PORT, "consent-relay.ingest.gpc.trusted-proxies", "198.51.100.0/24",
+                    "consent-relay.ingest.gpc.rate-limit-per-subject", "3");
         }
     }
 
