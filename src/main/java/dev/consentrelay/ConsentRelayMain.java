@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.consentrelay.embedded.EmbeddedKafkaBroker;
 import dev.consentrelay.embedded.EmbeddedMode;
+import dev.consentrelay.serde.AvroLimits;
 
 /**
  * Entry point. With no Kafka configured it first starts the embedded broker, so that one command runs the whole
@@ -24,6 +25,7 @@ public final class ConsentRelayMain {
     }
 
     public static void main(String... args) {
+        AvroLimits.apply();
         Optional<EmbeddedKafkaBroker> broker = EmbeddedMode.startIfNoKafkaConfigured();
         if (broker.isEmpty()) {
             Quarkus.run(args);

@@ -22,6 +22,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        AvroLimits.apply();
+    }
+
     private final Class<T> type;
     private final Schema readerSchema;
     private final SpecificData model;

@@ -76,6 +76,20 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldRefuseARecordClaimingAHugeStringInsteadOfAllocatingIt() throws IOException {
+        byte[] valid = serde.serializer().serialize("consent.signals.v1", SampleRecords.signal());
+        ByteArrayOutputStream hostile = new ByteArrayOutputStream();
+        hostile.write(valid, 0, WireFormat.HEADER_SIZE);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(hostile, null);
+        encoder.writeLong(2_000_000_000L); // the first field, a string, claims 2 GB
+        encoder.flush();
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize("consent.signals.v1", hostile.toByteArray()))
+                .as("a decode error (a dead letter), not an OutOfMemoryError")
+                .isInstanceOf(SerializationException.class).hasMessageContaining("2000000000");
+    }
+
+    @Test
     void shouldRegisterKeysUnderTheKeySubject() {
         AvroSerializer<ConsentSignal> keys = new AvroSerializer<>(registry, true, true);
 
