@@ -64,6 +64,12 @@ final class Copies {
         return distinctList(all);
     }
 
+    /** {@link #union} keeping the last {@code max} elements: the oldest go first. */
+    static <T> List<T> boundedUnion(List<T> a, List<T> b, int max) {
+        List<T> all = union(a, b);
+        return all.size() <= max ? all : List.copyOf(all.subList(all.size() - max, all.size()));
+    }
+
     static Set<CommandAction> actions(Collection<CommandAction> values) {
         EnumSet<CommandAction> copy = EnumSet.noneOf(CommandAction.class);
         if (values != null) {

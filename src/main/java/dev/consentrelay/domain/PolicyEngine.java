@@ -155,7 +155,10 @@ public final class PolicyEngine {
         }
 
         SubjectConsent after = new SubjectConsent(before.subjectId(), region,
-                Copies.union(before.identifiers(), signal.identifiers()), purposes, gpc, erasedAt, updatedAt,
+                // Bounded whatever arrives: the newest identifiers are kept, so no sequence of signals can make a row
+                // too large to write (and the subject impossible to opt out).
+                Copies.boundedUnion(before.identifiers(), signal.identifiers(), SignalValidator.MAX_IDENTIFIERS),
+                purposes, gpc, erasedAt, updatedAt,
                 signal.signalId());
         // Where the region was unknown, the law of the region the subject turns out to be in applied all along:
         // compare against that, so that learning a region is not mistaken for a change of permission.

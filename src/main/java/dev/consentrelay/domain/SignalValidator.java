@@ -23,6 +23,15 @@ public final class SignalValidator {
             "default", "a default setting is not consent", "implied", "implied consent is not an affirmative act",
             "inactivity", "silence or inactivity is not consent", "scroll", "scrolling on is not consent");
 
+    /** The longest subject id and identifier value. */
+    public static final int MAX_ID_LENGTH = 256;
+    /** The most identifiers one signal may carry. */
+    public static final int MAX_IDENTIFIERS = 32;
+    /** The longest identifier type, method and policy version. */
+    public static final int MAX_NAME_LENGTH = 128;
+    /** The most purposes one signal may name. */
+    public static final int MAX_PURPOSES = 64;
+
     private final Policy policy;
 
     public SignalValidator(Policy policy) {
@@ -50,7 +59,11 @@ public final class SignalValidator {
         }
         if (Copies.isBlank(signal.subjectId())) {
             violations.add(new Violation("subjectId", "subjectId is required (the subject's pseudonymous id)"));
+        } else if (signal.subjectId().length() > MAX_ID_LENGTH) {
+            violations.add(new Violation("subjectId", "subjectId has " + signal.subjectId().length()
+                    + " characters; at most " + MAX_ID_LENGTH));
         }
+        checkBounds(signal, violations);
         if (signal.kind() == null) {
             violations
                     .add(new Violation("kind", "kind is required (one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE)"));
@@ -81,6 +94,35 @@ public final class SignalValidator {
                     + " (EU, UK, CA, US-CA)"));
         }
         return new ValidationResult(violations);
+    }
+
+    /** The bounds of the spec's "Limits on input", so no signal can grow a row or a record without limit. */
+    private static void checkBounds(ConsentSignal signal, List<Violation> violations) {
+        if (signal.identifiers().size() > MAX_IDENTIFIERS) {
+            violations.add(new Violation("identifiers", signal.identifiers().size() + " identifiers; at most "
+                    + MAX_IDENTIFIERS));
+        }
+        for (int i = 0; i < signal.identifiers().size(); i++) {
+            Identifier identifier = signal.identifiers().get(i);
+            if (identifier == null || Copies.isBlank(identifier.type()) || Copies.isBlank(identifier.value())) {
+                violations.add(new Violation("identifiers[" + i + "]", "an identifier needs a type and a value"));
+            } else if (identifier.type().length() > MAX_NAME_LENGTH || identifier.value().length() > MAX_ID_LENGTH) {
+                violations.add(new Violation("identifiers[" + i + "]", "an identifier's type has at most "
+                        + MAX_NAME_LENGTH + " characters and its value at most " + MAX_ID_LENGTH));
+            }
+        }
+        if (signal.purposes().size() > MAX_PURPOSES) {
+            violations.add(new Violation("purposes", signal.purposes().size() + " purposes; at most "
+                    + MAX_PURPOSES));
+        }
+        if (signal.method() != null && signal.method().length() > MAX_NAME_LENGTH) {
+            violations.add(new Violation("method", "method has " + signal.method().length()
+                    + " characters; at most " + MAX_NAME_LENGTH));
+        }
+        if (signal.policyVersion() != null && signal.policyVersion().length() > MAX_NAME_LENGTH) {
+            violations.add(new Violation("policyVersion", "policyVersion has " + signal.policyVersion().length()
+                    + " characters; at most " + MAX_NAME_LENGTH));
+        }
     }
 
     private void checkAffirmative(String method, List<Violation> violations) {

@@ -110,6 +110,20 @@ class IngestApiIT {
     }
 
     @Test
+    void oversizedInputIsRefusedWithTheBoundItExceeds() {
+        Map<String, Object> body = new java.util.HashMap<>(optOut(UUID.randomUUID().toString(), "s".repeat(5_000)));
+        List<Map<String, String>> identifiers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            identifiers.add(Map.of("type", "device_id", "value", i + "x".repeat(2_996)));
+        }
+        body.put("identifiers", identifiers);
+
+        ingest().body(body).post("/v1/signals").then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.hasItems("subjectId", "identifiers"))
+                .body("errors.message", org.hamcrest.Matchers.hasItem(containsString("at most 256")));
+    }
+
+    @Test
     void repeatedSignalIdIsAcceptedOnce() {
         String signalId = UUID.randomUUID().toString();
         String subject = "dup-" + UUID.randomUUID();

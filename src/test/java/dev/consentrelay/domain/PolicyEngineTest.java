@@ -342,6 +342,18 @@ class PolicyEngineTest {
         assertThat(merged.identifiers()).containsExactly(EMAIL, crm);
     }
 
+    @Test
+    void shouldKeepARowsIdentifiersBoundedWhateverArrivesNewestFirst() {
+        SubjectConsent state = null;
+        for (int i = 0; i < 40; i++) {
+            state = after(state, signal(SignalKind.OPT_OUT).identifiers(new Identifier("device_id", "d-" + i))
+                    .at(T0.plusSeconds(i)).build());
+        }
+
+        assertThat(state.identifiers()).hasSize(SignalValidator.MAX_IDENTIFIERS)
+                .contains(new Identifier("device_id", "d-39")).doesNotContain(new Identifier("device_id", "d-0"));
+    }
+
     // --- GPC ---------------------------------------------------------------------------------------------------
 
     @Test

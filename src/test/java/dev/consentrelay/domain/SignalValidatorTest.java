@@ -45,7 +45,23 @@ class SignalValidatorTest {
                         signal(SignalKind.OPT_IN).purposes("analytics").method("telepathy"), "method",
                         "method 'telepathy' is not an affirmative act: accepted methods are"),
                 Arguments.of("malformed region", signal(SignalKind.OPT_OUT).region("us-california"), "region",
-                        "region 'us-california' is not a region code"));
+                        "region 'us-california' is not a region code"),
+                Arguments.of("a 5,000-character subject id", signal(SignalKind.OPT_OUT).subject("s".repeat(5_000)),
+                        "subjectId", "subjectId has 5000 characters; at most 256"),
+                Arguments.of("200 identifiers", signal(SignalKind.OPT_OUT).identifiers(identifiers(200, 10)),
+                        "identifiers", "200 identifiers; at most 32"),
+                Arguments.of("a 3,000-character identifier", signal(SignalKind.OPT_OUT).identifiers(identifiers(1,
+                        3_000)), "identifiers[0]", "its value at most 256"),
+                Arguments.of("a 500-character method", signal(SignalKind.OPT_OUT).method("m".repeat(500)), "method",
+                        "method has 500 characters; at most 128"));
+    }
+
+    private static Identifier[] identifiers(int count, int length) {
+        Identifier[] identifiers = new Identifier[count];
+        for (int i = 0; i < count; i++) {
+            identifiers[i] = new Identifier("device_id", String.valueOf(i) + "x".repeat(Math.max(0, length - 4)));
+        }
+        return identifiers;
     }
 
     @ParameterizedTest(name = "{0}")
