@@ -237,9 +237,10 @@ class ConsentTopologyTest {
 
     @Test
     void signalWhoseStateRowExceedsTheTopicLimitIsDeadLetteredAndChangesNothing() {
+        // Within every input bound (32 identifiers of 256 characters), but more than the topic takes.
         List<Identifier> many = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            many.add(new Identifier("crm_id", "crm-" + i + "-0123456789abcdef"));
+        for (int i = 0; i < 32; i++) {
+            many.add(new Identifier("crm_id", ("crm-" + i + "-").repeat(64).substring(0, 256)));
         }
         dev.consentrelay.schema.ConsentSignal huge = AvroMapper.toAvro(new ConsentSignal(
                 UUID.randomUUID().toString(), "user-10", many, SignalKind.OPT_OUT, Set.of("advertising"), "US-CA",
