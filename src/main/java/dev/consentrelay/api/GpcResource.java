@@ -106,22 +106,16 @@ public class GpcResource {
     @APIResponse(responseCode = "429", description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
     public Response capture(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request)
             throws PublishUnavailableException {
-        Capture capture = read(headers, uri, request);
-        if (capture instanceof Capture.Refused refused) {
-            return refused.response();
-        }
-        if (!(capture instanceof Capture.Signal signal)) {
-            return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
-        }
-        ConsentSignal gpc = signal.signal();
-        PublishOutcome outcome = ingest.publish(gpc);
-        LOG.debugf("GPC signal %s for subject %s in region %s: %s", gpc.signalId(), gpc.subjectId(), gpc.region(),
-                outcome);
-        return Response.accepted(gpc.region() == null
-                ? Map.of("signalId", gpc.signalId())
-                : Map.of("signalId", gpc.signalId(), "region", gpc.region()))
-                .location(URI.create(SignalStatusQuery.location(gpc.subjectId(), gpc.signalId())))
-                .header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+        return answer(read(headers, uri, request), gpc -> {
+            PublishOutcome outcome = ingest.publish(gpc);
+            LOG.debugf("GPC signal %s for subject %s in region %s: %s", gpc.signalId(), gpc.subjectId(),
+                    gpc.region(), outcome);
+            return Response.accepted(gpc.region() == null
+                    ? Map.of("signalId", gpc.signalId())
+                    : Map.of("signalId", gpc.signalId(), "region", gpc.region()))
+                    .location(URI.create(SignalStatusQuery.location(gpc.subjectId(), gpc.signalId())))
+                    .header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+        });
     }
 
     @GET
@@ -137,15 +131,27 @@ public class GpcResource {
     @APIResponse(responseCode = "429", description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
     public Response pixel(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request)
             throws PublishUnavailableException {
-        Capture capture = read(headers, uri, request);
+        return answer(read(headers, uri, request), gpc -> {
+            ingest.publish(gpc);
+            return Response.ok(PIXEL, "image/gif").header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+        });
+    }
+
+    /** What publishing a captured signal answers. */
+    @FunctionalInterface
+    private interface Publish {
+        Response publish(ConsentSignal gpc) throws PublishUnavailableException;
+    }
+
+    /** The refusal, {@code 204} when the request carries no GPC preference, else what {@code publish} answers. */
+    private static Response answer(Capture capture, Publish publish) throws PublishUnavailableException {
         if (capture instanceof Capture.Refused refused) {
             return refused.response();
         }
-        if (!(capture instanceof Capture.Signal signal)) {
-            return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+        if (capture instanceof Capture.Signal signal) {
+            return publish.publish(signal.signal());
         }
-        ingest.publish(signal.signal());
-        return Response.ok(PIXEL, "image/gif").header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
     }
 
     @GET
