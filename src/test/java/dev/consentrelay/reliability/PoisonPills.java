@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The bad records of the poison-pill scenario, each with the fragment of the dead-letter reason that must name it:
  * garbage bytes, a wrong magic byte, an unknown schema id, an unknown purpose, an opt-in from a pre-checked box,
- * an empty and a blank subject, and a signal whose subject-state row is larger than the subject-state topic allows.
+ * an empty and a blank subject, and a signal with thousands of identifiers (over the input bounds, which keep every
+ * subject-state row below the subject-state topic's limit).
  */
 final class PoisonPills {
 
@@ -70,9 +71,10 @@ final class PoisonPills {
             many.add(new Identifier("crm_id", "crm-" + i + "-" + UUID.nameUUIDFromBytes(
                     String.valueOf(i).getBytes(StandardCharsets.UTF_8))));
         }
-        pills.add(new Pill("subject-state row larger than its topic allows", HUGE_SUBJECT, h.producer.encode(copy(
+        // Thousands of identifiers: over the input bound (32), which keeps every row far below the topic's limit.
+        pills.add(new Pill("signal over the input bounds", HUGE_SUBJECT, h.producer.encode(copy(
                 template, HUGE_SUBJECT, SignalKind.OPT_OUT, Set.of(), "link", many)),
-                "Output to consent.subject-state.v1 refused"));
+                "identifiers; at most " + dev.consentrelay.domain.SignalValidator.MAX_IDENTIFIERS));
     }
 
     /** Subjects whose valid signals the reference covers (the oversized subject is a pill). */

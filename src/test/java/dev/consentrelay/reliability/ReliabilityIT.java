@@ -157,8 +157,8 @@ class ReliabilityIT {
         int signals = Harness.intProperty("reliability.poison.signals", 2_000);
         int subjects = Harness.intProperty("reliability.poison.subjects", 200);
         long started = System.nanoTime();
-        // The subject-state topic accepts records up to 64 KiB: a subject with a huge identifier list cannot be
-        // published there, while the signal itself fits the input and repartition topics.
+        // The subject-state topic accepts records up to 64 KiB; a signal with a huge identifier list fits the input
+        // topic but not the input bounds, which keep every row below that limit.
         try (Harness h = Harness.start("3-poison-pills", registryUrl, admin -> PoisonPills.createSmallStateTopic(
                 admin, PoisonPills.STATE_TOPIC_MAX_BYTES))) {
             Workload workload = Workload.startingNow(SEED + 3, "p-", subjects);
