@@ -65,7 +65,9 @@ class ConsentPipelineIT {
         await().atMost(TestKafka.timeout()).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         String subject = "e2e-" + UUID.randomUUID();
         ConsentSignal optOut = new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("device_id", "device-9"), new Identifier("email_sha256", "ab12")),
+                List.of(new Identifier("device_id", "device-9"),
+                        new Identifier("email_sha256",
+                                "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")),
                 SignalKind.OPT_OUT, Set.of("advertising"), "US-CA", SignalSource.PREFERENCE_CENTER, "toggle",
                 "2026-11-01", Instant.now().minusSeconds(1), null, false);
 

@@ -60,7 +60,7 @@ public class SignalResource {
 
     static final String OPT_OUT_EXAMPLE = """
             {"signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "subjectId": "subj-42",
-             "identifiers": [{"type": "email_sha256", "value": "5d41402abc4b2a76b9719d911017c592"}],
+             "identifiers": [{"type": "email_sha256", "value": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],
              "kind": "OPT_OUT", "purposes": ["advertising", "sale_sharing"], "region": "US-CA",
              "source": "PREFERENCE_CENTER", "method": "toggle", "policyVersion": "2026-11-01",
              "occurredAt": "2026-11-05T14:03:00Z"}""";

@@ -109,6 +109,11 @@ public final class SignalValidator {
             } else if (identifier.type().length() > MAX_NAME_LENGTH || identifier.value().length() > MAX_ID_LENGTH) {
                 violations.add(new Violation("identifiers[" + i + "]", "an identifier's type has at most "
                         + MAX_NAME_LENGTH + " characters and its value at most " + MAX_ID_LENGTH));
+            } else {
+                String problem = IdentifierTypes.problem(identifier);
+                if (problem != null) {
+                    violations.add(new Violation("identifiers[" + i + "]", problem));
+                }
             }
         }
         if (signal.purposes().size() > MAX_PURPOSES) {

@@ -27,6 +27,9 @@ import dev.consentrelay.domain.Violation;
  */
 public final class IabOptOuts {
 
+    /** The longest GPP string read (a real one with every US section is a few hundred characters). */
+    public static final int MAX_GPP_LENGTH = 4_096;
+
     /** GPP value of an opt-out field meaning "opted out". */
     static final int OPTED_OUT = 1;
 
@@ -48,7 +51,10 @@ public final class IabOptOuts {
             readUsp(uspString.trim(), "uspString", purposes, violations);
             methods.add("iab:usp");
         }
-        if (gppString != null) {
+        if (gppString != null && gppString.length() > MAX_GPP_LENGTH) {
+            violations.add(new Violation("gppString", "gppString has " + gppString.length() + " characters; at most "
+                    + MAX_GPP_LENGTH));
+        } else if (gppString != null) {
             readGpp(gppString.trim(), purposes, violations, methods);
         }
         return new Result(purposes, violations, String.join("+", methods));

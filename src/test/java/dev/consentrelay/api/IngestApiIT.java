@@ -65,7 +65,9 @@ class IngestApiIT {
         Instant occurredAt = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
         ingest().body(Map.of("signalId", signalId, "subjectId", subject, "identifiers",
-                List.of(Map.of("type", "email_sha256", "value", "ab12")), "kind", "OPT_OUT", "purposes",
+                List.of(Map.of("type", "email_sha256", "value",
+                        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")),
+                "kind", "OPT_OUT", "purposes",
                 List.of("advertising", "sale_sharing"), "region", "US-CA", "source", "PREFERENCE_CENTER", "method",
                 "toggle", "policyVersion", "2026-11-01", "occurredAt", occurredAt.toString()))
                 .post("/v1/signals").then().statusCode(202)
@@ -76,7 +78,9 @@ class IngestApiIT {
         assertThat(records).singleElement().satisfies(record -> {
             assertThat(record.receivedAt()).isNotNull().isAfterOrEqualTo(occurredAt);
             assertThat(record).isEqualTo(new ConsentSignal(signalId, subject,
-                    List.of(new Identifier("email_sha256", "ab12")), SignalKind.OPT_OUT,
+                    List.of(new Identifier("email_sha256",
+                            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")),
+                    SignalKind.OPT_OUT,
                     Set.of("advertising", "sale_sharing"), "US-CA", SignalSource.PREFERENCE_CENTER, "toggle",
                     "2026-11-01", occurredAt, record.receivedAt(), false));
         });

@@ -99,7 +99,9 @@ class SignalStatusesTest {
 
     private static AuditEvent decision(DecisionOutcome outcome) {
         ConsentSignal signal = ConsentSignal.newBuilder().setSignalId(SIGNAL).setSubjectId("user-1")
-                .setIdentifiers(List.of(new Identifier("email_sha256", "ab12"))).setKind(SignalKind.OPT_OUT)
+                .setIdentifiers(List.of(new Identifier("email_sha256",
+                        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")))
+                .setKind(SignalKind.OPT_OUT)
                 .setPurposes(List.of("advertising")).setRegion("US-CA").setSource(SignalSource.PREFERENCE_CENTER)
                 .setMethod("toggle").setPolicyVersion("2026-11-01").setOccurredAt(OCCURRED).setReceivedAt(RECEIVED)
                 .build();

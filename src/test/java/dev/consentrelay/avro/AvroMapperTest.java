@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AvroMapperTest {
 
     private static final Instant T0 = Instant.parse("2026-11-20T09:00:00.123Z");
-    private static final Identifier EMAIL = new Identifier("email_sha256", "9f86d081884c7d659a2feaa0c55ad015");
+    private static final Identifier EMAIL = new Identifier("email_sha256",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     private static final Identifier DEVICE = new Identifier("device_id", "device-7");
     private static final String SIGNAL_ID = "5d0c2e7a-0b7e-4a53-9a8e-3c1f2b0c9d11";
     private static final String OTHER_SIGNAL_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";

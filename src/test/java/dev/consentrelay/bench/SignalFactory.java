@@ -131,7 +131,7 @@ final class SignalFactory {
             SignalSource source, String method, Instant occurredAt, boolean erase) {
         String subject = subjectId(index);
         List<Identifier> identifiers = List.of(new Identifier("device_id", "dev-" + subject),
-                new Identifier("email_sha256", Long.toHexString(index * 0x9E3779B97F4A7C15L)),
+                new Identifier("email_sha256", "%064x".formatted(index * 0x9E3779B97F4A7C15L)),
                 new Identifier("crm_id", "crm-" + index));
         return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes,
                 REGIONS[(int) (index % REGIONS.length)], source, method, POLICY_VERSION, occurredAt, null, erase));

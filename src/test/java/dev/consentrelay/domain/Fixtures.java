@@ -14,7 +14,8 @@ final class Fixtures {
 
     static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     static final String SUBJECT = "subject-1";
-    static final Identifier EMAIL = new Identifier("email_sha256", "b4c9a289323b21a01c3e940f150eb9b8c542587f");
+    static final Identifier EMAIL = new Identifier("email_sha256",
+            "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514");
     static final Identifier DEVICE = new Identifier("device_id", "d-42");
 
     private static final AtomicLong IDS = new AtomicLong();

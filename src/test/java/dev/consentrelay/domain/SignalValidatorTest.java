@@ -52,6 +52,12 @@ class SignalValidatorTest {
                         "identifiers", "200 identifiers; at most 32"),
                 Arguments.of("a 3,000-character identifier", signal(SignalKind.OPT_OUT).identifiers(identifiers(1,
                         3_000)), "identifiers[0]", "its value at most 256"),
+                Arguments.of("an unknown identifier type",
+                        signal(SignalKind.OPT_OUT).identifiers(new Identifier("passport_no", "X1234567")),
+                        "identifiers[0]", "identifier type 'passport_no' is not one of account_id, cookie_id,"),
+                Arguments.of("a plain e-mail address sent as a hash",
+                        signal(SignalKind.OPT_OUT).identifiers(new Identifier("email_sha256", "ann@example.com")),
+                        "identifiers[0]", "a email_sha256 value is a SHA-256 digest: 64 hex digits"),
                 Arguments.of("a 500-character method", signal(SignalKind.OPT_OUT).method("m".repeat(500)), "method",
                         "method has 500 characters; at most 128"));
     }

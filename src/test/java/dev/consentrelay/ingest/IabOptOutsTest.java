@@ -84,6 +84,12 @@ class IabOptOutsTest {
     }
 
     @Test
+    void shouldRefuseAGppStringOverItsBoundBeforeDecodingIt() {
+        assertThat(IabOptOuts.read(null, "DBABMA~" + "A".repeat(100_000)).violations()).singleElement()
+                .satisfies(v -> assertThat(v.message()).isEqualTo("gppString has 100007 characters; at most 4096"));
+    }
+
+    @Test
     void shouldAskForAString() {
         assertThat(IabOptOuts.read(null, null).violations()).isNotEmpty();
     }

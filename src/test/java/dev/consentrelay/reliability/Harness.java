@@ -120,7 +120,7 @@ final class Harness implements AutoCloseable {
             String subject = "probe-" + UUID.randomUUID();
             Instant at = Instant.now().minusSeconds(5);
             producer.send(new ConsentSignal(UUID.randomUUID().toString(), subject,
-                    List.of(new Identifier("device_id", "probe"), new Identifier("email_sha256", "probe")),
+                    List.of(new Identifier("device_id", "probe"), new Identifier("email_sha256", "0".repeat(64))),
                     SignalKind.OPT_OUT, Set.of(), "US-CA", SignalSource.API, "link", Policy.DEFAULT_VERSION, at, at,
                     false));
             producer.flush();

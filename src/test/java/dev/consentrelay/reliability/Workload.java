@@ -91,7 +91,8 @@ final class Workload {
     ConsentSignal signal(int index, SignalKind kind, Set<String> purposes, String method, SignalSource source,
             boolean erase, Instant occurredAt) {
         List<Identifier> identifiers = List.of(new Identifier("device_id", "dev-" + subjectPrefix + index),
-                new Identifier("email_sha256", Integer.toHexString((subjectPrefix + index).hashCode())));
+                new Identifier("email_sha256",
+                        "%064x".formatted(Integer.toUnsignedLong((subjectPrefix + index).hashCode()))));
         return new ConsentSignal(new UUID(random.nextLong(), random.nextLong()).toString(), subject(index),
                 identifiers, kind, purposes, regionOf(index), source, method, Policy.DEFAULT_VERSION, occurredAt,
                 occurredAt.plusMillis(1), erase);

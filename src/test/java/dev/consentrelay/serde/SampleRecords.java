@@ -56,7 +56,8 @@ public final class SampleRecords {
     }
 
     public static List<Identifier> identifiers() {
-        return List.of(new Identifier("email_sha256", "5d41402abc4b2a76b9719d911017c592"),
+        return List.of(
+                new Identifier("email_sha256", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
                 new Identifier("device_id", "dev-123"));
     }
 

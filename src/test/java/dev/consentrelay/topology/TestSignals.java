@@ -20,7 +20,8 @@ import dev.consentrelay.domain.VendorKind;
 final class TestSignals {
 
     static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
-    static final Identifier EMAIL = new Identifier("email_sha256", "9f86d081884c7d659a2feaa0c55ad015");
+    static final Identifier EMAIL = new Identifier("email_sha256",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     static final Identifier DEVICE = new Identifier("device_id", "device-7");
 
     private TestSignals() {
