@@ -156,6 +156,11 @@ consent-relay.api.oidc.roles-claim={{ .Values.api.oidc.rolesClaim }}
       name: {{ .Values.api.keys.existingSecret }}
       key: {{ .Values.api.keys.key }}
 {{- end }}
+- name: CONSENT_RELAY_PRIVACY_IDENTIFIER_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "privacy.identifierKey.existingSecret is required" .Values.privacy.identifierKey.existingSecret }}
+      key: {{ .Values.privacy.identifierKey.key }}
 {{- end -}}
 
 {{/* Volumes shared by both roles. */}}

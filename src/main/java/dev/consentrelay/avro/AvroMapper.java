@@ -16,6 +16,7 @@ import dev.consentrelay.domain.ConsentStatus;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.GpcState;
 import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.PurposeChange;
 import dev.consentrelay.domain.PurposeConsent;
 import dev.consentrelay.domain.SignalKind;
@@ -176,9 +177,25 @@ public final class AvroMapper {
 
     // ---- audit --------------------------------------------------------------------------------------------
 
-    /** The audit record of one decision, carrying the signal as received. */
-    public static AuditEvent decisionAudit(dev.consentrelay.schema.ConsentSignal signal, Decision decision,
-            Instant recordedAt) {
+    /**
+     * The signal as the audit trail keeps it: as received, except that each identifier's value is its keyed hash. The
+     * trail is immutable, so it never holds what an erasure would have to remove.
+     */
+    public static dev.consentrelay.schema.ConsentSignal withKeyedIdentifiers(
+            dev.consentrelay.schema.ConsentSignal signal,
+            IdentifierHasher hasher) {
+        if (signal == null || signal.getIdentifiers() == null || signal.getIdentifiers().isEmpty()) {
+            return signal;
+        }
+        return dev.consentrelay.schema.ConsentSignal.newBuilder(signal)
+                .setIdentifiers(identifiersToAvro(hasher.redact(identifiersToDomain(signal.getIdentifiers()))))
+                .build();
+    }
+
+    /** The audit record of one decision, carrying the signal as received (identifiers as keyed hashes). */
+    public static AuditEvent decisionAudit(dev.consentrelay.schema.ConsentSignal received, Decision decision,
+            Instant recordedAt, IdentifierHasher hasher) {
+        dev.consentrelay.schema.ConsentSignal signal = withKeyedIdentifiers(received, hasher);
         return AuditEvent.newBuilder()
                 .setEventId(uuid(auditId("decision", text(signal.getSignalId()))))
                 .setType(AuditEventType.DECISION)
@@ -228,8 +245,9 @@ public final class AvroMapper {
     }
 
     /** The audit record of a signal refused before it reached the consent table. */
-    public static AuditEvent rejectionAudit(dev.consentrelay.schema.ConsentSignal signal, String reason,
-            String policyVersion, Instant recordedAt) {
+    public static AuditEvent rejectionAudit(dev.consentrelay.schema.ConsentSignal received, String reason,
+            String policyVersion, Instant recordedAt, IdentifierHasher hasher) {
+        dev.consentrelay.schema.ConsentSignal signal = withKeyedIdentifiers(received, hasher);
         String signalId = signal == null ? null : text(signal.getSignalId());
         return AuditEvent.newBuilder()
                 .setEventId(uuid(signalId == null ? UUID.randomUUID().toString() : auditId("rejected", signalId)))

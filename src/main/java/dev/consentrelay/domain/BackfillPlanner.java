@@ -80,8 +80,9 @@ public final class BackfillPlanner {
             return Optional.empty();
         }
         List<Identifier> identifiers = vendor.identifierTypes().isEmpty()
-                ? state.identifiers()
-                : state.identifiers().stream().filter(id -> vendor.identifierTypes().contains(id.type())).toList();
+                ? IdentifierHasher.raw(state.identifiers())
+                : IdentifierHasher.raw(state.identifiers()).stream()
+                        .filter(id -> vendor.identifierTypes().contains(id.type())).toList();
         String signalId = signalId(backfillId, state.subjectId());
         String region = Regions.normalize(state.region());
         String reason = "BACKFILL of " + String.join(", ", denied) + " in " + Regions.describe(region)

@@ -58,15 +58,31 @@ public final class PolicyEngine {
     private final Policy policy;
     private final SignalValidator validator;
     private final FanOutPlanner planner;
+    private final IdentifierHasher hasher;
 
+    /** An engine whose erased rows keep hashes under a random key (for reading permissions, and for tests). */
     public PolicyEngine(Policy policy) {
+        this(policy, IdentifierHasher.random());
+    }
+
+    /**
+     * @param hasher
+     *            the service's keyed hash: after an erasure the row keeps its identifiers only as keyed hashes
+     */
+    public PolicyEngine(Policy policy, IdentifierHasher hasher) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.validator = new SignalValidator(policy);
         this.planner = new FanOutPlanner();
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
     }
 
     public Policy policy() {
         return policy;
+    }
+
+    /** The keyed hash that stands in for identifiers wherever they must not be kept raw. */
+    public IdentifierHasher hasher() {
+        return hasher;
     }
 
     /** Validates a signal against this engine's policy. */
@@ -154,11 +170,16 @@ public final class PolicyEngine {
             default -> throw new IllegalStateException("unhandled kind " + signal.kind());
         }
 
+        // Bounded whatever arrives: the newest identifiers are kept, so no sequence of signals can make a row too
+        // large to write (and the subject impossible to opt out).
+        List<Identifier> identifiers = Copies.boundedUnion(before.identifiers(), signal.identifiers(),
+                SignalValidator.MAX_IDENTIFIERS);
+        boolean erasing = signal.kind() == SignalKind.ERASURE
+                || signal.kind() == SignalKind.WITHDRAWAL && signal.erase();
+        // An erasure's commands carry the raw identifiers (vendors must find what to delete); the row keeps only
+        // their keyed hashes, enough to recognise the subject again, nothing a reader of the row could use.
         SubjectConsent after = new SubjectConsent(before.subjectId(), region,
-                // Bounded whatever arrives: the newest identifiers are kept, so no sequence of signals can make a row
-                // too large to write (and the subject impossible to opt out).
-                Copies.boundedUnion(before.identifiers(), signal.identifiers(), SignalValidator.MAX_IDENTIFIERS),
-                purposes, gpc, erasedAt, updatedAt,
+                erasing ? hasher.redact(identifiers) : identifiers, purposes, gpc, erasedAt, updatedAt,
                 signal.signalId());
         // Where the region was unknown, the law of the region the subject turns out to be in applied all along:
         // compare against that, so that learning a region is not mistaken for a change of permission.
@@ -183,7 +204,8 @@ public final class PolicyEngine {
         boolean eraseWithdrawn = signal.kind() == SignalKind.WITHDRAWAL && signal.erase();
         FanOutRequest request = new FanOutRequest(signal.signalId(), before.subjectId(),
                 eraseWithdrawn ? kind + " with erase" : kind,
-                "signal from " + signal.source(), before.region(), region, after.identifiers(), permissionsBefore,
+                "signal from " + signal.source(), before.region(), region, IdentifierHasher.raw(identifiers),
+                permissionsBefore,
                 permissionsAfter, signal.kind() == SignalKind.ERASURE, eraseWithdrawn ? applied : Set.of(),
                 policy.version(), signal.receivedOrOccurredAt(), now);
         List<Command> commands = planner.plan(request, vendors);
@@ -236,7 +258,8 @@ public final class PolicyEngine {
         Map<String, Permission> permissionsAfter = permissions(after, now);
         List<PurposeChange> changes = changes(current, after, permissionsBefore, permissionsAfter, due.keySet());
         FanOutRequest request = new FanOutRequest(signalId, current.subjectId(), "EXPIRY",
-                "grant expired at " + earliest, current.region(), current.region(), current.identifiers(),
+                "grant expired at " + earliest, current.region(), current.region(),
+                IdentifierHasher.raw(current.identifiers()),
                 permissionsBefore, permissionsAfter, false, Set.of(), policy.version(), earliest, now);
         List<Command> commands = planner.plan(request, vendors);
         return new Decision(DecisionOutcome.APPLIED, appliedReason("EXPIRY", changes, Set.of(), commands), current,

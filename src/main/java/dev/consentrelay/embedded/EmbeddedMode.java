@@ -1,7 +1,14 @@
 package dev.consentrelay.embedded;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +42,9 @@ public final class EmbeddedMode {
     static final String GROUP_INSTANCE_ID_PROPERTY = "kafka-streams.group.instance.id";
     static final String CONNECTOR_INSTANCE_ID_PROPERTY = "consent-relay.connectors.group-instance-id";
     static final String TRUSTED_PROXIES_PROPERTY = "consent-relay.ingest.gpc.trusted-proxies";
+    static final String IDENTIFIER_KEY_PROPERTY = "consent-relay.privacy.identifier-key";
+    /** File in the data directory that keeps the generated identifier key across restarts. */
+    static final String IDENTIFIER_KEY_FILE = "identifier-key";
     /** On one machine the proxy setting geo headers (an edge worker, curl) is local. */
     static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
@@ -86,8 +96,39 @@ public final class EmbeddedMode {
         if (settings.get(TRUSTED_PROXIES_PROPERTY).isEmpty()) {
             System.setProperty(TRUSTED_PROXIES_PROPERTY, LOOPBACK);
         }
+        if (settings.get(IDENTIFIER_KEY_PROPERTY).isEmpty()) {
+            System.setProperty(IDENTIFIER_KEY_PROPERTY, identifierKey(dataDir));
+        }
         LOG.info("No kafka.bootstrap.servers configured: running EMBEDDED. Kafka broker (KRaft) at {}, data in {}, "
                 + "schema registry {}", broker.bootstrapServers(), dataDir, registry);
         return Optional.of(broker);
+    }
+
+    /**
+     * The embedded run's identifier key: generated once and kept in the data directory (readable by its owner alone),
+     * so keyed hashes stay comparable across restarts on the same data.
+     */
+    static String identifierKey(Path dataDir) {
+        Path file = dataDir.resolve(IDENTIFIER_KEY_FILE);
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.US_ASCII).trim();
+            }
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            String encoded = Base64.getEncoder().encodeToString(key);
+            Files.createDirectories(dataDir);
+            Files.writeString(file, encoded + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                LOG.debug("{} cannot be restricted to its owner on this file system", file);
+            }
+            LOG.info("Generated the identifier key of the embedded run in {}", file);
+            return encoded;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or write the identifier key " + file
+                    + "; set consent-relay.privacy.identifier-key instead", e);
+        }
     }
 }

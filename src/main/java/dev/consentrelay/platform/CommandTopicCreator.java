@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.config.PrivacyConfig;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.platform.TopicProvisioner.TopicSpec;
@@ -30,6 +31,9 @@ public class CommandTopicCreator implements VendorTopicListener {
 
     @Inject
     TopicsConfig topics;
+
+    @Inject
+    PrivacyConfig privacy;
 
     @Inject
     TopicSetup topicSetup;
@@ -53,7 +57,9 @@ public class CommandTopicCreator implements VendorTopicListener {
         try {
             new TopicProvisioner(admin(), topics.create()).ensure(List.of(new TopicSpec(topic, topics.partitions(),
                     topics.replicationFactor(),
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE))));
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                            // Commands carry raw identifiers to the connector: kept no longer than configured.
+                            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(privacy.commandRetention().toMillis())))));
             schemas.registerCommandTopic(topic);
             ensured.add(topic);
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,6 +35,9 @@ public final class TopicProvisioner {
 
     private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The settings brought to the configured value on topics that already exist. */
+    private static final Set<String> ALIGNED = Set.of(TopicConfig.RETENTION_MS_CONFIG,
+            TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
 
     private final Admin admin;
     private final boolean create;
@@ -67,6 +71,7 @@ public final class TopicProvisioner {
             }
             verifyCompaction(specs.stream().filter(TopicSpec::compacted).filter(s -> existing.contains(s.name()))
                     .toList());
+            alignBounds(specs.stream().filter(s -> existing.contains(s.name())).toList());
             if (!created.isEmpty()) {
                 LOG.infof("Created Kafka topics %s", created);
             }
@@ -142,6 +147,55 @@ public final class TopicProvisioner {
             throw new IllegalStateException("Kafka topics " + wrong
                     + " must be compacted (cleanup.policy=compact): they hold tables keyed by id.");
         }
+    }
+
+    /**
+     * Brings the time bounds of existing topics (retention, erasure horizon) to the configured values: they bound how
+     * long personal data stays, so a topic created by an earlier release or by hand must not keep it longer. Where
+     * the service may not alter a topic, it says which setting to apply and goes on.
+     */
+    private void alignBounds(List<TopicSpec> existing) throws InterruptedException, TimeoutException,
+            ExecutionException {
+        List<TopicSpec> bounded = existing.stream()
+                .filter(spec -> spec.configs().keySet().stream().anyMatch(ALIGNED::contains)).toList();
+        if (bounded.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Config> configs = admin.describeConfigs(bounded.stream()
+                .map(spec -> new ConfigResource(ConfigResource.Type.TOPIC, spec.name())).toList()).all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+        for (TopicSpec spec : bounded) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+            Config config = configs.get(resource);
+            List<AlterConfigOp> ops = new ArrayList<>();
+            spec.configs().forEach((name, value) -> {
+                ConfigEntry entry = config == null ? null : config.get(name);
+                if (ALIGNED.contains(name) && (entry == null || !value.equals(entry.value()))) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+                }
+            });
+            if (!ops.isEmpty()) {
+                changes.put(resource, ops);
+            }
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        admin.incrementalAlterConfigs(changes).values().forEach((resource, future) -> {
+            String settings = changes.get(resource).stream()
+                    .map(op -> op.configEntry().name() + "=" + op.configEntry().value()).toList().toString();
+            try {
+                future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.infof("Set %s on Kafka topic %s", settings, resource.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warnf("Cannot set %s on Kafka topic %s (%s): apply them with kafka-configs, or personal data may"
+                        + " stay longer than configured", settings, resource.name(),
+                        e.getCause() == null ? e : e.getCause());
+            }
+        });
     }
 
     private static List<String> names(Collection<TopicSpec> specs) {

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.TopicConfig;
 
+import dev.consentrelay.config.PrivacyConfig;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.platform.TopicProvisioner.TopicSpec;
 
@@ -28,6 +29,9 @@ public class TopicSetup {
 
     @Inject
     TopicsConfig topics;
+
+    @Inject
+    PrivacyConfig privacy;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -55,6 +59,12 @@ public class TopicSetup {
     public List<TopicSpec> specs() {
         Map<String, String> stream = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         Map<String, String> table = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        // The published rows carry identifiers: an overwritten (e.g. erased) row is compacted away within the horizon.
+        Map<String, String> rows = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, String.valueOf(privacy.erasureHorizon().toMillis()));
+        Map<String, String> deadLetters = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_DELETE, TopicConfig.RETENTION_MS_CONFIG,
+                String.valueOf(privacy.deadLetterRetention().toMillis()));
         Map<String, String> audit = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, String.valueOf(topics.auditRetentionMs()));
         int partitions = topics.partitions();
@@ -62,13 +72,13 @@ public class TopicSetup {
         return List.of(
                 new TopicSpec(topics.signals(), partitions, replication, stream),
                 new TopicSpec(topics.gpcSignals(), partitions, replication, stream),
-                new TopicSpec(topics.subjectState(), partitions, replication, table),
+                new TopicSpec(topics.subjectState(), partitions, replication, rows),
                 new TopicSpec(topics.vendors(), 1, replication, table),
                 new TopicSpec(topics.commandAcks(), partitions, replication, stream),
                 new TopicSpec(topics.propagationReceipts(), partitions, replication, stream),
                 new TopicSpec(topics.slaBreaches(), partitions, replication, stream),
                 new TopicSpec(topics.audit(), partitions, replication, audit),
-                new TopicSpec(topics.deadLetters(), partitions, replication, stream));
+                new TopicSpec(topics.deadLetters(), partitions, replication, deadLetters));
     }
 
     /** Names of the topics in {@link #specs()}. */

@@ -21,6 +21,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.Topology;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.config.PrivacyConfig;
 import dev.consentrelay.config.ProcessingConfig;
 import dev.consentrelay.config.QueryConfig;
 import dev.consentrelay.config.ServiceRole;
@@ -67,6 +68,9 @@ public class TopologyProducer {
     @Inject
     TopicSetup topicSetup;
 
+    @Inject
+    PrivacyConfig privacy;
+
     @Produces
     @ApplicationScoped
     VendorDirectory vendorDirectory() {
@@ -85,7 +89,8 @@ public class TopologyProducer {
         Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
                 processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
                 processing.slaCheckInterval(), processing.receiptRetention(), sharedPartitions(names),
-                outputLimits(names)),
+                outputLimits(names), IdentifierKey.fromKey(privacy.identifierKey().orElse(null)),
+                privacy.erasureHorizon()),
                 new QueryStores(query.auditRetention().orElse(null), query.backfillInterval(),
                         query.backfillBatch()));
         LOG.debugf("Consent topology:%n%s", topology.describe());

@@ -124,9 +124,10 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             LOG.warn("Signal {} sent to the dead-letter topic: {}", signal.getSignalId(), refusal);
             metrics.deadLetter("output-too-large");
             deadLetter(record, refusal, "org.apache.kafka.common.errors.RecordTooLargeException", now);
-            AuditEvent rejection = AvroMapper.rejectionAudit(signal, refusal, decision.policyVersion(), now);
+            AuditEvent rejection = AvroMapper.rejectionAudit(signal, refusal, decision.policyVersion(), now,
+                    engine.hasher());
             if (!outputCheck.check(record.key(), new Outbound.Audit(rejection)).ok()) {
-                rejection = AvroMapper.rejectionAudit(null, refusal, decision.policyVersion(), now);
+                rejection = AvroMapper.rejectionAudit(null, refusal, decision.policyVersion(), now, engine.hasher());
                 rejection.setSubjectId(record.key());
                 rejection.setSignalId(signal.getSignalId());
             }
@@ -193,7 +194,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             commands.add(checked.output());
         }
         OutputCheck.Checked audit = outputCheck.check(subjectId,
-                new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now)));
+                new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now, engine.hasher())));
         if (!audit.ok()) {
             return Outputs.refused(audit.refusal());
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalValidator;
@@ -87,11 +89,17 @@ public final class ConsentTopology {
      * @param partitions the partition count of the signal topics, which the acknowledgements topic and the
      *            {@code signals-by-subject} repartition share, so one task sees everything about a subject
      * @param outputLimits the largest record each output topic accepts
+     * @param hasher the keyed hash that replaces identifiers in the audit trail and in an erased row
+     * @param erasureHorizon the {@code max.compaction.lag.ms} of the consent table's changelog: how long an overwritten
+     *            row (raw identifiers included) may survive there
      */
     public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
             VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, int partitions,
-            OutputLimits outputLimits) {
+            OutputLimits outputLimits, IdentifierHasher hasher, Duration erasureHorizon) {
+
+        /** Default erasure horizon of the compacted topics that carry the row. */
+        public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
 
         /** Default wall-clock interval of the SLA check. */
         public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -111,7 +119,8 @@ public final class ConsentTopology {
                 Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
                 VendorDirectory vendors, OutputLimits outputLimits) {
             this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, 1, outputLimits);
+                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, 1, outputLimits, IdentifierHasher.random(),
+                    DEFAULT_ERASURE_HORIZON);
         }
 
         /** Settings with the defaults for everything but topics, policy and registry. */
@@ -135,7 +144,7 @@ public final class ConsentTopology {
                 false);
         Serde<AuditEvent> auditSerde = AvroSerde.forClass(AuditEvent.class, settings.registry(), false);
         Serde<VendorRecord> vendorSerde = AvroSerde.forClass(VendorRecord.class, settings.registry(), false);
-        PolicyEngine engine = new PolicyEngine(settings.policy());
+        PolicyEngine engine = new PolicyEngine(settings.policy(), settings.hasher());
         SignalValidator validator = new SignalValidator(settings.policy());
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -144,7 +153,10 @@ public final class ConsentTopology {
                 Stores.persistentKeyValueStore(StoreNames.CONSENT_TABLE), Serdes.String(),
                 Serdes.serdeFrom(AvroSerde.forClass(ConsentRow.class, settings.registry(), false).serializer(),
                         new UpgradingDeserializer<>(ConsentRow.class, SubjectConsentState.class,
-                                state -> new ConsentRow(state, new ArrayList<>()), settings.registry()))));
+                                state -> new ConsentRow(state, new ArrayList<>()), settings.registry())))
+                // An erased row's earlier versions leave the changelog within the erasure horizon.
+                .withLoggingEnabled(Map.of(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                        String.valueOf(settings.erasureHorizon().toMillis()))));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.GRANT_EXPIRY_INDEX), Serdes.String(), Serdes.String()));
         builder.addGlobalStore(
@@ -160,7 +172,7 @@ public final class ConsentTopology {
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("gpc-source"));
         KStream<String, Outbound> decoded = signals.merge(gpc, Named.as("merge-signals"))
                 .process(() -> new DecodeSignalProcessor(signalSerde.deserializer(), validator,
-                        settings.policy().version(), settings.metrics(), settings.partitions()),
+                        settings.policy().version(), settings.metrics(), settings.partitions(), settings.hasher()),
                         Named.as("decode-signal"));
 
         Map<String, KStream<String, Outbound>> byKind = decoded.split(Named.as("decoded-"))

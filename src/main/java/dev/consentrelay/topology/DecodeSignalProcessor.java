@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.domain.ValidationResult;
 import dev.consentrelay.schema.ConsentSignal;
@@ -39,19 +40,22 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
     private final String policyVersion;
     private final ConsentMetrics metrics;
     private final int partitions;
+    private final IdentifierHasher hasher;
     private ProcessorContext<String, Outbound> context;
 
     public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
             String policyVersion, ConsentMetrics metrics) {
-        this(deserializer, validator, policyVersion, metrics, 1);
+        this(deserializer, validator, policyVersion, metrics, 1, IdentifierHasher.random());
     }
 
     /**
      * @param partitions the partition count shared by the signal topics, the repartition and the acknowledgements
+     * @param hasher keyed hash of the identifiers a rejection's audit event keeps
      */
     public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
-            String policyVersion, ConsentMetrics metrics, int partitions) {
+            String policyVersion, ConsentMetrics metrics, int partitions, IdentifierHasher hasher) {
         this.partitions = partitions;
+        this.hasher = hasher;
         this.deserializer = deserializer;
         this.validator = validator;
         this.policyVersion = policyVersion;
@@ -126,7 +130,7 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
                 errorClass, now);
         context.forward(new Record<String, Outbound>(key, letter, record.timestamp(), letter.headers()));
         context.forward(new Record<String, Outbound>(key,
-                new Outbound.Audit(AvroMapper.rejectionAudit(signal, reason, policyVersion, now)),
+                new Outbound.Audit(AvroMapper.rejectionAudit(signal, reason, policyVersion, now, hasher)),
                 record.timestamp()));
     }
 }

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.domain.SignalSource;
 import dev.consentrelay.serde.AvroSerde;
@@ -155,6 +156,40 @@ class QueryApiIT {
                 .body("decision.changes.find { it.purpose == 'email_marketing' }.allowedAfter", equalTo(false))
                 .body("propagation.vendors.vendorId", hasItem("mailer"))
                 .body("state", anyOf(equalTo("PROPAGATING"), equalTo("PROPAGATED"))));
+    }
+
+    @Test
+    void afterAnErasureTheRowAndTheProofHoldNoRawIdentifierAndTheProofStillShowsEveryDecisionAndCommand() {
+        awaitRunning();
+        String subject = "erased-" + UUID.randomUUID();
+        ConsentSignal generic = optOut(subject, "US-CA", "email_marketing");
+        ConsentSignal optOut = new ConsentSignal(generic.signalId(), subject,
+                List.of(new Identifier("device_id", "device-to-erase-7f3a"),
+                        new Identifier("crm_id", "crm-to-erase-91c2")),
+                generic.kind(), generic.purposes(), generic.region(), generic.source(), generic.method(),
+                generic.policyVersion(), generic.occurredAt(), null, false);
+        publish(optOut);
+        ConsentSignal erasure = new ConsentSignal(UUID.randomUUID().toString(), subject, optOut.identifiers(),
+                SignalKind.ERASURE, Set.of(), "US-CA", SignalSource.SUPPORT, "ticket", "2026-11-01", Instant.now(),
+                null, false);
+        publish(erasure);
+
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/subjects/{id}/consent", subject)
+                .then().statusCode(200).body("erasedAt", org.hamcrest.Matchers.notNullValue())
+                .body("identifiers.value", org.hamcrest.Matchers.everyItem(
+                        org.hamcrest.Matchers.startsWith(IdentifierHasher.PREFIX))));
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> {
+            String proof = given().accept("application/json").get("/v1/subjects/{id}/proof", subject).then()
+                    .statusCode(200).body("entries.signalId", hasItems(optOut.signalId(), erasure.signalId()))
+                    .body("entries.find { it.signalId == '%s' }.commands.action".formatted(erasure.signalId()),
+                            hasItem("DELETE"))
+                    .extract().asString();
+            for (Identifier raw : optOut.identifiers()) {
+                assertThat(proof).doesNotContain(raw.value());
+            }
+            assertThat(given().accept("text/html").get("/v1/subjects/{id}/proof", subject).asString())
+                    .doesNotContain("device-to-erase-7f3a", "crm-to-erase-91c2").contains(erasure.signalId());
+        });
     }
 
     @Test
@@ -302,6 +337,7 @@ class QueryApiIT {
                 "-Dkafka-streams.application.server=localhost:" + port,
                 "-Dconsent-relay.api.keys.test-admin.key=" + ADMIN_KEY,
                 "-Dconsent-relay.api.keys.test-admin.roles=admin",
+                "-Dconsent-relay.privacy.identifier-key=test-identifier-key-0123456789",
                 "-Dkafka-streams.state.dir=" + work.resolve("streams"), "-jar", jar.toString()))
                 .directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(target.resolve("query-second-instance.log").toFile()).start();
@@ -313,7 +349,9 @@ class QueryApiIT {
 
     private static ConsentSignal optOut(String subject, String region, String purpose) {
         return new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("email_sha256", "ab12"), new Identifier("device_id", "d-1")),
+                List.of(new Identifier("email_sha256",
+                        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+                        new Identifier("device_id", "d-1")),
                 SignalKind.OPT_OUT, Set.of(purpose), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01",
                 Instant.now().minusSeconds(1), null, false);
     }

@@ -186,6 +186,19 @@ class HelmChartTest {
     }
 
     @Test
+    void theIdentifierKeyComesFromASecretAndTheChartRefusesToRenderWithoutOne() {
+        Container container = container(
+                defaults.get(StatefulSet.class, "relay-consent-relay-processor").getSpec().getTemplate().getSpec());
+        assertThat(env(container, "CONSENT_RELAY_PRIVACY_IDENTIFIER_KEY").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> {
+                    assertThat(ref.getName()).isEqualTo("consent-relay-identifier-key");
+                    assertThat(ref.getKey()).isEqualTo("identifier-key");
+                });
+        assertThatThrownBy(() -> RenderedChart.render(null, Map.of("privacy.identifierKey.existingSecret", "")))
+                .hasMessageContaining("existingSecret");
+    }
+
+    @Test
     void saslScramCredentialsComeFromSecretsAndReachStreamsAndTheOtherClients() {
         Container container = container(
                 production.get(StatefulSet.class, "relay-consent-relay-processor").getSpec().getTemplate().getSpec());

@@ -460,7 +460,11 @@ class PolicyEngineTest {
         SubjectConsent record = decision.stateAfter();
         assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
         assertThat(record.subjectId()).isEqualTo(SUBJECT);
-        assertThat(record.identifiers()).containsExactly(EMAIL, DEVICE);
+        assertThat(record.identifiers()).as("the row keeps keyed hashes, no raw identifier")
+                .containsExactly(engine.hasher().redact(EMAIL), engine.hasher().redact(DEVICE))
+                .allSatisfy(id -> assertThat(id.value()).startsWith(IdentifierHasher.PREFIX));
+        assertThat(decision.commands()).filteredOn(command -> command.action() == DELETE)
+                .allSatisfy(delete -> assertThat(delete.identifiers()).isNotEmpty().isSubsetOf(EMAIL, DEVICE));
         assertThat(record.erasedAt()).isEqualTo(T0.plusSeconds(60));
         assertThat(record.purposes()).hasSize(8)
                 .allSatisfy((purpose, consent) -> assertThat(consent.status()).isEqualTo(ConsentStatus.DENIED));
@@ -471,6 +475,20 @@ class PolicyEngineTest {
                 .extracting(Command::action).containsExactly(SUPPRESS, DELETE);
         assertThat(decision.commands()).filteredOn(command -> command.action() == DELETE).first()
                 .extracting(Command::reason).isEqualTo("ERASURE of all data in US-CA (signal from SUPPORT)");
+    }
+
+    @Test
+    void shouldSendOnlyRawIdentifiersAfterAnErasureNeverTheKeyedHashes() {
+        SubjectConsent erased = after(null, signal(SignalKind.ERASURE).at(T0).build());
+
+        Decision withNew = decide(erased, signal(SignalKind.OPT_IN).purposes("advertising").at(T0.plusSeconds(10))
+                .build());
+        Decision optOut = decide(withNew.stateAfter(), signal(SignalKind.OPT_OUT).purposes("advertising")
+                .identifiers(new Identifier("crm_id", "C-1")).at(T0.plusSeconds(20)).build());
+
+        assertThat(optOut.commands()).isNotEmpty().allSatisfy(command -> assertThat(command.identifiers())
+                .noneMatch(id -> IdentifierHasher.isKeyedHash(id.value())));
+        assertThat(optOut.stateAfter().identifiers()).contains(new Identifier("crm_id", "C-1"));
     }
 
     @Test

@@ -70,4 +70,33 @@ class TopicProvisionerIT {
                     .hasMessageContaining("must be compacted");
         }
     }
+
+    @Test
+    void shouldBringTheRetentionAndErasureHorizonOfExistingTopicsToTheConfiguredBounds() throws Exception {
+        String deadLetters = "dead-letters-" + UUID.randomUUID();
+        String rows = "rows-" + UUID.randomUUID();
+        TestKafka.createTopics(1, deadLetters);
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            new TopicProvisioner(admin, true).ensure(List.of(new TopicSpec(rows, 1, Optional.empty(), COMPACT)));
+
+            // A later release bounds how long they keep personal data.
+            new TopicProvisioner(admin, true).ensure(List.of(
+                    new TopicSpec(deadLetters, 1, Optional.empty(), Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                            "2592000000")),
+                    new TopicSpec(rows, 1, Optional.empty(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                            "604800000"))));
+
+            assertThat(config(admin, deadLetters).get(TopicConfig.RETENTION_MS_CONFIG).value())
+                    .isEqualTo("2592000000");
+            assertThat(config(admin, rows).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value())
+                    .isEqualTo("604800000");
+            assertThat(config(admin, rows).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        }
+    }
+
+    private static Config config(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+    }
 }

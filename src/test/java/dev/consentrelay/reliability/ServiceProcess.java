@@ -76,7 +76,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dconsent-relay.schema-registry.url=" + registryUrl, "-Dkafka-streams.state.dir=" + stateDir,
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dconsent-relay.processing.vendors-file=" + vendorsFile));
+                "-Dconsent-relay.processing.vendors-file=" + vendorsFile,
+                "-Dconsent-relay.privacy.identifier-key=reliability-identifier-key"));
         extraProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", packagedJar().toString()));
         try {

@@ -26,6 +26,7 @@ import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.CommandAction;
 import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.domain.SignalSource;
@@ -54,7 +55,8 @@ class ConsentTopologyTest {
     private static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
     private static final TopicNames TOPICS = TopicNames.defaults();
     private static final int STATE_TOPIC_MAX_BYTES = 8 * 1024;
-    private static final Identifier EMAIL = new Identifier("email_sha256", "9f86d081884c7d659a2feaa0c55ad015");
+    private static final Identifier EMAIL = new Identifier("email_sha256",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     private static final Identifier DEVICE = new Identifier("device_id", "device-7");
 
     private InMemorySchemaRegistryClient registry;
@@ -209,9 +211,33 @@ class ConsentTopologyTest {
         assertThat(commands("metrics")).as("metrics serves EU and UK only").isEmpty();
         SubjectConsentState row = row("user-6");
         assertThat(row.getErasedAt()).isNotNull();
-        assertThat(row.getIdentifiers()).isNotEmpty();
         assertThat(row.getPurposes().values()).allSatisfy(p -> assertThat(p.getStatus())
                 .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED));
+    }
+
+    @Test
+    void erasureLeavesNoRawIdentifierInTheRowOrTheTrailWhileItsDeletesCarryThem() {
+        send(signal(SignalKind.OPT_IN, "user-16", "US-CA", NOW.minusSeconds(30), "email_marketing"));
+        send(signal(SignalKind.ERASURE, "user-16", "US-CA", NOW.minusSeconds(5)));
+
+        assertThat(commands("adnet")).filteredOn(c -> c.getAction() == dev.consentrelay.schema.CommandAction.DELETE)
+                .singleElement().satisfies(delete -> assertThat(delete.getIdentifiers())
+                        .extracting(id -> id.getValue().toString()).contains(EMAIL.value(), DEVICE.value()));
+        SubjectConsentState row = row("user-16");
+        assertThat(row.getIdentifiers()).extracting(id -> id.getType().toString())
+                .containsExactlyInAnyOrder(EMAIL.type(), DEVICE.type());
+        assertThat(row.getIdentifiers()).extracting(id -> id.getValue().toString())
+                .allSatisfy(value -> assertThat(value).startsWith(IdentifierHasher.PREFIX));
+        List<AuditEvent> trail = audit.readValuesToList();
+        assertThat(trail).filteredOn(e -> e.getType() == AuditEventType.DECISION).hasSize(2)
+                .allSatisfy(decision -> assertThat(decision.getSignal().getIdentifiers())
+                        .extracting(id -> id.getValue().toString())
+                        .allSatisfy(value -> assertThat(value).startsWith(IdentifierHasher.PREFIX)));
+        assertThat(trail).extracting(Object::toString).noneMatch(text -> text.contains(EMAIL.value())
+                || text.contains(DEVICE.value()));
+        assertThat(trail).filteredOn(e -> e.getType() == AuditEventType.DECISION).last()
+                .satisfies(erasure -> assertThat(erasure.getCommands()).extracting(c -> c.getVendorId().toString())
+                        .contains("adnet", "mailer"));
     }
 
     @Test
