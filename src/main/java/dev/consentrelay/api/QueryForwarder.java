@@ -6,9 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -18,26 +18,39 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.QueryConfig;
+import dev.consentrelay.security.InstanceCredentials;
 
 /**
- * Answers a query for a key another instance owns by asking that instance the same question (same path and query,
- * same credentials), so the caller never needs to know where a subject lives. A forwarded request is marked, and an
- * instance never forwards a marked request again: if ownership moved meanwhile, the caller is told to retry.
+ * Answers a query for a key another instance owns by asking that instance the same question (same path and query),
+ * so the caller never needs to know where a subject lives. The question goes to the owner's instance-to-instance port
+ * (the one {@code application.server} advertises) with the service's own token, never the caller's credentials, over
+ * TLS where configured. A forwarded request is marked, and an instance never forwards a marked request again: if
+ * ownership moved meanwhile, the caller is told to retry.
  */
 @ApplicationScoped
 public class QueryForwarder {
 
     /** Marks a forwarded request with the instance that forwarded it. */
     public static final String FORWARDED_HEADER = "X-Consent-Relay-Forwarded-By";
-    /** Credentials headers copied to the owner. */
-    static final List<String> COPIED_HEADERS = List.of(HttpHeaders.AUTHORIZATION, "X-API-Key", HttpHeaders.ACCEPT);
 
     private static final Logger LOG = Logger.getLogger(QueryForwarder.class);
 
     @Inject
     QueryConfig config;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    @Inject
+    InstanceCredentials credentials;
+
+    private HttpClient client;
+
+    @PostConstruct
+    void init() {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (credentials.clientTls() != null) {
+            builder.sslContext(credentials.clientTls());
+        }
+        client = builder.build();
+    }
 
     /** Whether this request was forwarded by another instance. */
     public static boolean isForwarded(HttpHeaders headers) {
@@ -70,15 +83,14 @@ public class QueryForwarder {
             return Responses.unavailable("ownership of this key is moving between instances",
                     config.retryAfterSeconds());
         }
-        URI target = URI.create("http://" + host + ":" + port).resolve(uri.getRequestUri().getRawPath()
+        URI target = URI.create(credentials.scheme() + "://" + host + ":" + port).resolve(uri.getRequestUri()
+                .getRawPath()
                 + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery()));
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(config.forwardTimeout()).GET()
-                .header(FORWARDED_HEADER, self);
-        for (String name : COPIED_HEADERS) {
-            String value = headers.getHeaderString(name);
-            if (value != null) {
-                request.header(name, value);
-            }
+                .header(FORWARDED_HEADER, self).header(InstanceCredentials.TOKEN_HEADER, credentials.token());
+        String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
+        if (accept != null) {
+            request.header(HttpHeaders.ACCEPT, accept);
         }
         try {
             HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -98,15 +110,11 @@ public class QueryForwarder {
 
     /** The answer of another instance to a GET, for aggregating; {@code null} when it cannot be reached. */
     public HttpResponse<String> get(String host, int port, String pathAndQuery, HttpHeaders headers, String self) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest
+                .newBuilder(URI.create(credentials.scheme() + "://" + host + ":" + port + pathAndQuery))
                 .timeout(config.forwardTimeout()).GET().header(FORWARDED_HEADER, self)
+                .header(InstanceCredentials.TOKEN_HEADER, credentials.token())
                 .header(HttpHeaders.ACCEPT, "application/json");
-        for (String name : List.of(HttpHeaders.AUTHORIZATION, "X-API-Key")) {
-            String value = headers.getHeaderString(name);
-            if (value != null) {
-                request.header(name, value);
-            }
-        }
         try {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

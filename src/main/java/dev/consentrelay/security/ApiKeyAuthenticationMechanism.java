@@ -9,6 +9,8 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
@@ -26,12 +28,26 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     /** Header carrying an API key. */
     public static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
+    /** Another instance of the service, asking what a caller it authorized asked: it reads, and reaches GETs only. */
+    private static final SecurityIdentity INSTANCE = QuarkusSecurityIdentity.builder()
+            .setPrincipal(new QuarkusPrincipal("consent-relay-instance")).addRole(ApiKeys.READ)
+            .addRole(ApiKeys.ADMIN).build();
 
     @Inject
     OidcTokens oidc;
 
+    @Inject
+    InstanceCredentials instances;
+
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
+        String internal = context.request().getHeader(InstanceCredentials.LOOPBACK_HEADER);
+        if (internal != null) {
+            // A query another instance forwarded, handed over by this process's instance-to-instance listener.
+            return instances.isLoopbackSecret(internal)
+                    ? Uni.createFrom().item(INSTANCE)
+                    : Uni.createFrom().failure(new AuthenticationFailedException("not this instance's listener"));
+        }
         String apiKeyHeader = context.request().getHeader(API_KEY_HEADER);
         String authorization = context.request().getHeader("Authorization");
         String key = presentedKey(apiKeyHeader, authorization);

@@ -45,6 +45,7 @@ import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.security.InstanceCredentials;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.testing.ApicurioRegistryResource;
@@ -73,6 +74,12 @@ import static org.hamcrest.Matchers.hasItems;
 class QueryApiIT {
 
     static final int PORT = freePort();
+    /** This instance's instance-to-instance port, which its application.server advertises. */
+    static final int INTERNAL_PORT = freePort();
+    /** The instance token of the test profile (application.properties), shared with the second instance. */
+    static final String INSTANCE_TOKEN = "test-instance-token-0123456789";
+    /** An admin key only the second instance knows: a caller's key that reaches the other instance would fail. */
+    static final String SECOND_KEY = "second-instance-admin-key";
 
     /** The admin key of the test profile (application.properties), also given to the second instance. */
     static final String ADMIN_KEY = "test-admin-key";
@@ -92,8 +99,11 @@ class QueryApiIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             // Loopback is no trusted proxy here (GpcCaptureIT), and the per-subject GPC limit is low.
-            return Map.of("quarkus.http.test-port", String.valueOf(PORT), "kafka-streams.application.server",
-                    "localhost:" + PORT, "consent-relay.ingest.gpc.trusted-proxies", "198.51.100.0/24",
+            // Profile-qualified, as application.properties gives the test profile its own internal port (any free).
+            return Map.of("quarkus.http.test-port", String.valueOf(PORT), "%test.consent-relay.internal.port",
+                    String.valueOf(INTERNAL_PORT), "kafka-streams.application.server", "localhost:" + INTERNAL_PORT,
+                    "%test.kafka-streams.application.server", "localhost:" + INTERNAL_PORT,
+                    "consent-relay.ingest.gpc.trusted-proxies", "198.51.100.0/24",
                     "consent-relay.ingest.gpc.rate-limit-per-subject", "3");
         }
     }
@@ -105,6 +115,9 @@ class QueryApiIT {
 
     @Inject
     SchemaRegistryClient registry;
+
+    @Inject
+    InternalQueryListener listener;
 
     @ConfigProperty(name = "consent-relay.schema-registry.url")
     String registryUrl;
@@ -193,6 +206,36 @@ class QueryApiIT {
     }
 
     @Test
+    void theInstancePortAnswersOnlyAnInstanceAndThePublicPortIgnoresAForgedInstanceMark() throws Exception {
+        awaitRunning();
+        HttpClient http = HttpClient.newHttpClient();
+        // The listener's own port: the profile's INTERNAL_PORT was drawn in the class as JUnit loaded it.
+        int internalPort = listener.port();
+        URI consent = URI.create("http://localhost:" + internalPort + "/v1/subjects/someone/consent");
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(consent).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> withAnApiKey = http.send(HttpRequest.newBuilder(consent).header("X-API-Key", ADMIN_KEY)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + internalPort
+                + "/v1/vendors/x")).header(InstanceCredentials.TOKEN_HEADER, INSTANCE_TOKEN)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> asInstance = http.send(HttpRequest.newBuilder(consent)
+                .header(InstanceCredentials.TOKEN_HEADER, INSTANCE_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("consent-relay.internal.token");
+        assertThat(withAnApiKey.statusCode()).as("a caller's key is no instance credential").isEqualTo(401);
+        assertThat(write.statusCode()).as("the channel only reads").isEqualTo(405);
+        assertThat(asInstance.statusCode()).as(asInstance.body()).isEqualTo(404);
+        assertThat(asInstance.body()).contains("No consent record");
+        RestAssured.requestSpecification = null;
+        given().header(InstanceCredentials.LOOPBACK_HEADER, "guessed").get("/v1/subjects/{id}/consent", "someone")
+                .then().statusCode(401);
+    }
+
+    @Test
     void shouldAnswer404ForAnUnknownSubject() {
         awaitRunning();
         given().get("/v1/subjects/{id}/consent", "nobody-" + UUID.randomUUID()).then().statusCode(404)
@@ -246,8 +289,9 @@ class QueryApiIT {
     void shouldForwardAQueryToTheInstanceThatOwnsTheSubject() throws Exception {
         awaitRunning();
         int secondPort = freePort();
-        startSecondInstance(secondPort);
-        HostInfo other = new HostInfo("localhost", secondPort);
+        int secondInternalPort = freePort();
+        startSecondInstance(secondPort, secondInternalPort);
+        HostInfo other = new HostInfo("localhost", secondInternalPort);
         await().atMost(Duration.ofMinutes(3)).until(() -> streams.state() == KafkaStreams.State.RUNNING
                 && streams.metadataForAllStreamsClients().stream().anyMatch(m -> m.hostInfo().equals(other))
                 && streams.metadataForAllStreamsClients().stream()
@@ -270,7 +314,7 @@ class QueryApiIT {
                 given().get("/v1/subjects/{id}/consent", subject).then().statusCode(200)
                         .body("subjectId", equalTo(subject));
                 HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + secondPort + "/v1/subjects/" + subject + "/consent")).header("X-API-Key", ADMIN_KEY)
+                        + secondPort + "/v1/subjects/" + subject + "/consent")).header("X-API-Key", SECOND_KEY)
                         .GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -285,19 +329,19 @@ class QueryApiIT {
                         .body("signalId", equalTo(signalId)).body("subjectId", equalTo(subjects.get(i)));
                 HttpResponse<String> bySubject = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
                         + secondPort + "/v1/subjects/" + subjects.get(i) + "/signals/" + signalId))
-                        .header("X-API-Key", ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        .header("X-API-Key", SECOND_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(bySubject.statusCode()).as(bySubject.body()).isEqualTo(200);
                 given().get("/v1/signals/{id}", signalId).then().statusCode(200).body("signalId", equalTo(signalId))
                         .body("decision.outcome", equalTo("APPLIED"));
                 HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + secondPort + "/v1/signals/" + signalId)).header("X-API-Key", ADMIN_KEY).GET().build(),
+                        + secondPort + "/v1/signals/" + signalId)).header("X-API-Key", SECOND_KEY).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"signalId\":\"" + signalId + "\"");
                 given().get("/v1/signals/{id}/propagation", signalId).then().statusCode(200)
                         .body("vendors.vendorId", hasItem("mailer"));
                 HttpResponse<String> propagation = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + secondPort + "/v1/signals/" + signalId + "/propagation")).header("X-API-Key", ADMIN_KEY)
+                        + secondPort + "/v1/signals/" + signalId + "/propagation")).header("X-API-Key", SECOND_KEY)
                         .GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(propagation.statusCode()).as(propagation.body()).isEqualTo(200);
                 assertThat(propagation.body()).contains("\"vendorId\":\"mailer\"");
@@ -325,7 +369,7 @@ class QueryApiIT {
                 Serdes.String().serializer()).activeHost())).findFirst().orElse(null);
     }
 
-    private void startSecondInstance(int port) throws IOException {
+    private void startSecondInstance(int port, int internalPort) throws IOException {
         Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
         Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
         assertThat(jar).as("the packaged application (run through `./mvnw verify`)").isRegularFile();
@@ -334,9 +378,11 @@ class QueryApiIT {
         second = new ProcessBuilder(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + TestKafka.bootstrapServers(),
                 "-Dconsent-relay.schema-registry.url=" + registryUrl,
-                "-Dkafka-streams.application.server=localhost:" + port,
-                "-Dconsent-relay.api.keys.test-admin.key=" + ADMIN_KEY,
-                "-Dconsent-relay.api.keys.test-admin.roles=admin",
+                "-Dconsent-relay.internal.port=" + internalPort,
+                "-Dkafka-streams.application.server=localhost:" + internalPort,
+                "-Dconsent-relay.internal.token=" + INSTANCE_TOKEN,
+                "-Dconsent-relay.api.keys.second-admin.key=" + SECOND_KEY,
+                "-Dconsent-relay.api.keys.second-admin.roles=admin",
                 "-Dconsent-relay.privacy.identifier-key=test-identifier-key-0123456789",
                 "-Dkafka-streams.state.dir=" + work.resolve("streams"), "-jar", jar.toString()))
                 .directory(work.toFile()).redirectErrorStream(true)

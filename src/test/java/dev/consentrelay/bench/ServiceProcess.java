@@ -74,6 +74,7 @@ final class ServiceProcess implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dconsent-relay.privacy.identifier-key=benchmark-identifier-key");
+        command.add("-Dconsent-relay.internal.port=0");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());

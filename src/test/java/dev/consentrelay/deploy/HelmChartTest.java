@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class HelmChartTest {
                     .isEqualTo("status.podIP");
             assertThat(env(container, "CONSENT_RELAY_ROLE").getValue()).isEqualTo("processor");
             assertThat(env(container, "KAFKA_STREAMS_GROUP_INSTANCE_ID").getValue()).isEqualTo("$(POD_NAME)");
-            assertThat(env(container, "KAFKA_STREAMS_APPLICATION_SERVER").getValue()).isEqualTo("$(POD_IP):8080");
+            assertThat(env(container, "KAFKA_STREAMS_APPLICATION_SERVER").getValue()).isEqualTo("$(POD_IP):9091");
             assertThat(env(container, "KAFKA_BOOTSTRAP_SERVERS").getValue()).isNotBlank();
             assertThat(env(container, "QUARKUS_CONFIG_LOCATIONS").getValue())
                     .contains("file:/etc/consent-relay/config/application.properties")
@@ -106,7 +107,8 @@ class HelmChartTest {
                     .containsEntry("consent-relay.role", "processor")
                     .containsEntry("kafka.bootstrap.servers", "${KAFKA_BOOTSTRAP_SERVERS}")
                     .containsEntry("kafka-streams.group.instance.id", "${POD_NAME}")
-                    .containsEntry("kafka-streams.application.server", "${POD_IP}:8080");
+                    .containsEntry("kafka-streams.application.server", "${POD_IP}:9091")
+                    .containsEntry("consent-relay.internal.port", "9091");
         }
         assertThat(properties(defaults, "relay-consent-relay-processor"))
                 .containsEntry("kafka-streams.num.standby.replicas", "0");
@@ -183,6 +185,48 @@ class HelmChartTest {
             assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
             assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", role);
         }
+    }
+
+    @Test
+    void onlyTheProcessorPodsReachTheInstancePortWithATokenFromASecretWhileTheApiStaysOpen() {
+        NetworkPolicy policy = defaults.get(NetworkPolicy.class, "relay-consent-relay-processor");
+        Map<String, String> processors = policy.getSpec().getPodSelector().getMatchLabels();
+        assertThat(processors).containsEntry("app.kubernetes.io/component", "processor");
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getIngress()).hasSize(2);
+        assertThat(policy.getSpec().getIngress().get(0).getFrom()).as("the API, from anywhere").isNullOrEmpty();
+        assertThat(policy.getSpec().getIngress().get(0).getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("http"));
+        assertThat(policy.getSpec().getIngress().get(1).getFrom()).singleElement()
+                .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(processors));
+        assertThat(policy.getSpec().getIngress().get(1).getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("internal"));
+
+        Container container = container(
+                defaults.get(StatefulSet.class, "relay-consent-relay-processor").getSpec().getTemplate().getSpec());
+        assertThat(container.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("internal");
+            assertThat(port.getContainerPort()).isEqualTo(9091);
+        });
+        assertThat(env(container, "CONSENT_RELAY_INTERNAL_TOKEN").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("consent-relay-instance-token");
+        assertThat(env(container, "KAFKA_STREAMS_APPLICATION_SERVER").getValue()).isEqualTo("$(POD_IP):9091");
+        assertThat(defaults.get(Service.class, "relay-consent-relay-processor-headless").getSpec().getPorts())
+                .extracting(port -> port.getName()).containsExactly("http", "internal");
+    }
+
+    @Test
+    void tlsBetweenInstancesMountsItsStoresWhenASecretIsGiven() throws Exception {
+        RenderedChart chart = RenderedChart.render(null, Map.of("internal.tls.existingSecret", "relay-internal-tls"));
+        assertThat(properties(chart, "relay-consent-relay-processor"))
+                .containsEntry("consent-relay.internal.key-store-path", "/etc/consent-relay/internal-tls/keystore.p12")
+                .containsEntry("consent-relay.internal.trust-store-path",
+                        "/etc/consent-relay/internal-tls/truststore.p12");
+        PodSpec pod = chart.get(StatefulSet.class, "relay-consent-relay-processor").getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals("internal-tls")).singleElement()
+                .satisfies(volume -> assertThat(volume.getSecret().getSecretName()).isEqualTo("relay-internal-tls"));
+        assertThat(env(container(pod), "CONSENT_RELAY_INTERNAL_KEY_STORE_PASSWORD").getValueFrom().getSecretKeyRef()
+                .getName()).isEqualTo("relay-internal-tls");
     }
 
     @Test

@@ -77,7 +77,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Dconsent-relay.schema-registry.url=" + registryUrl, "-Dkafka-streams.state.dir=" + stateDir,
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 "-Dconsent-relay.processing.vendors-file=" + vendorsFile,
-                "-Dconsent-relay.privacy.identifier-key=reliability-identifier-key"));
+                "-Dconsent-relay.privacy.identifier-key=reliability-identifier-key",
+                "-Dconsent-relay.internal.port=0"));
         extraProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", packagedJar().toString()));
         try {

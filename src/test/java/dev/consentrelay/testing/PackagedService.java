@@ -70,7 +70,7 @@ public final class PackagedService implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                     "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port,
-                    "-Dconsent-relay.embedded.kafka-port=0"));
+                    "-Dconsent-relay.embedded.kafka-port=0", "-Dconsent-relay.internal.port=0"));
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
