@@ -113,12 +113,12 @@ public class SignalResource {
         try {
             node = readJson(body);
         } catch (JsonProcessingException e) {
-            return badRequest(List.of(malformed(e)));
+            return refused(List.of(malformed(e)));
         }
         ParsedSignal parsed = SignalJson.parse(node, ingest.now(), SignalSource.API);
         List<Violation> violations = ingest.violations(parsed);
         if (!violations.isEmpty()) {
-            return badRequest(violations);
+            return refused(violations);
         }
         return accepted(parsed.signal(), ingest.publish(parsed.signal()));
     }
@@ -141,10 +141,10 @@ public class SignalResource {
         try {
             node = readJson(body);
         } catch (JsonProcessingException e) {
-            return badRequest(List.of(malformed(e)));
+            return refused(List.of(malformed(e)));
         }
         if (node == null || !node.isArray() || node.isEmpty()) {
-            return badRequest(List.of(new Violation("body", "a batch is a non-empty JSON array of signals")));
+            return refused(List.of(new Violation("body", "a batch is a non-empty JSON array of signals")));
         }
         if (node.size() > config.batchMaxSize()) {
             return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
@@ -163,6 +163,7 @@ public class SignalResource {
             if (violations.isEmpty()) {
                 pending.add(ingest.start(parsed.signal()));
             } else {
+                ingest.rejected(violations);
                 result.put("status", 400);
                 result.put("errors", violations);
                 pending.add(null);
@@ -221,12 +222,12 @@ public class SignalResource {
         try {
             node = readJson(body);
         } catch (JsonProcessingException e) {
-            return badRequest(List.of(malformed(e)));
+            return refused(List.of(malformed(e)));
         }
         ParsedSignal parsed = IabSignalJson.parse(node, ingest.now());
         List<Violation> violations = ingest.violations(parsed);
         if (!violations.isEmpty()) {
-            return badRequest(violations);
+            return refused(violations);
         }
         ConsentSignal signal = parsed.signal();
         if (signal.purposes().isEmpty()) {
@@ -248,6 +249,12 @@ public class SignalResource {
         return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
                 outcome == PublishOutcome.DUPLICATE))
                 .location(URI.create(SignalStatusQuery.location(signal.subjectId(), signal.signalId()))).build();
+    }
+
+    /** A 400 for a signal refused at ingest, counted by reason. */
+    private Response refused(List<Violation> violations) {
+        ingest.rejected(violations);
+        return badRequest(violations);
     }
 
     static Response badRequest(List<Violation> violations) {

@@ -160,6 +160,29 @@ public final class Policy {
                 .orElse(ConsentModel.OPT_IN);
     }
 
+    /**
+     * The region as the policy groups it, for metric labels: the most specific region pattern of the policy's models
+     * that covers it ({@code EU}, {@code US-*}, {@code *}), {@code unknown} for none given, {@code other} where no
+     * pattern covers it. Bounded by the policy, whatever regions arrive.
+     */
+    public String regionLabel(String region) {
+        if (Regions.normalize(region) == null) {
+            return "unknown";
+        }
+        String code = region.trim();
+        if (models.containsKey(code)) {
+            return code;
+        }
+        String best = null;
+        for (String pattern : models.keySet()) {
+            if (pattern.endsWith("*") && Regions.matches(pattern, code)
+                    && (best == null || pattern.length() > best.length())) {
+                best = pattern;
+            }
+        }
+        return best == null ? "other" : best;
+    }
+
     /** The purposes a GPC signal denies in a region; empty where nothing is configured. */
     public Set<String> gpcPurposes(String region) {
         return Regions.lookup(gpcPurposes, region, set -> true).orElse(Set.of());

@@ -6,9 +6,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Policy;
@@ -25,16 +30,33 @@ public class SignalIngest {
     private final SignalValidator validator;
     private final SignalPublisher publisher;
     private final Clock clock;
+    private final MeterRegistry registry;
+
+    /** Fields a refusal is counted under; any other is counted as {@code unknown_field}. */
+    private static final Set<String> KNOWN_FIELDS = Stream.concat(Stream.concat(SignalJson.FIELDS.stream(),
+            IabSignalJson.FIELDS.stream()), Stream.of("body", "signal", "receivedAt")).collect(Collectors.toSet());
 
     @Inject
-    public SignalIngest(Policy policy, SignalPublisher publisher) {
-        this(new SignalValidator(policy), publisher, Clock.systemUTC());
+    public SignalIngest(Policy policy, SignalPublisher publisher, MeterRegistry registry) {
+        this(new SignalValidator(policy), publisher, Clock.systemUTC(), registry);
     }
 
-    public SignalIngest(SignalValidator validator, SignalPublisher publisher, Clock clock) {
+    public SignalIngest(SignalValidator validator, SignalPublisher publisher, Clock clock, MeterRegistry registry) {
         this.validator = validator;
         this.publisher = publisher;
         this.clock = clock;
+        this.registry = registry;
+    }
+
+    /**
+     * Counts a request refused with these violations, by the first one's field ({@code unknown_field} for a field the
+     * request made up, so the label stays bounded).
+     */
+    public void rejected(List<Violation> violations) {
+        String field = violations.isEmpty() ? "invalid" : violations.get(0).baseField();
+        String reason = KNOWN_FIELDS.contains(field) ? field : "unknown_field";
+        Counter.builder("consent_signals_rejected").description("Signals refused, by stage and reason")
+                .tag("stage", "ingest").tag("reason", reason).register(registry).increment();
     }
 
     /** The server's time, for {@code receivedAt}. */

@@ -50,6 +50,20 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
     }
 
     @Override
+    public void choice(String purpose, String region, String source, String choice) {
+        Counter.builder("consent_choices").description("Choices that took effect, by purpose, region and source")
+                .tag("purpose", purpose).tag("region", region).tag("source", source).tag("choice", choice)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void rejected(String reason) {
+        // The HTTP ingest counts its refusals under the same name with stage "ingest" (SignalIngest).
+        Counter.builder("consent_signals_rejected").description("Signals refused, by stage and reason")
+                .tag("stage", "pipeline").tag("reason", reason).register(registry).increment();
+    }
+
+    @Override
     public void commandIssued(String vendorId, String action, Duration decisionLatency) {
         Counter.builder("consent_commands_issued").description("Commands issued to vendors")
                 .tag("vendor", vendorId).tag("action", action).register(registry).increment();

@@ -22,6 +22,7 @@ import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.PolicyEngine;
+import dev.consentrelay.domain.PurposeChange;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentRow;
@@ -141,6 +142,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         emit(record.key(), stored, before, decision, outputs, signal.getSignalId().toString(), record.timestamp(),
                 now);
         metrics.decision(decision.outcome().name());
+        countChoices(decision, signal.getKind() == dev.consentrelay.schema.SignalKind.GPC ? "gpc" : null,
+                signal.getSource().name());
         open(record.key(), signal.getSignalId().toString(), ((Outbound.Audit) outputs.decisionAudit()).event(),
                 outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(), now);
         context.forward(new Record<String, Outbound>(record.key(), outputs.decisionAudit(), record.timestamp()));
@@ -231,6 +234,28 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         }
     }
 
+    /** One count per purpose whose recorded choice the decision changed ({@code as}: the choice for all of them). */
+    private void countChoices(Decision decision, String as, String source) {
+        if (decision.outcome() != dev.consentrelay.domain.DecisionOutcome.APPLIED) {
+            return;
+        }
+        String region = engine.policy().regionLabel(decision.stateAfter().region());
+        for (PurposeChange change : decision.changes()) {
+            if (change.statusAfter() == change.statusBefore() && as == null) {
+                continue;
+            }
+            String choice = as != null ? as : switch (change.statusAfter()) {
+                case GRANTED -> "granted";
+                case DENIED -> "refused";
+                case WITHDRAWN -> "withdrawn";
+                default -> null;
+            };
+            if (choice != null) {
+                metrics.choice(change.purpose(), region, source, choice);
+            }
+        }
+    }
+
     private Optional<Instant> nextExpiry(SubjectConsent state) {
         return state == null ? Optional.empty() : engine.nextExpiry(state);
     }
@@ -246,6 +271,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             }
             SubjectConsent before = AvroMapper.toDomain(stored.getState());
             Decision decision = engine.expire(before, vendors.all(), now);
+            countChoices(decision, "expired", "SERVICE");
             SubjectConsent after = decision.stateAfter();
             if (after != null && !Objects.equals(after, before)) {
                 SubjectConsentState row = AvroMapper.toAvro(after);

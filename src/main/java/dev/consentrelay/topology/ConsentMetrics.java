@@ -18,6 +18,19 @@ public interface ConsentMetrics {
     default void decision(String outcome) {
     }
 
+    /**
+     * A person's choice took effect for one purpose. Every label is bounded: a purpose of the policy's catalogue, a
+     * region as the policy groups it ({@link dev.consentrelay.domain.Policy#regionLabel}), a signal source.
+     *
+     * @param choice {@code granted}, {@code refused}, {@code withdrawn}, {@code gpc} or {@code expired}
+     */
+    default void choice(String purpose, String region, String source, String choice) {
+    }
+
+    /** A signal was refused before the consent table; {@code reason} is a signal field or a fixed category. */
+    default void rejected(String reason) {
+    }
+
     /** A command was issued; {@code decisionLatency} runs from the signal's receipt to the issue. */
     default void commandIssued(String vendorId, String action, Duration decisionLatency) {
     }

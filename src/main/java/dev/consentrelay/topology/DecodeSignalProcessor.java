@@ -73,6 +73,7 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
         RecordMetadata source = context.recordMetadata().orElse(null);
         String topic = source == null ? "" : source.topic();
         if (record.value() == null) {
+            metrics.rejected("empty");
             deadLetter(record, source, "Empty record value: a consent signal was expected", "NullValue", "empty",
                     null, now);
             return;
@@ -81,6 +82,7 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
         try {
             signal = deserializer.deserialize(topic, record.headers(), record.value());
         } catch (RuntimeException e) {
+            metrics.rejected("undecodable");
             deadLetter(record, source, "Cannot decode the record as a ConsentSignal: " + e.getMessage(),
                     e.getClass().getName(), "undecodable", null, now);
             return;
@@ -92,11 +94,13 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
         try {
             validation = validator.validate(AvroMapper.toDomain(signal), now);
         } catch (RuntimeException e) {
+            metrics.rejected("invalid");
             deadLetter(record, source, "Invalid consent signal: " + e.getMessage(), e.getClass().getName(),
                     "invalid", signal, now);
             return;
         }
         if (!validation.isValid()) {
+            metrics.rejected(reasonOf(validation));
             deadLetter(record, source, "Invalid consent signal: " + validation.summary(), "InvalidSignal",
                     "invalid", signal, now);
             return;
@@ -104,6 +108,11 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
         LOG.debug("Signal {} accepted from {}", signal.getSignalId(), topic);
         context.forward(record.withKey(signal.getSubjectId())
                 .withValue(new Outbound.Accepted(signal, placed(record.key(), signal.getSubjectId(), source))));
+    }
+
+    /** The field of the first violation (the validator's fields are a fixed set), without an index. */
+    static String reasonOf(ValidationResult validation) {
+        return validation.violations().isEmpty() ? "invalid" : validation.violations().get(0).baseField();
     }
 
     /** Whether the record is keyed by the subject id and in the partition the default partitioner gives it. */

@@ -114,6 +114,17 @@ class IngestApiIT {
     }
 
     @Test
+    void refusedSignalsAreCountedByTheirFirstBadFieldAndAMadeUpFieldNeverBecomesALabel() {
+        ingest().body("{\"kind\": \"OPT_OUT\", \"favouriteColour-%s\": 1}".formatted(UUID.randomUUID()))
+                .post("/v1/signals").then().statusCode(400);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("consent_signals_rejected_total\\{[^}]*reason=\"unknown_field\"[^}]*"
+                + "stage=\"ingest\"");
+        assertThat(metrics).doesNotContain("favouriteColour");
+    }
+
+    @Test
     void oversizedInputIsRefusedWithTheBoundItExceeds() {
         Map<String, Object> body = new java.util.HashMap<>(optOut(UUID.randomUUID().toString(), "s".repeat(5_000)));
         List<Map<String, String>> identifiers = new ArrayList<>();

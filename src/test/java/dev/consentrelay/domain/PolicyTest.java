@@ -131,4 +131,16 @@ class PolicyTest {
         assertThatThrownBy(() -> Policy.parseLifetime("13 months")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'13 months'");
     }
+
+    @Test
+    void shouldLabelARegionByThePolicysOwnPatternSoMetricLabelsStayBounded() {
+        Policy policy = Policy.defaults();
+
+        assertThat(policy.regionLabel("EU")).isEqualTo("EU");
+        assertThat(policy.regionLabel("US-CA")).isIn("US-CA", "US-*");
+        assertThat(policy.regionLabel("US-ZZ")).isEqualTo(policy.regionLabel("US-WY"));
+        assertThat(policy.regionLabel(null)).isEqualTo("unknown");
+        assertThat(policy.regionLabel(" ")).isEqualTo("unknown");
+        assertThat(policy.models().keySet()).contains(policy.regionLabel("US-ZZ"));
+    }
 }

@@ -66,4 +66,18 @@ class MicrometerConsentMetricsTest {
         assertThat(registry.get("consent_acks").tag("vendor", "mailer").tag("status", "FAILED").counter().count())
                 .isEqualTo(1);
     }
+
+    @Test
+    void shouldCountChoicesAndRejectionsWithBoundedLabelsOnly() {
+        metrics.choice("advertising", "US-*", "BROWSER_GPC", "gpc");
+        metrics.choice("advertising", "US-*", "BROWSER_GPC", "gpc");
+        metrics.rejected("purposes");
+
+        assertThat(registry.get("consent_choices").tag("purpose", "advertising").tag("region", "US-*")
+                .tag("source", "BROWSER_GPC").tag("choice", "gpc").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("consent_choices").counter().getId().getTags()).extracting(t -> t.getKey())
+                .containsExactlyInAnyOrder("purpose", "region", "source", "choice");
+        assertThat(registry.get("consent_signals_rejected").tag("stage", "pipeline").tag("reason", "purposes")
+                .counter().count()).isEqualTo(1.0);
+    }
 }

@@ -80,8 +80,47 @@ class ApplySignalProcessorTest {
         vendors.put("metrics", vendor("metrics", "analytics"));
 
         processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
-                EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, ConsentMetrics.NONE);
+                EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, choices);
         processor.init(context);
+    }
+
+    /** Counts the choices the processor reports, as {@code purpose region source choice}. */
+    private final List<String> counted = new ArrayList<>();
+    private final ConsentMetrics choices = new ConsentMetrics() {
+        @Override
+        public void choice(String purpose, String region, String source, String choice) {
+            counted.add(purpose + " " + region + " " + source + " " + choice);
+        }
+    };
+
+    @Test
+    void shouldCountEachChoiceByPurposeRegionGroupAndSourceAndNothingForADuplicate() {
+        ConsentSignal optIn = signal(SignalKind.OPT_IN, "user-9", "EU", NOW.minusSeconds(50), "analytics",
+                "advertising");
+        apply(optIn);
+        apply(optIn);
+        apply(signal(SignalKind.WITHDRAWAL, "user-9", "EU", NOW.minusSeconds(40), "analytics"));
+        apply(signal(SignalKind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(30), "advertising"));
+        apply(signal(SignalKind.GPC, "user-11", "US-CA", NOW.minusSeconds(20)));
+
+        String us = Policy.defaults().regionLabel("US-CA");
+        assertThat(counted).containsExactlyInAnyOrder("advertising EU PREFERENCE_CENTER granted",
+                "analytics EU PREFERENCE_CENTER granted",
+                "analytics EU PREFERENCE_CENTER withdrawn", "advertising " + us + " PREFERENCE_CENTER refused",
+                "advertising " + us + " PREFERENCE_CENTER gpc", "sale_sharing " + us + " PREFERENCE_CENTER gpc",
+                "third_party_sharing " + us + " PREFERENCE_CENTER gpc");
+    }
+
+    @Test
+    void shouldCountALapsedGrantAsExpired() {
+        Instant grantedAt = NOW.minusSeconds(5);
+        apply(signal(SignalKind.OPT_IN, "user-12", "EU", grantedAt, "analytics"));
+        counted.clear();
+
+        punctuator().getPunctuator().punctuate(grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant()
+                .plusSeconds(1).toEpochMilli());
+
+        assertThat(counted).containsExactly("analytics EU SERVICE expired");
     }
 
     private SubjectConsentState state(String subjectId) {
