@@ -64,8 +64,11 @@ public class SignalResource {
              "kind": "OPT_OUT", "purposes": ["advertising", "sale_sharing"], "region": "US-CA",
              "source": "PREFERENCE_CENTER", "method": "toggle", "policyVersion": "2026-11-01",
              "occurredAt": "2026-11-05T14:03:00Z"}""";
+    static final String LINK_EXAMPLE = """
+            {"signalId": "6f1c2a4e-2b7d-4d0f-9a1e-3c5b7d9f1a2b", "subjectId": "device-7f3a", "kind": "LINK", "linkedSubjectId": "account-1029", "region": "US-CA",
+             "source": "API", "method": "login", "occurredAt": "2026-11-05T14:05:00Z"}""";
     static final String ERRORS_EXAMPLE = """
-            {"errors": [{"field": "kind", "message": "kind 'OPTOUT' is not one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE"},
+            {"errors": [{"field": "kind", "message": "kind 'OPTOUT' is not one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE, LINK"},
              {"field": "purposes", "message": "unknown purpose 'ads'; the catalogue is ..."}]}""";
 
     private final SignalIngest ingest;
@@ -101,8 +104,12 @@ public class SignalResource {
     @POST
     @Operation(summary = "Submit one consent signal", description = "Validated with the rules the pipeline applies;"
             + " receivedAt is set by the server. 202 once Kafka has the record; the same signalId again is accepted"
-            + " once (answered 202 with duplicate=true, not republished).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "opt-out", value = OPT_OUT_EXAMPLE)))
+            + " once (answered 202 with duplicate=true, not republished). A LINK joins subjectId to linkedSubjectId"
+            + " (e.g. a device and the account logged in on it): from then on every refusal of either reaches the"
+            + " other as a refusal with source LINK; grants do not cross.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "opt-out", value = OPT_OUT_EXAMPLE),
+            @ExampleObject(name = "link", value = LINK_EXAMPLE)}))
     @APIResponse(responseCode = "202", description = "Kafka has the signal", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted", value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\", \"duplicate\": false}")))
     @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "invalid", value = ERRORS_EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No or unknown API key")

@@ -50,7 +50,7 @@ public final class AvroMapper {
         return new ConsentSignal(text(s.getSignalId()), s.getSubjectId(), identifiersToDomain(s.getIdentifiers()),
                 enumToDomain(s.getKind(), SignalKind.class), new HashSet<>(s.getPurposes()), s.getRegion(),
                 enumToDomain(s.getSource(), SignalSource.class), s.getMethod(), s.getPolicyVersion(),
-                s.getOccurredAt(), s.getReceivedAt(), s.getErase());
+                s.getOccurredAt(), s.getReceivedAt(), s.getErase(), s.getLinkedSubjectId());
     }
 
     public static dev.consentrelay.schema.ConsentSignal toAvro(ConsentSignal s) {
@@ -67,6 +67,7 @@ public final class AvroMapper {
                 .setOccurredAt(s.occurredAt())
                 .setReceivedAt(s.receivedAt())
                 .setErase(s.erase())
+                .setLinkedSubjectId(s.linkedSubjectId())
                 .build();
     }
 

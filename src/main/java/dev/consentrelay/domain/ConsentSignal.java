@@ -32,14 +32,25 @@ import java.util.Set;
  *            when the service received the signal; nullable, then {@code occurredAt} stands in
  * @param erase
  *            for {@link SignalKind#WITHDRAWAL}: also ask vendors to delete; ignored for other kinds
+ * @param linkedSubjectId
+ *            for {@link SignalKind#LINK}: the other subject; for a refusal with source {@link SignalSource#LINK}: the
+ *            linked subject it came from; otherwise {@code null}
  */
 public record ConsentSignal(String signalId, String subjectId, List<Identifier> identifiers, SignalKind kind,
         Set<String> purposes, String region, SignalSource source, String method, String policyVersion,
-        Instant occurredAt, Instant receivedAt, boolean erase) {
+        Instant occurredAt, Instant receivedAt, boolean erase, String linkedSubjectId) {
 
     public ConsentSignal {
         identifiers = Copies.distinctList(identifiers);
         purposes = Copies.sortedSet(purposes);
+    }
+
+    /** A signal that names no linked subject (every kind but {@code LINK} and a refusal that crossed a link). */
+    public ConsentSignal(String signalId, String subjectId, List<Identifier> identifiers, SignalKind kind,
+            Set<String> purposes, String region, SignalSource source, String method, String policyVersion,
+            Instant occurredAt, Instant receivedAt, boolean erase) {
+        this(signalId, subjectId, identifiers, kind, purposes, region, source, method, policyVersion, occurredAt,
+                receivedAt, erase, null);
     }
 
     /** {@link #receivedAt()} when known, else {@link #occurredAt()}. */

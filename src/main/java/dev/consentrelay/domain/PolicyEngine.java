@@ -167,6 +167,9 @@ public final class PolicyEngine {
                     }
                 }
             }
+            case LINK -> {
+                // A link changes no status here: the refusals it carries arrive as refusals with source LINK.
+            }
             default -> throw new IllegalStateException("unhandled kind " + signal.kind());
         }
 

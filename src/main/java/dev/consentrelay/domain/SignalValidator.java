@@ -66,7 +66,8 @@ public final class SignalValidator {
         checkBounds(signal, violations);
         if (signal.kind() == null) {
             violations
-                    .add(new Violation("kind", "kind is required (one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE)"));
+                    .add(new Violation("kind",
+                            "kind is required (one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE, LINK)"));
         }
         if (signal.occurredAt() == null) {
             violations.add(new Violation("occurredAt", "occurredAt is required (when the person acted)"));
@@ -80,6 +81,12 @@ public final class SignalValidator {
             violations.add(new Violation("purposes", "unknown purpose" + (unknown.size() == 1 ? " " : "s ")
                     + String.join(", ", unknown.stream().map(p -> "'" + p + "'").toList()) + "; the catalogue is "
                     + String.join(", ", policy.purposes())));
+        }
+        if (signal.kind() == SignalKind.LINK) {
+            checkLink(signal, violations);
+        } else if (signal.source() == SignalSource.LINK && signal.kind() != SignalKind.OPT_OUT) {
+            violations.add(new Violation("source", "source LINK is the service's own, for a refusal that crossed a"
+                    + " link (an OPT_OUT); a " + signal.kind() + " cannot carry it"));
         }
         if (signal.kind() == SignalKind.OPT_IN) {
             if (signal.purposes().isEmpty()) {
@@ -127,6 +134,23 @@ public final class SignalValidator {
         if (signal.policyVersion() != null && signal.policyVersion().length() > MAX_NAME_LENGTH) {
             violations.add(new Violation("policyVersion", "policyVersion has " + signal.policyVersion().length()
                     + " characters; at most " + MAX_NAME_LENGTH));
+        }
+    }
+
+    private static void checkLink(ConsentSignal signal, List<Violation> violations) {
+        String linked = signal.linkedSubjectId();
+        if (Copies.isBlank(linked)) {
+            violations.add(new Violation("linkedSubjectId", "a LINK names the other subject in linkedSubjectId (e.g."
+                    + " the account logged in on this device)"));
+        } else if (linked.length() > MAX_ID_LENGTH) {
+            violations.add(new Violation("linkedSubjectId", "linkedSubjectId has " + linked.length()
+                    + " characters; at most " + MAX_ID_LENGTH));
+        } else if (linked.equals(signal.subjectId())) {
+            violations.add(new Violation("linkedSubjectId", "a subject cannot be linked to itself"));
+        }
+        if (!signal.purposes().isEmpty()) {
+            violations.add(new Violation("purposes", "a LINK names no purposes: it joins two subjects, and every"
+                    + " refusal of either then reaches the other"));
         }
     }
 

@@ -29,7 +29,7 @@ public final class SignalJson {
 
     /** The fields of a signal on the ingest API; {@code receivedAt} is set by the server. */
     public static final Set<String> FIELDS = Set.of("signalId", "subjectId", "identifiers", "kind", "purposes",
-            "region", "source", "method", "policyVersion", "occurredAt", "erase");
+            "region", "source", "method", "policyVersion", "occurredAt", "erase", "linkedSubjectId");
 
     private SignalJson() {
     }
@@ -66,11 +66,12 @@ public final class SignalJson {
         String policyVersion = text(node, "policyVersion", violations);
         Instant occurredAt = instant(node, "occurredAt", violations);
         boolean erase = bool(node, "erase", violations);
+        String linkedSubjectId = text(node, "linkedSubjectId", violations);
         if (source == null && isAbsent(node.get("source"))) {
             source = defaultSource;
         }
         return new ParsedSignal(new ConsentSignal(signalId, subjectId, identifiers, kind, purposes, region, source,
-                method, policyVersion, occurredAt, receivedAt, erase), violations);
+                method, policyVersion, occurredAt, receivedAt, erase, linkedSubjectId), violations);
     }
 
     /** A text field; {@code null} when absent, and a violation when it is not a string. */

@@ -139,14 +139,25 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         }
         LOG.debug("Signal {} ({}): {} with {} command(s)", signal.getSignalId(), signal.getKind(), decision.outcome(),
                 decision.commands().size());
-        emit(record.key(), stored, before, decision, outputs, signal.getSignalId().toString(), record.timestamp(),
-                now);
+        List<String> links = Links.of(stored);
+        boolean linking = signal.getKind() == dev.consentrelay.schema.SignalKind.LINK
+                && decision.outcome() != dev.consentrelay.domain.DecisionOutcome.REJECTED;
+        if (linking) {
+            links = Links.with(links, signal.getLinkedSubjectId());
+        }
+        emit(record.key(), stored, before, decision, outputs, signal.getSignalId().toString(), links,
+                record.timestamp(), now);
         metrics.decision(decision.outcome().name());
         countChoices(decision, signal.getKind() == dev.consentrelay.schema.SignalKind.GPC ? "gpc" : null,
                 signal.getSource().name());
         open(record.key(), signal.getSignalId().toString(), ((Outbound.Audit) outputs.decisionAudit()).event(),
                 outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(), now);
         context.forward(new Record<String, Outbound>(record.key(), outputs.decisionAudit(), record.timestamp()));
+        for (dev.consentrelay.schema.ConsentSignal linked : Links.crossing(record.key(), signal, decision, links,
+                engine.policy())) {
+            context.forward(new Record<String, Outbound>(linked.getSubjectId(), new Outbound.Linked(linked),
+                    record.timestamp()));
+        }
     }
 
     /**
@@ -216,11 +227,12 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
      * Writes the row (its state, if changed, and the signal id, remembered in the same write) and emits the outputs.
      */
     private void emit(String subjectId, ConsentRow stored, SubjectConsent before, Decision decision, Outputs outputs,
-            String signalId, long timestamp, Instant now) {
+            String signalId, List<String> links, long timestamp, Instant now) {
         SubjectConsentState state = outputs.state() != null
                 ? outputs.state().state()
                 : stored == null ? null : stored.getState();
-        table.put(subjectId, new ConsentRow(state, RecentSignals.remember(stored, signalId, now, dedupWindow)));
+        table.put(subjectId, new ConsentRow(state, RecentSignals.remember(stored, signalId, now, dedupWindow),
+                new ArrayList<>(links)));
         if (outputs.state() != null) {
             expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(decision.stateAfter()));
             context.forward(new Record<String, Outbound>(subjectId, outputs.state(), timestamp));
@@ -275,7 +287,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             SubjectConsent after = decision.stateAfter();
             if (after != null && !Objects.equals(after, before)) {
                 SubjectConsentState row = AvroMapper.toAvro(after);
-                table.put(due.subjectId(), new ConsentRow(row, stored.getRecentSignals()));
+                table.put(due.subjectId(), new ConsentRow(row, stored.getRecentSignals(), stored.getLinks()));
                 engine.nextExpiry(after).ifPresent(at -> expiryIndex.update(due.subjectId(), Optional.empty(),
                         Optional.of(at)));
                 context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.StateChange(row),

@@ -51,6 +51,8 @@ import dev.consentrelay.serde.UpgradingDeserializer;
  *                      ├─ subject-state (compacted)
  *                      ├─ commands.&lt;vendorId&gt;
  *                      ├─ audit (the decision, listing its commands)
+ *                      ├─ signals (keyed by a linked subject: a LINK's other side, a refusal crossing a link) ─┐
+ *                      │    back to decode-signal in the linked subject's task, in this transaction ◄──────────┘
  *                      ├─ backfill-vendors [consent-table, vendor-backfill]
  *                      │    └─ commands.&lt;vendorId&gt;, audit (SUPPRESS to new vendors)
  *                      └─ (opened entries, from both) ─┐
@@ -153,7 +155,8 @@ public final class ConsentTopology {
                 Stores.persistentKeyValueStore(StoreNames.CONSENT_TABLE), Serdes.String(),
                 Serdes.serdeFrom(AvroSerde.forClass(ConsentRow.class, settings.registry(), false).serializer(),
                         new UpgradingDeserializer<>(ConsentRow.class, SubjectConsentState.class,
-                                state -> new ConsentRow(state, new ArrayList<>()), settings.registry())))
+                                state -> new ConsentRow(state, new ArrayList<>(), new ArrayList<>()),
+                                settings.registry())))
                 // An erased row's earlier versions leave the changelog within the erasure horizon.
                 .withLoggingEnabled(Map.of(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
                         String.valueOf(settings.erasureHorizon().toMillis()))));
@@ -197,6 +200,11 @@ public final class ConsentTopology {
                         settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
                         Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.GRANT_EXPIRY_INDEX);
         route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
+        // A refusal crossing a link, or a link's other side, goes back to the signal topic keyed by the linked
+        // subject: the one way into that subject's task, exactly once with the rest of this transaction.
+        applied.filter((key, value) -> value instanceof Outbound.Linked, Named.as("linked-filter"))
+                .mapValues(value -> ((Outbound.Linked) value).signal(), Named.as("linked-signal"))
+                .to(topics.signals(), Produced.with(Serdes.String(), signalSerde).withName("linked-sink"));
         KStream<String, Outbound> backfill = addBackfill(builder, settings, queryStores, engine, applied,
                 stateSerde, commandSerde, auditSerde);
         track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), auditSerde);

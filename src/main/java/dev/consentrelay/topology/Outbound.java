@@ -24,6 +24,13 @@ public sealed interface Outbound {
     }
 
     /**
+     * A signal for a linked subject, keyed by that subject and written to the signal topic, so it reaches the
+     * linked subject's task: a refusal that crosses a link, or the other side of a new link.
+     */
+    record Linked(ConsentSignal signal) implements Outbound {
+    }
+
+    /**
      * A new row of the consent table, published to the subject-state topic.
      *
      * @param encoded the row as it will be written, when the output check already serialized it; else {@code null}

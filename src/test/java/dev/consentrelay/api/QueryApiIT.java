@@ -236,6 +236,36 @@ class QueryApiIT {
     }
 
     @Test
+    void aGpcOnALinkedDeviceReachesTheAccountThroughTheHttpApi() {
+        awaitRunning();
+        String account = "account-" + UUID.randomUUID();
+        String device = "device-" + UUID.randomUUID();
+        String at = Instant.now().minusSeconds(30).toString();
+        RestAssured.requestSpecification = null;
+        given().header("X-API-Key", "test-ingest-key").contentType("application/json").body("""
+                {"signalId": "%s", "subjectId": "%s", "kind": "OPT_IN", "purposes": ["email_marketing"],
+                 "region": "US-CA", "method": "toggle", "occurredAt": "%s"}""".formatted(UUID.randomUUID(), account,
+                at)).post("/v1/signals").then()
+                .statusCode(202);
+        given().header("X-API-Key", "test-ingest-key").contentType("application/json").body("""
+                {"signalId": "%s", "subjectId": "%s", "kind": "LINK", "linkedSubjectId": "%s", "region": "US-CA",
+                 "method": "login", "occurredAt": "%s"}""".formatted(UUID.randomUUID(), device, account, at))
+                .post("/v1/signals").then().statusCode(202);
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().header("X-API-Key", ADMIN_KEY)
+                .get("/v1/subjects/{id}/consent", device).then().statusCode(200));
+
+        given().header("Sec-GPC", "1").header("X-Subject-Id", device).post("/v1/gpc").then().statusCode(202);
+        authenticate();
+
+        await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/subjects/{id}/consent", account)
+                .then().statusCode(200)
+                .body("purposes.find { it.purpose == 'advertising' }.allowed", equalTo(false))
+                .body("purposes.find { it.purpose == 'advertising' }.status", equalTo("DENIED"))
+                .body("purposes.find { it.purpose == 'advertising' }.source", equalTo("LINK"))
+                .body("purposes.find { it.purpose == 'email_marketing' }.status", equalTo("GRANTED")));
+    }
+
+    @Test
     void shouldAnswer404ForAnUnknownSubject() {
         awaitRunning();
         given().get("/v1/subjects/{id}/consent", "nobody-" + UUID.randomUUID()).then().statusCode(404)

@@ -48,6 +48,7 @@ final class Fixtures {
         private Instant occurredAt = T0;
         private Instant receivedAt;
         private boolean erase;
+        private String linkedSubjectId;
 
         private SignalBuilder(SignalKind kind) {
             this.kind = kind;
@@ -104,9 +105,14 @@ final class Fixtures {
             return this;
         }
 
+        SignalBuilder linked(String linkedSubjectId) {
+            this.linkedSubjectId = linkedSubjectId;
+            return this;
+        }
+
         ConsentSignal build() {
             return new ConsentSignal(signalId, subjectId, identifiers, kind, purposes, region, source, method,
-                    policyVersion, occurredAt, receivedAt, erase);
+                    policyVersion, occurredAt, receivedAt, erase, linkedSubjectId);
         }
     }
 

@@ -58,6 +58,14 @@ class SignalValidatorTest {
                 Arguments.of("a plain e-mail address sent as a hash",
                         signal(SignalKind.OPT_OUT).identifiers(new Identifier("email_sha256", "ann@example.com")),
                         "identifiers[0]", "a email_sha256 value is a SHA-256 digest: 64 hex digits"),
+                Arguments.of("a link without the other subject", signal(SignalKind.LINK), "linkedSubjectId",
+                        "a LINK names the other subject in linkedSubjectId"),
+                Arguments.of("a link to itself", signal(SignalKind.LINK).linked(Fixtures.SUBJECT), "linkedSubjectId",
+                        "a subject cannot be linked to itself"),
+                Arguments.of("a link naming purposes", signal(SignalKind.LINK).linked("account-1")
+                        .purposes("analytics"), "purposes", "a LINK names no purposes"),
+                Arguments.of("source LINK on an opt-in", signal(SignalKind.OPT_IN).purposes("analytics")
+                        .source(SignalSource.LINK), "source", "source LINK is the service's own"),
                 Arguments.of("a 500-character method", signal(SignalKind.OPT_OUT).method("m".repeat(500)), "method",
                         "method has 500 characters; at most 128"));
     }

@@ -64,4 +64,15 @@ class SignalJsonTest {
         assertThat(parsed.signal()).isNull();
         assertThat(parsed.violations()).extracting(Violation::field).containsExactly("body");
     }
+
+    @Test
+    void shouldReadTheLinkedSubjectOfALink() throws Exception {
+        ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("""
+                {"subjectId": "device-1", "kind": "LINK", "linkedSubjectId": "account-1", "method": "login",
+                 "occurredAt": "2026-11-05T14:03:00Z"}"""), NOW, SignalSource.API);
+
+        assertThat(parsed.violations()).isEmpty();
+        assertThat(parsed.signal().kind()).isEqualTo(SignalKind.LINK);
+        assertThat(parsed.signal().linkedSubjectId()).isEqualTo("account-1");
+    }
 }

@@ -16,7 +16,8 @@ class UpgradingDeserializerTest {
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("mem://upgrading-test");
     private final UpgradingDeserializer<ConsentRow, SubjectConsentState> rows = new UpgradingDeserializer<>(
-            ConsentRow.class, SubjectConsentState.class, state -> new ConsentRow(state, new ArrayList<>()), registry);
+            ConsentRow.class, SubjectConsentState.class,
+            state -> new ConsentRow(state, new ArrayList<>(), new ArrayList<>()), registry);
 
     @Test
     void readsTheEarlierTypeUpgraded() {
@@ -33,7 +34,8 @@ class UpgradingDeserializerTest {
     @Test
     void readsTheCurrentTypeAsWritten() {
         ConsentRow row = new ConsentRow(SampleRecords.state(),
-                List.of(new RecentSignal("3f1c2a4e-8d5b-4c1e-9a7f-2b6d8e0c1a35", SampleRecords.RECEIVED)));
+                List.of(new RecentSignal("3f1c2a4e-8d5b-4c1e-9a7f-2b6d8e0c1a35", SampleRecords.RECEIVED)),
+                new ArrayList<>());
         byte[] written = AvroSerde.forClass(ConsentRow.class, registry, false).serializer()
                 .serialize("consent-relay-consent-table-changelog", row);
 

@@ -20,7 +20,7 @@ class RecentSignalsTest {
 
     @Test
     void aRememberedIdIsSeenWithinTheWindowOnly() {
-        ConsentRow row = new ConsentRow(null, RecentSignals.remember(null, "s-1", NOW, WINDOW));
+        ConsentRow row = new ConsentRow(null, RecentSignals.remember(null, "s-1", NOW, WINDOW), new ArrayList<>());
 
         assertThat(RecentSignals.seen(row, "s-1", NOW.plus(WINDOW), WINDOW)).isTrue();
         assertThat(RecentSignals.seen(row, "s-1", NOW.plus(WINDOW).plusMillis(1), WINDOW)).isFalse();
@@ -30,7 +30,7 @@ class RecentSignalsTest {
 
     @Test
     void idsPastTheWindowAreDroppedWhenTheNextIsRemembered() {
-        ConsentRow row = new ConsentRow(null, RecentSignals.remember(null, "old", NOW, WINDOW));
+        ConsentRow row = new ConsentRow(null, RecentSignals.remember(null, "old", NOW, WINDOW), new ArrayList<>());
 
         List<RecentSignal> next = RecentSignals.remember(row, "new", NOW.plus(WINDOW).plusSeconds(1), WINDOW);
 
@@ -39,9 +39,10 @@ class RecentSignalsTest {
 
     @Test
     void theRowKeepsTheNewestIdsUpToTheBound() {
-        ConsentRow row = new ConsentRow(null, new ArrayList<>());
+        ConsentRow row = new ConsentRow(null, new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < RecentSignals.MAX + 10; i++) {
-            row = new ConsentRow(null, RecentSignals.remember(row, "s-" + i, NOW.plusSeconds(i), WINDOW));
+            row = new ConsentRow(null, RecentSignals.remember(row, "s-" + i, NOW.plusSeconds(i), WINDOW),
+                    new ArrayList<>());
         }
 
         assertThat(row.getRecentSignals()).hasSize(RecentSignals.MAX);
