@@ -41,7 +41,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         Map<String, String> serviceProperties, List<String> serviceJvmArgs, Connectors connectors,
         String connectorHeap, long vendorRateLimit, int batchSize, long baselineRecords) {
 
-    /** The targets of issue 6 hold for this many subjects. */
+    /** The consent core's targets hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
     /** The latency targets hold at this rate with the connectors in the service (or in their own process). */
     public static final int TARGET_RATE = 500;
@@ -129,7 +129,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 baselineRecords);
     }
 
-    /** Whether the run's size and rate are those the targets of issue 6 are stated for. */
+    /** Whether the run's size and rate are those the consent core's targets are stated for. */
     public boolean atTargetConditions() {
         return subjects >= TARGET_SUBJECTS
                 && rate == (connectors == Connectors.NONE ? TARGET_RATE_ALONE : TARGET_RATE);

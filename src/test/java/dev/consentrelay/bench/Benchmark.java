@@ -48,7 +48,7 @@ import dev.consentrelay.serde.SchemaRegistryConfig;
 import dev.consentrelay.testing.ApicurioRegistryExtension;
 
 /**
- * The benchmark of issue 6: throughput, decision and propagation latency, memory and restore time of the packaged
+ * The benchmark: throughput, decision and propagation latency, memory and restore time of the packaged
  * service, against a raw Kafka Streams passthrough measured in the same run. See the README, "Benchmark".
  * <ol>
  * <li>starts the embedded broker (or uses {@code --bootstrap}), an Apicurio registry (or uses {@code --registry}) and

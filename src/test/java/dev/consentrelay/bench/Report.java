@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 
-/** The report: latency summaries, the targets of issue 6 next to the measured figures, and the printed table. */
+/** The report: latency summaries, the consent core's targets next to the measured figures, and the printed table. */
 final class Report {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,8 +111,9 @@ final class Report {
         row(out, "restore: to RUNNING / to a new signal's command (s)", num(report.path("restore").path("seconds"))
                 + " / " + num(report.path("restore").path("secondsToFirstCommand")));
         out.append('\n');
-        out.append(String.format(Locale.ROOT, "%-52s %-10s %-12s %s%n", "target (issue 6)", "target", "measured",
-                "status"));
+        out.append(
+                String.format(Locale.ROOT, "%-52s %-10s %-12s %s%n", "target (consent core v2)", "target", "measured",
+                        "status"));
         for (JsonNode target : report.path("targets")) {
             out.append(String.format(Locale.ROOT, "%-52s %-10s %-12s %s%n", target.path("name").asText(),
                     target.path("target").asText(), num(target.path("measured")), target.path("status").asText()));
