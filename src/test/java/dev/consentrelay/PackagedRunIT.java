@@ -150,6 +150,15 @@ class PackagedRunIT {
                 "CF-IPCountry", "US", "CF-Region-Code", "CA"));
         assertThat(gpc.statusCode()).as(gpc.body()).isEqualTo(202);
         assertThat(PackagedService.json(gpc).path("region").asText()).isEqualTo("US-CA");
+        // The preference centre's demo link, as the README tells a user to open it.
+        Matcher demo = Pattern.compile("http://localhost:\\d+(/preferences/\\?s=demo-subject\\S+)")
+                .matcher(service.log());
+        assertThat(demo.find()).as("the embedded mode prints a preference link:\n%s", service.log()).isTrue();
+        assertThat(service.get(demo.group(1), Map.of()).statusCode()).isEqualTo(200);
+        HttpResponse<String> view = service.get(demo.group(1).replace("/preferences/?", "/v1/preferences?"),
+                Map.of());
+        assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+        assertThat(PackagedService.json(view).path("subjectId").asText()).isEqualTo("demo-subject");
         assertThat(service.loggedStartSeconds()).isLessThan(MAX_START_SECONDS);
     }
 
@@ -170,6 +179,7 @@ class PackagedRunIT {
         properties.put("consent-relay.connectors.vendors.mailer.url",
                 "http://127.0.0.1:" + vendor.getAddress().getPort() + "/consent");
         properties.put("consent-relay.connectors.vendors.mailer.secret", "packaged-run-secret");
+        properties.put("consent-relay.connectors.vendors.mailer.insecure", "true");
         properties.put("consent-relay.api.keys.it.key", ADMIN_KEY);
         properties.put("consent-relay.api.keys.it.roles", "ingest,read,admin");
         return properties;

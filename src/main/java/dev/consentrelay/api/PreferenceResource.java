@@ -72,8 +72,9 @@ public class PreferenceResource {
 
     static final String VIEW_EXAMPLE = """
             {"subjectId": "subj-42", "policyVersion": "2026-11-01", "region": "EU", "gpcActive": false,
-             "expiresAt": "2026-12-10T09:00:00Z", "purposes": [{"purpose": "analytics", "description": "Measuring how
-             our site and e-mails are used", "model": "OPT_IN", "allowed": false, "status": null}]}""";
+             "expiresAt": "2026-12-10T09:00:00Z", "purposes": [{"purpose": "analytics",
+             "description": "Measuring how our site and e-mails are used, to improve them", "model": "OPT_IN",
+             "allowed": false, "status": null}]}""";
 
     @Inject
     InteractiveQueries queries;
