@@ -44,8 +44,15 @@ public interface ConnectorsConfig {
         /** How commands reach the vendor. */
         Adapter adapter();
 
-        /** Webhook adapter: the URL commands are POSTed to. */
+        /** Webhook adapter: the URL commands are POSTed to; {@code https} unless {@code insecure} is set. */
         Optional<String> url();
+
+        /**
+         * Webhook adapter: allow a plain {@code http} URL (a vendor on the same host or a private network only):
+         * commands carry identifiers, so they travel over TLS unless this says otherwise.
+         */
+        @WithDefault("false")
+        boolean insecure();
 
         /**
          * Webhook adapter: the HMAC-SHA256 key that signs every body ({@code X-Consent-Signature}). Reference it from
@@ -63,7 +70,7 @@ public interface ConnectorsConfig {
 
         /**
          * Webhook adapter: commands per request. 1 POSTs each command on its own; above 1 (up to 1000), one signed POST
-         * of {@code {"commands": [...]}} carries up to this many, and the vendor answers each one (see the README,
+         * of {@code {"commands": [...]}} carries up to this many, and the vendor answers each one (see docs/vendors.md,
          * "Batched webhook delivery"). The rate limit then counts batches, and the connector runs at least this many
          * delivery lanes so that batches can fill.
          */

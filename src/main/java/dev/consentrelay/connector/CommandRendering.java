@@ -96,7 +96,9 @@ public final class CommandRendering {
         return value == null ? "" : value;
     }
 
-    private static String csvField(String value) {
+    private static String csvField(String raw) {
+        // A cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage return first) is made text.
+        String value = !raw.isEmpty() && "=+-@\t\r".indexOf(raw.charAt(0)) >= 0 ? "'" + raw : raw;
         if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
             return "\"" + value.replace("\"", "\"\"") + "\"";
         }

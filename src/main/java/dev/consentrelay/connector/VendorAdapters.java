@@ -35,8 +35,14 @@ public final class VendorAdapters {
         }
         return switch (config.adapter()) {
             case WEBHOOK -> {
-                WebhookAdapter webhook = new WebhookAdapter(
-                        URI.create(config.url().orElseThrow(() -> missing(vendorId, "url"))),
+                URI url = URI.create(config.url().orElseThrow(() -> missing(vendorId, "url")));
+                if (!"https".equalsIgnoreCase(url.getScheme()) && !config.insecure()) {
+                    throw new IllegalArgumentException("consent-relay.connectors.vendors." + vendorId + ".url is "
+                            + url.getScheme() + "://" + url.getHost() + ": commands carry identifiers, so webhooks"
+                            + " are https; set consent-relay.connectors.vendors." + vendorId + ".insecure=true to"
+                            + " allow plain http to this vendor");
+                }
+                WebhookAdapter webhook = new WebhookAdapter(url,
                         config.secret().orElseThrow(() -> missing(vendorId, "secret")), config.timeout(), clock);
                 yield config.batchSize() == 1
                         ? webhook

@@ -20,14 +20,21 @@ import dev.consentrelay.schema.PropagationCommand;
 
 /**
  * Delivers a command as an HTTP POST of its JSON rendering ({@link CommandRendering#json}) with an
- * {@code Idempotency-Key} (the commandId, the same on every redelivery) and an {@code X-Consent-Signature} HMAC over
- * the exact body. Answers: 2xx applied (or not found when the body says {@code {"status":"NOT_FOUND"}}), 404 not
+ * {@code Idempotency-Key} (the commandId, the same on every redelivery) and a signed timestamp:
+ * {@code X-Consent-Signature: t=<epoch seconds>,sha256=<hex>}, the HMAC-SHA256 of {@code <t>.<exact body>} under the
+ * vendor's secret, so a vendor can check both who sent it and that it is fresh (reject a {@code t} more than
+ * {@link #REPLAY_WINDOW} from its clock: a captured request cannot be replayed later). A vendor's answer is read up to
+ * {@link #MAX_RESPONSE_BYTES}; the rest is discarded. Answers: 2xx applied (or not found when the body says {@code {"status":"NOT_FOUND"}}), 404 not
  * found, 408/429/5xx and connection errors or timeouts retry ({@code Retry-After} in seconds or as an HTTP date is
  * passed on), any other 4xx rejected.
  */
 public final class WebhookAdapter implements VendorAdapter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The replay window a vendor should allow between the signed timestamp and its clock. */
+    public static final Duration REPLAY_WINDOW = Duration.ofMinutes(5);
+    /** The most of a vendor's answer that is read. */
+    public static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
     private final URI url;
     private final String secret;
@@ -72,9 +79,28 @@ public final class WebhookAdapter implements VendorAdapter {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
-                .header("X-Consent-Signature", "sha256=" + CommandRendering.hmacSha256Hex(secret, body))
+                .header("X-Consent-Signature", signature(secret, clock.instant().getEpochSecond(), body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return http.send(request, responseInfo -> HttpResponse.BodySubscribers.mapping(
+                HttpResponse.BodySubscribers.ofInputStream(), WebhookAdapter::readBounded));
+    }
+
+    /** The signature header's value: {@code t=<epoch seconds>,sha256=<hex HMAC of "t.body">}. */
+    public static String signature(String secret, long epochSeconds, byte[] body) {
+        byte[] prefix = (epochSeconds + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] signed = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, signed, 0, prefix.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return "t=" + epochSeconds + ",sha256=" + CommandRendering.hmacSha256Hex(secret, signed);
+    }
+
+    /** At most {@link #MAX_RESPONSE_BYTES} of the answer, as text; a vendor cannot make the connector hold more. */
+    private static String readBounded(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Maps a vendor's answer to a delivery result. */

@@ -86,6 +86,8 @@ class PreferenceCentreIT {
             config.put("%test.consent-relay.processing.vendors-file", "src/test/resources/preference-vendors.yaml");
             for (String vendor : List.of("newsletter", "crm")) {
                 config.put("consent-relay.connectors.vendors." + vendor + ".adapter", "webhook");
+                // The partners' servers are on loopback, over plain http.
+                config.put("consent-relay.connectors.vendors." + vendor + ".insecure", "true");
                 config.put("consent-relay.connectors.vendors." + vendor + ".secret", "secret-of-" + vendor);
             }
             return config;

@@ -49,7 +49,7 @@ import dev.consentrelay.testing.ApicurioRegistryExtension;
 
 /**
  * The benchmark: throughput, decision and propagation latency, memory and restore time of the packaged
- * service, against a raw Kafka Streams passthrough measured in the same run. See the README, "Benchmark".
+ * service, against a raw Kafka Streams passthrough measured in the same run. See docs/benchmark.md.
  * <ol>
  * <li>starts the embedded broker (or uses {@code --bootstrap}), an Apicurio registry (or uses {@code --registry}) and
  * local webhook endpoints that answer 200 for every vendor;</li>
@@ -164,6 +164,7 @@ public final class Benchmark {
         for (String vendor : vendorIds) {
             String prefix = "consent-relay.connectors.vendors." + vendor + ".";
             connectorProps.put(prefix + "adapter", "webhook");
+            connectorProps.put(prefix + "insecure", "true");
             connectorProps.put(prefix + "url", webhooks.url(vendor));
             connectorProps.put(prefix + "secret", WEBHOOK_SECRET);
             connectorProps.put(prefix + "rate-limit", String.valueOf(options.vendorRateLimit()));

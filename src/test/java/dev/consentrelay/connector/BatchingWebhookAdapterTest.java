@@ -118,7 +118,9 @@ class BatchingWebhookAdapterTest {
 
         assertThat(bodies).as("five lanes waiting together: one request").hasSize(1);
         assertThat(bodies.get(0).path("commands")).hasSize(5);
-        assertThat(signatures.get(0)).isEqualTo("sha256=" + CommandRendering.hmacSha256Hex(SECRET, raw.get(0)));
+        String timestamp = signatures.get(0).substring(2, signatures.get(0).indexOf(','));
+        assertThat(signatures.get(0)).isEqualTo(WebhookAdapter.signature(SECRET, Long.parseLong(timestamp),
+                raw.get(0)));
         assertThat(waits.get()).as("the rate limit counts requests: one token, no wait").isZero();
         assertThat(results).extracting(DeliveryResult::status).containsExactly(DeliveryResult.Status.APPLIED,
                 DeliveryResult.Status.NOT_FOUND, DeliveryResult.Status.REJECTED, DeliveryResult.Status.RETRY,

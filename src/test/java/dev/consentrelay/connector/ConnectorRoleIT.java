@@ -110,8 +110,10 @@ class ConnectorRoleIT {
             config.put("consent-relay.connectors.vendors." + ARCHIVE + ".adapter", "file");
             config.put("consent-relay.connectors.vendors." + ARCHIVE + ".file-dir", EXPORT_DIR.toString());
             config.put("consent-relay.connectors.vendors." + MAILER + ".adapter", "webhook");
+            config.put("consent-relay.connectors.vendors." + MAILER + ".insecure", "true");
             config.put("consent-relay.connectors.vendors." + MAILER + ".secret", "mailer-secret");
             config.put("consent-relay.connectors.vendors." + SLOW + ".adapter", "webhook");
+            config.put("consent-relay.connectors.vendors." + SLOW + ".insecure", "true");
             config.put("consent-relay.connectors.vendors." + SLOW + ".secret", "slow-secret");
             config.put("consent-relay.connectors.vendors." + SLOW + ".timeout", "120s");
             return config;

@@ -81,6 +81,23 @@ class FileExportAdapterTest {
         }
     }
 
+    @Test
+    void shouldWriteACellASpreadsheetWouldReadAsAFormulaAsText() throws IOException {
+        PropagationCommand command = TestCommands.suppress("warehouse", "s1");
+        command.setIdentifiers(List.of(new dev.consentrelay.schema.Identifier("crm_id", "x")));
+        command.setReason("=HYPERLINK(\"http://evil.example\",\"click\")");
+        command.setRegion("+1");
+        command.setPolicyVersion("@SUM(A1)");
+        try (FileExportAdapter adapter = new FileExportAdapter(dir, "warehouse", FileFormat.CSV, 1_000_000,
+                CLOCK)) {
+            adapter.deliver(command);
+        }
+
+        String row = Files.readAllLines(files().get(0)).get(1);
+        assertThat(row).contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",'+1,'@SUM(A1),")
+                .doesNotContain(",=").doesNotContain(",+1").doesNotContain(",@");
+    }
+
     private List<Path> files() throws IOException {
         try (Stream<Path> stream = Files.list(dir)) {
             return stream.sorted().toList();

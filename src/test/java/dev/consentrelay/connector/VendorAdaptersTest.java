@@ -44,11 +44,28 @@ class VendorAdaptersTest {
                 Clock.systemUTC(), TokenBucket.unlimited())).hasMessageContaining("webhook adapter only");
     }
 
+    @Test
+    void aPlainHttpWebhookIsRefusedUnlessTheVendorIsMarkedInsecure() {
+        assertThatThrownBy(() -> VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 1,
+                "http://hooks.example.com/consent", false), Clock.systemUTC(), TokenBucket.unlimited()))
+                .hasMessageContaining("consent-relay.connectors.vendors.mailer.url is http://hooks.example.com")
+                .hasMessageContaining("consent-relay.connectors.vendors.mailer.insecure=true");
+        assertThat(VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 1,
+                "http://127.0.0.1:9/consent", true), Clock.systemUTC(), TokenBucket.unlimited()))
+                .isInstanceOf(WebhookAdapter.class);
+    }
+
     /** A vendor's configuration with the given adapter and batch size, defaults for the rest. */
     private static ConnectorsConfig.Vendor vendor(ConnectorsConfig.Adapter adapter, int batchSize) {
+        return vendor(adapter, batchSize, "https://hooks.example.com/consent", false);
+    }
+
+    private static ConnectorsConfig.Vendor vendor(ConnectorsConfig.Adapter adapter, int batchSize, String url,
+            boolean insecure) {
         Map<String, Object> values = new HashMap<>();
         values.put("adapter", adapter);
-        values.put("url", Optional.of("http://127.0.0.1:9/consent"));
+        values.put("url", Optional.of(url));
+        values.put("insecure", insecure);
         values.put("secret", Optional.of("s3cret"));
         values.put("timeout", Duration.ofSeconds(1));
         values.put("batchSize", batchSize);

@@ -102,10 +102,15 @@ class WebhookAdapterTest {
         Received request = received.get(0);
         assertThat(request.idempotencyKey()).isEqualTo(command.getCommandId().toString());
         assertThat(request.contentType()).isEqualTo("application/json");
-        assertThat(request.signature()).isEqualTo(
-                "sha256=" + CommandRendering.hmacSha256Hex(SECRET, request.body().getBytes(StandardCharsets.UTF_8)));
-        assertThat(request.signature()).isNotEqualTo(
-                "sha256=" + CommandRendering.hmacSha256Hex("other", request.body().getBytes(StandardCharsets.UTF_8)));
+        byte[] body = request.body().getBytes(StandardCharsets.UTF_8);
+        String signedNow = (NOW.getEpochSecond() + ".") + request.body();
+        assertThat(request.signature()).as("the timestamp and the exact body, signed together").isEqualTo("t="
+                + NOW.getEpochSecond() + ",sha256="
+                + CommandRendering.hmacSha256Hex(SECRET, signedNow.getBytes(StandardCharsets.UTF_8)));
+        assertThat(request.signature()).isEqualTo(WebhookAdapter.signature(SECRET, NOW.getEpochSecond(), body))
+                .isNotEqualTo(WebhookAdapter.signature("other", NOW.getEpochSecond(), body))
+                .as("a replay at another time carries another signature")
+                .isNotEqualTo(WebhookAdapter.signature(SECRET, NOW.getEpochSecond() + 600, body));
         JsonNode json = new ObjectMapper().readTree(request.body());
         assertThat(json.get("commandId").asText()).isEqualTo(command.getCommandId().toString());
         assertThat(json.get("action").asText()).isEqualTo("SUPPRESS");

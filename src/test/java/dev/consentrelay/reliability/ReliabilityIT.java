@@ -286,6 +286,7 @@ class ReliabilityIT {
             for (var vendor : java.util.Map.of("adnet", adnet, "mailer", mailer).entrySet()) {
                 String prefix = "consent-relay.connectors.vendors." + vendor.getKey() + ".";
                 connectors.put(prefix + "adapter", "webhook");
+                connectors.put(prefix + "insecure", "true");
                 connectors.put(prefix + "url", vendor.getValue().url());
                 connectors.put(prefix + "secret", "reliability-" + vendor.getKey());
                 connectors.put(prefix + "max-attempts", "1000");
