@@ -69,8 +69,9 @@ consent-relay.topics.{{ $key }}={{ $name }}
 {{- if .Values.vendors }}
 consent-relay.processing.vendors-file=/etc/consent-relay/vendors/vendors.yaml
 {{- end }}
-{{- if .Values.api.keys.existingSecret }}
-consent-relay.api.keys=${CONSENT_RELAY_API_KEYS}
+{{- range .Values.api.keys.entries }}
+consent-relay.api.keys.{{ .name }}.key=${CONSENT_RELAY_API_KEY_{{ .name | upper | replace "-" "_" }}}
+consent-relay.api.keys.{{ .name }}.roles={{ join "," .roles }}
 {{- end }}
 {{- if .Values.api.oidc.jwksUrl }}
 consent-relay.api.oidc.jwks-url={{ .Values.api.oidc.jwksUrl }}
@@ -149,12 +150,12 @@ consent-relay.api.oidc.roles-claim={{ .Values.api.oidc.rolesClaim }}
       name: {{ .Values.schemaRegistry.existingSecret }}
       key: {{ .Values.schemaRegistry.passwordKey }}
 {{- end }}
-{{- if .Values.api.keys.existingSecret }}
-- name: CONSENT_RELAY_API_KEYS
+{{- range .Values.api.keys.entries }}
+- name: CONSENT_RELAY_API_KEY_{{ .name | upper | replace "-" "_" }}
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.api.keys.existingSecret }}
-      key: {{ .Values.api.keys.key }}
+      name: {{ required "api.keys.existingSecret is required with api.keys.entries" $.Values.api.keys.existingSecret }}
+      key: {{ .name }}
 {{- end }}
 - name: CONSENT_RELAY_PRIVACY_IDENTIFIER_KEY
   valueFrom:

@@ -34,7 +34,7 @@ import java.util.Map;
  * @param baselineRecords records the passthrough baseline processes ({@code --baseline-records}, default 1,000,000:
  *        enough for half a minute of steady state on two cores)
  * @param batchSize commands per webhook request ({@code --webhook-batch-size}, default 1: one POST per command, the
- *        service's default; above 1 each vendor's connector sends batches, see the README)
+ *        service's default; above 1 each vendor's connector sends batches, see docs/vendors.md)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,

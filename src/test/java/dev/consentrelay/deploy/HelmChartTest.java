@@ -230,6 +230,26 @@ class HelmChartTest {
     }
 
     @Test
+    void eachApiKeyAndEachWebhookSecretComesFromASecretAndNoneIsInAConfigMap() {
+        assertThat(properties(production, "relay-consent-relay-processor"))
+                .containsEntry("consent-relay.api.keys.platform.key", "${CONSENT_RELAY_API_KEY_PLATFORM}")
+                .containsEntry("consent-relay.api.keys.platform.roles", "ingest,read")
+                .containsEntry("consent-relay.api.keys.privacy-team.roles", "read,admin");
+        assertThat(properties(production, "relay-consent-relay-connector"))
+                .containsEntry("consent-relay.connectors.vendors.mailer.secret",
+                        "${CONSENT_RELAY_WEBHOOK_SECRET_MAILER}");
+        Container connector = container(
+                production.get(Deployment.class, "relay-consent-relay-connector").getSpec().getTemplate().getSpec());
+        assertThat(env(connector, "CONSENT_RELAY_WEBHOOK_SECRET_MAILER").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> {
+                    assertThat(ref.getName()).isEqualTo("consent-relay-webhook-secrets");
+                    assertThat(ref.getKey()).isEqualTo("mailer");
+                });
+        assertThatThrownBy(() -> RenderedChart.render(null, Map.of("connector.vendors.mailer.secret", "s3cret")))
+                .hasMessageContaining("does not belong in a ConfigMap");
+    }
+
+    @Test
     void theIdentifierKeyComesFromASecretAndTheChartRefusesToRenderWithoutOne() {
         Container container = container(
                 defaults.get(StatefulSet.class, "relay-consent-relay-processor").getSpec().getTemplate().getSpec());
@@ -250,8 +270,11 @@ class HelmChartTest {
                 .isEqualTo("consent-relay-kafka");
         assertThat(env(container, "SCHEMA_REGISTRY_PASSWORD").getValueFrom().getSecretKeyRef().getName())
                 .isEqualTo("consent-relay-registry");
-        assertThat(env(container, "CONSENT_RELAY_API_KEYS").getValueFrom().getSecretKeyRef().getName())
-                .isEqualTo("consent-relay-api-keys");
+        assertThat(env(container, "CONSENT_RELAY_API_KEY_PRIVACY_TEAM").getValueFrom().getSecretKeyRef())
+                .satisfies(ref -> {
+                    assertThat(ref.getName()).isEqualTo("consent-relay-api-keys");
+                    assertThat(ref.getKey()).isEqualTo("privacy-team");
+                });
         Properties properties = properties(production, "relay-consent-relay-processor");
         for (String prefix : List.of("kafka.", "kafka-streams.")) {
             assertThat(properties).containsEntry(prefix + "security.protocol", "SASL_SSL")
@@ -259,7 +282,7 @@ class HelmChartTest {
             assertThat(properties.getProperty(prefix + "sasl.jaas.config")).contains("ScramLoginModule")
                     .contains("${KAFKA_SASL_PASSWORD}");
         }
-        assertThat(properties).containsEntry("consent-relay.api.keys", "${CONSENT_RELAY_API_KEYS}")
+        assertThat(properties).containsEntry("consent-relay.api.keys.platform.key", "${CONSENT_RELAY_API_KEY_PLATFORM}")
                 .containsEntry("consent-relay.api.oidc.issuer", "https://sso.example.com/realms/privacy")
                 .containsEntry("consent-relay.api.oidc.jwks-url",
                         "https://sso.example.com/realms/privacy/protocol/openid-connect/certs")

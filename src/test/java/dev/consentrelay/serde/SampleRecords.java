@@ -66,7 +66,7 @@ public final class SampleRecords {
                 .setIdentifiers(identifiers()).setKind(SignalKind.WITHDRAWAL)
                 .setPurposes(List.of("advertising", "analytics")).setRegion("EU").setSource(SignalSource.WEB_BANNER)
                 .setMethod("toggle").setPolicyVersion("2026-01").setOccurredAt(OCCURRED).setReceivedAt(RECEIVED)
-                .setErase(true).build();
+                .setErase(true).setLinkedSubjectId("subj-1-account").build();
     }
 
     public static SubjectConsentState state() {
@@ -173,6 +173,7 @@ public final class SampleRecords {
         record.put("occurredAt", v1.getOccurredAt().toEpochMilli());
         record.put("receivedAt", v1.getReceivedAt().toEpochMilli());
         record.put("erase", v1.getErase());
+        record.put("linkedSubjectId", v1.getLinkedSubjectId());
         record.put("consentString", "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA");
         return record;
     }

@@ -58,6 +58,15 @@ public final class PackagedService implements AutoCloseable {
 
     /** Starts the packaged jar in {@code workDir} with the given system properties; does not wait. */
     public static PackagedService start(Path workDir, String name, Map<String, String> properties) {
+        return start(workDir, name, properties, Map.of());
+    }
+
+    /**
+     * Starts the packaged jar in {@code workDir} with the given system properties and environment variables (added
+     * to this JVM's, whose {@code KAFKA_BOOTSTRAP_SERVERS} is dropped unless given); does not wait.
+     */
+    public static PackagedService start(Path workDir, String name, Map<String, String> properties,
+            Map<String, String> environment) {
         Path jar = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
                 .resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -77,6 +86,7 @@ public final class PackagedService implements AutoCloseable {
                     .redirectOutput(logFile.toFile());
             // Nothing configured: a Kafka address inherited from the build's environment would defeat the point.
             builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+            builder.environment().putAll(environment);
             return new PackagedService(workDir, logFile, builder.start(), URI.create("http://127.0.0.1:" + port));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the packaged application", e);
