@@ -97,6 +97,26 @@ class OidcBearerTokenIT {
     }
 
     @Test
+    void anUnsignedTokenIsUnauthorized() throws Exception {
+        JwtClaims claims = TestOidcProvider.claims(provider.issuer(), "analyst", ApiKeys.ADMIN);
+        org.jose4j.jws.JsonWebSignature unsigned = new org.jose4j.jws.JsonWebSignature();
+        unsigned.setPayload(claims.toJson());
+        unsigned.setAlgorithmHeaderValue(org.jose4j.jws.AlgorithmIdentifiers.NONE);
+        unsigned.setKeyIdHeaderValue(TestOidcProvider.KEY_ID);
+        unsigned.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+
+        bearer(unsigned.getCompactSerialization()).get(READ_PATH).then().statusCode(401);
+    }
+
+    @Test
+    void aRoleTheServiceDoesNotKnowGrantsNothing() {
+        JwtClaims claims = TestOidcProvider.claims(provider.issuer(), "analyst", "superuser");
+
+        bearer(token(claims)).get(READ_PATH).then().statusCode(403);
+        bearer(token(claims)).contentType("application/json").body("{}").post(INGEST_PATH).then().statusCode(403);
+    }
+
+    @Test
     void apiKeysStillWork() {
         given().header("X-API-Key", "test-read-key").get(READ_PATH).then().statusCode(anyOf(is(404), is(503)));
         given().header("Authorization", "Bearer test-ingest-key").get(READ_PATH).then().statusCode(403);
