@@ -43,6 +43,8 @@ public final class EmbeddedMode {
     static final String CONNECTOR_INSTANCE_ID_PROPERTY = "consent-relay.connectors.group-instance-id";
     static final String TRUSTED_PROXIES_PROPERTY = "consent-relay.ingest.gpc.trusted-proxies";
     static final String IDENTIFIER_KEY_PROPERTY = "consent-relay.privacy.identifier-key";
+    static final String INTERNAL_PORT_PROPERTY = "consent-relay.internal.port";
+    static final String INTERNAL_HOST_PROPERTY = "consent-relay.internal.host";
     /** File in the data directory that keeps the generated identifier key across restarts. */
     static final String IDENTIFIER_KEY_FILE = "identifier-key";
     /** On one machine the proxy setting geo headers (an edge worker, curl) is local. */
@@ -95,6 +97,13 @@ public final class EmbeddedMode {
         }
         if (settings.get(TRUSTED_PROXIES_PROPERTY).isEmpty()) {
             System.setProperty(TRUSTED_PROXIES_PROPERTY, LOOPBACK);
+        }
+        // One instance asks no other: its instance-to-instance listener takes any free port, on loopback only.
+        if (settings.get(INTERNAL_PORT_PROPERTY).isEmpty()) {
+            System.setProperty(INTERNAL_PORT_PROPERTY, "0");
+        }
+        if (settings.get(INTERNAL_HOST_PROPERTY).isEmpty()) {
+            System.setProperty(INTERNAL_HOST_PROPERTY, "127.0.0.1");
         }
         if (settings.get(IDENTIFIER_KEY_PROPERTY).isEmpty()) {
             System.setProperty(IDENTIFIER_KEY_PROPERTY, identifierKey(dataDir));
