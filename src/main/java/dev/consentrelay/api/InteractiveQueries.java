@@ -19,6 +19,10 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import dev.consentrelay.schema.ConsentRow;
+import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.topology.StoreNames;
+
 /**
  * Kafka Streams interactive queries over the key-value stores, as typed results: found here, on another instance,
  * not found, or unavailable while the stores rebalance or restore. Never waits for a store to become ready.
@@ -46,6 +50,14 @@ public final class InteractiveQueries {
      */
     public <V, T> QueryResult<T> byKey(String store, String key, Function<ReadOnlyKeyValueStore<String, V>, T> read) {
         return byKeyInPartition(store, key, partition -> read.apply(store(store, partition)));
+    }
+
+    /** The subject's row of the consent table (its published state), wherever it lives. */
+    public QueryResult<SubjectConsentState> consentState(String subjectId) {
+        return this.<ConsentRow, SubjectConsentState>byKey(StoreNames.CONSENT_TABLE, subjectId, store -> {
+            ConsentRow row = store.get(subjectId);
+            return row == null ? null : row.getState();
+        });
     }
 
     /** Like {@link #byKey}: {@code read} gets the partition of the task holding {@code key}. */

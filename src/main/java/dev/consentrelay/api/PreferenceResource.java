@@ -48,10 +48,8 @@ import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Violation;
 import dev.consentrelay.ingest.PublishUnavailableException;
 import dev.consentrelay.ingest.SignalIngest;
-import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.security.ApiKeys;
-import dev.consentrelay.topology.StoreNames;
 
 /**
  * What the reference preference centre ({@code /preferences/}) calls. A page acts for the one subject its signed link
@@ -144,11 +142,7 @@ public class PreferenceResource {
         if (refused != null) {
             return refused;
         }
-        QueryResult<SubjectConsentState> result = queries.<ConsentRow, SubjectConsentState>byKey(
-                StoreNames.CONSENT_TABLE, subjectId, store -> {
-                    ConsentRow row = store.get(subjectId);
-                    return row == null ? null : row.getState();
-                });
+        QueryResult<SubjectConsentState> result = queries.consentState(subjectId);
         long expiry = Long.parseLong(expiresAt);
         if (result instanceof QueryResult.NotFound<SubjectConsentState>) {
             return Response.ok(render(SubjectConsent.empty(subjectId), expiry)).build();

@@ -33,7 +33,6 @@ import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.schema.AuditEvent;
-import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.topology.StoreNames;
 import dev.consentrelay.topology.SubjectAuditKeys;
@@ -80,11 +79,7 @@ public class SubjectResource {
     @Path("consent")
     @Produces(MediaType.APPLICATION_JSON)
     public Response consent(@PathParam("subjectId") String subjectId) {
-        QueryResult<SubjectConsentState> result = queries.<ConsentRow, SubjectConsentState>byKey(
-                StoreNames.CONSENT_TABLE, subjectId, store -> {
-                    ConsentRow row = store.get(subjectId);
-                    return row == null ? null : row.getState();
-                });
+        QueryResult<SubjectConsentState> result = queries.consentState(subjectId);
         return answer(result, subjectId, state -> {
             SubjectConsent consent = AvroMapper.toDomain(state);
             Instant now = Instant.now();

@@ -1,7 +1,6 @@
 package dev.consentrelay.connector;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +120,7 @@ public final class BatchingWebhookAdapter implements VendorAdapter {
         }
         body.append("]}");
         String key = UUID.nameUUIDFromBytes(ids.toString().getBytes(StandardCharsets.UTF_8)).toString();
-        HttpResponse<String> response;
+        WebhookAdapter.Answer response;
         try {
             response = webhook.post(body.toString().getBytes(StandardCharsets.UTF_8), key);
         } catch (IOException e) {
@@ -130,8 +129,7 @@ public final class BatchingWebhookAdapter implements VendorAdapter {
             Thread.currentThread().interrupt();
             return all(commands, DeliveryResult.retry("interrupted"));
         }
-        return interpret(commands, response.statusCode(), response.body(),
-                response.headers().firstValue("Retry-After").orElse(null));
+        return interpret(commands, response.status(), response.body(), response.retryAfter().orElse(null));
     }
 
     /** Maps the vendor's answer to a batch to each command's result. */

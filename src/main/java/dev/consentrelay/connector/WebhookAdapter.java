@@ -62,7 +62,7 @@ public final class WebhookAdapter implements VendorAdapter {
     @Override
     public DeliveryResult deliver(PropagationCommand command) {
         byte[] body = CommandRendering.json(command).getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> response;
+        Answer response;
         try {
             response = post(body, command.getCommandId().toString());
         } catch (IOException e) {
@@ -71,18 +71,24 @@ public final class WebhookAdapter implements VendorAdapter {
             Thread.currentThread().interrupt();
             return DeliveryResult.retry("interrupted");
         }
-        return interpret(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+        return interpret(response.status(), response.body(), response.retryAfter());
     }
 
     /** One signed POST of {@code body}; the caller maps the answer. */
-    HttpResponse<String> post(byte[] body, String idempotencyKey) throws IOException, InterruptedException {
+    Answer post(byte[] body, String idempotencyKey) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
                 .header("X-Consent-Signature", signature(secret, clock.instant().getEpochSecond(), body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return http.send(request, responseInfo -> HttpResponse.BodySubscribers.mapping(
-                HttpResponse.BodySubscribers.ofInputStream(), WebhookAdapter::readBounded));
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        // Read here, on the delivering thread, never on the HTTP client's: a slow vendor cannot starve the client.
+        return new Answer(response.statusCode(), readBounded(response.body()),
+                response.headers().firstValue("Retry-After"));
+    }
+
+    /** A vendor's answer: its status, at most {@link #MAX_RESPONSE_BYTES} of its body, and its Retry-After. */
+    record Answer(int status, String body, Optional<String> retryAfter) {
     }
 
     /** The signature header's value: {@code t=<epoch seconds>,sha256=<hex HMAC of "t.body">}. */

@@ -79,7 +79,7 @@ final class Links {
                     SignalKind.OPT_OUT, purposes, subjectId, at, "refusals-at-" + at.toEpochMilli())));
             return out;
         }
-        if (decision.outcome() != DecisionOutcome.APPLIED) {
+        if (links.isEmpty() || decision.outcome() != DecisionOutcome.APPLIED) {
             return out;
         }
         Set<String> refused = newlyRefused(decision);
