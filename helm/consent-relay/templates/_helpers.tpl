@@ -73,13 +73,21 @@ consent-relay.processing.vendors-file=/etc/consent-relay/vendors/vendors.yaml
 consent-relay.api.keys.{{ .name }}.key=${CONSENT_RELAY_API_KEY_{{ .name | upper | replace "-" "_" }}}
 consent-relay.api.keys.{{ .name }}.roles={{ join "," .roles }}
 {{- end }}
-{{- if .Values.api.oidc.jwksUrl }}
-consent-relay.api.oidc.jwks-url={{ .Values.api.oidc.jwksUrl }}
-consent-relay.api.oidc.issuer={{ required "api.oidc.issuer is required with api.oidc.jwksUrl" .Values.api.oidc.issuer }}
-{{- with .Values.api.oidc.audience }}
-consent-relay.api.oidc.audience={{ . }}
+{{- with .Values.api.oidc }}
+{{- if .authServerUrl }}
+quarkus.oidc.auth-server-url={{ .authServerUrl }}
+quarkus.oidc.token.audience={{ required "api.oidc.audience is required with api.oidc.authServerUrl" .audience }}
+{{- with .issuer }}
+quarkus.oidc.token.issuer={{ . }}
 {{- end }}
-consent-relay.api.oidc.roles-claim={{ .Values.api.oidc.rolesClaim }}
+quarkus.oidc.roles.role-claim-path={{ .rolesClaim }}
+{{- if not .roleMapping }}
+{{- fail "api.oidc.roleMapping is required with api.oidc.authServerUrl: provider values grant roles only through it" }}
+{{- end }}
+{{- range $value, $roles := .roleMapping }}
+consent-relay.api.oidc.role-mapping."{{ $value }}"={{ join "," $roles }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- $protocol := .Values.kafka.security.protocol }}
 {{- range $prefix := list "kafka" "kafka-streams" }}

@@ -17,24 +17,19 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Reads the caller's credential: an API key from {@code X-API-Key} or {@code Authorization: Bearer <key>}, or, when
- * OIDC is configured, an access token from {@code Authorization: Bearer <jwt>} (three dot-separated parts), so API
- * keys and OIDC tokens work side by side. A missing credential leaves the request anonymous (the resource's role check
- * then answers 401); an unknown key or an invalid token is 401.
+ * Reads the caller's API key from {@code X-API-Key}. {@code Authorization: Bearer} belongs to OIDC access tokens
+ * (quarkus-oidc's own mechanism, when configured), so the two work side by side without guessing which a bearer value
+ * is. A missing key leaves the request anonymous (the resource's role check then answers 401); an unknown key is 401.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     /** Header carrying an API key. */
     public static final String API_KEY_HEADER = "X-API-Key";
-    private static final String BEARER = "bearer ";
     /** Another instance of the service, asking what a caller it authorized asked: it reads, and reaches GETs only. */
     private static final SecurityIdentity INSTANCE = QuarkusSecurityIdentity.builder()
             .setPrincipal(new QuarkusPrincipal("consent-relay-instance")).addRole(ApiKeys.READ)
             .addRole(ApiKeys.ADMIN).build();
-
-    @Inject
-    OidcTokens oidc;
 
     @Inject
     InstanceCredentials instances;
@@ -48,61 +43,25 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
                     ? Uni.createFrom().item(INSTANCE)
                     : Uni.createFrom().failure(new AuthenticationFailedException("not this instance's listener"));
         }
-        String apiKeyHeader = context.request().getHeader(API_KEY_HEADER);
-        String authorization = context.request().getHeader("Authorization");
-        String key = presentedKey(apiKeyHeader, authorization);
-        if (key != null) {
-            return identityProviderManager.authenticate(new ApiKeyAuthenticationRequest(key));
-        }
-        String token = presentedJwt(apiKeyHeader, authorization);
-        if (token == null) {
+        String key = presentedKey(context.request().getHeader(API_KEY_HEADER));
+        if (key == null) {
             return Uni.createFrom().nullItem();
         }
-        if (!oidc.enabled()) {
-            // Nothing could verify it: refuse it rather than leave the caller anonymous on an open path.
-            return Uni.createFrom().failure(new AuthenticationFailedException("OIDC bearer tokens not configured"));
-        }
-        return identityProviderManager.authenticate(new BearerTokenAuthenticationRequest(token));
+        return identityProviderManager.authenticate(new ApiKeyAuthenticationRequest(key));
     }
 
-    /** The JWT in {@code Authorization: Bearer}, or {@code null} when there is none or an API key was presented. */
-    static String presentedJwt(String apiKeyHeader, String authorization) {
-        if (apiKeyHeader != null && !apiKeyHeader.isBlank()) {
-            return null;
-        }
-        String token = bearer(authorization);
-        return token != null && looksLikeJwt(token) ? token : null;
-    }
-
-    /** The API key in the headers, or {@code null} when there is none (or the bearer token is a JWT). */
-    static String presentedKey(String apiKeyHeader, String authorization) {
-        if (apiKeyHeader != null && !apiKeyHeader.isBlank()) {
-            return apiKeyHeader.trim();
-        }
-        String token = bearer(authorization);
-        return token == null || looksLikeJwt(token) ? null : token;
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization != null && authorization.length() > BEARER.length()
-                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            String token = authorization.substring(BEARER.length()).trim();
-            return token.isEmpty() ? null : token;
-        }
-        return null;
-    }
-
-    private static boolean looksLikeJwt(String token) {
-        return token.chars().filter(c -> c == '.').count() == 2;
+    /** The API key in the header, or {@code null} when there is none. */
+    static String presentedKey(String apiKeyHeader) {
+        return apiKeyHeader == null || apiKeyHeader.isBlank() ? null : apiKeyHeader.trim();
     }
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"consent-relay\""));
+        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "X-API-Key realm=\"consent-relay\""));
     }
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(ApiKeyAuthenticationRequest.class, BearerTokenAuthenticationRequest.class);
+        return Set.of(ApiKeyAuthenticationRequest.class);
     }
 }

@@ -69,7 +69,7 @@ public class ApiKeys {
                     + " own keys.", secret);
         } else if (entries.isEmpty()) {
             LOG.warn("No API keys configured (consent-relay.api.keys.<name>.key): the HTTP API accepts OIDC bearer"
-                    + " tokens only, where OIDC is configured (consent-relay.api.oidc.jwks-url), and otherwise"
+                    + " tokens only, where OIDC is configured (quarkus.oidc.auth-server-url), and otherwise"
                     + " answers 401");
         } else {
             LOG.infof("%d API key(s) configured: %s", entries.size(), entries.stream().map(Entry::name).toList());

@@ -256,8 +256,8 @@ class IngestApiIT {
     void ingestNeedsAKeyWithTheIngestRole() {
         Map<String, Object> body = optOut(UUID.randomUUID().toString(), "auth-" + UUID.randomUUID());
         given().contentType(ContentType.JSON).body(body).post("/v1/signals").then().statusCode(401)
-                .header("WWW-Authenticate", containsString("Bearer"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer not-a-key").body(body)
+                .header("WWW-Authenticate", containsString("X-API-Key"));
+        given().contentType(ContentType.JSON).header("X-API-Key", "not-a-key").body(body)
                 .post("/v1/signals").then().statusCode(401);
         given().contentType(ContentType.JSON).header("X-API-Key", "test-read-key").body(body).post("/v1/signals")
                 .then().statusCode(403);
@@ -297,7 +297,7 @@ class IngestApiIT {
     }
 
     private static RequestSpecification ingest() {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-ingest-key");
+        return given().contentType(ContentType.JSON).header("X-API-Key", "test-ingest-key");
     }
 
     private static Map<String, Object> optOut(String signalId, String subject) {

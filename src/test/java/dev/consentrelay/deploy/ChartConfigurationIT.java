@@ -19,13 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.consentrelay.testing.ApicurioRegistryExtension;
 import dev.consentrelay.testing.PackagedService;
 import dev.consentrelay.testing.TestKafka;
+import dev.consentrelay.testing.TestOidcProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The chart's configuration works, not only renders: the processor's ConfigMap and environment, as Kubernetes would
  * give them to the pod (secrets resolved from the Secrets the chart names, field references from the pod), start the
- * packaged service against a real broker and registry, and the API key the chart maps from its Secret is accepted.
+ * packaged service against a real broker and registry; the API key the chart maps from its Secret is accepted, and so
+ * is an OIDC token of a group the chart's role mapping names.
  */
 class ChartConfigurationIT {
 
@@ -35,11 +37,13 @@ class ChartConfigurationIT {
     Path pod;
 
     @Test
-    void theApiKeyTheChartMapsFromItsSecretOpensTheApiOfTheServiceItConfigures() throws Exception {
+    void theApiKeyFromItsSecretAndAMappedOidcTokenOpenTheApiOfTheServiceTheChartConfigures() throws Exception {
         String registry = ApicurioRegistryExtension.startForJvm();
+        TestOidcProvider provider = TestOidcProvider.get();
         RenderedChart chart = RenderedChart.render(null, Map.of("schemaRegistry.url", registry,
                 "api.keys.existingSecret", "relay-api-keys", "api.keys.entries[0].name", "platform",
-                "api.keys.entries[0].roles[0]", "read"));
+                "api.keys.entries[0].roles[0]", "read", "api.oidc.authServerUrl", provider.issuer(),
+                "api.oidc.roleMapping.privacy-analysts[0]", "read"));
         Path config = pod.resolve("application.properties");
         Files.writeString(config, chart.get(ConfigMap.class, "relay-consent-relay-processor").getData()
                 .get("application.properties"));
@@ -82,6 +86,15 @@ class ChartConfigurationIT {
             HttpResponse<String> withoutKey = service.get("/v1/vendors", Map.of());
             assertThat(withKey.statusCode()).as(withKey.body()).isEqualTo(200);
             assertThat(withoutKey.statusCode()).isEqualTo(401);
+            // OIDC as the chart configures it: quarkus-oidc verifies the token, the chart's role mapping grants read.
+            String analyst = TestOidcProvider.sign(provider.key(),
+                    TestOidcProvider.claims(provider.issuer(), "analyst", "privacy-analysts"));
+            String unmapped = TestOidcProvider.sign(provider.key(),
+                    TestOidcProvider.claims(provider.issuer(), "analyst", "admin"));
+            HttpResponse<String> withToken = service.get("/v1/vendors", Map.of("Authorization", "Bearer " + analyst));
+            assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(200);
+            assertThat(service.get("/v1/vendors", Map.of("Authorization", "Bearer " + unmapped)).statusCode())
+                    .isEqualTo(403);
             assertThat(service.log()).as("the log names the key, never its secret").contains("[platform]")
                     .doesNotContain(KEY);
         }

@@ -283,10 +283,11 @@ class HelmChartTest {
                     .contains("${KAFKA_SASL_PASSWORD}");
         }
         assertThat(properties).containsEntry("consent-relay.api.keys.platform.key", "${CONSENT_RELAY_API_KEY_PLATFORM}")
-                .containsEntry("consent-relay.api.oidc.issuer", "https://sso.example.com/realms/privacy")
-                .containsEntry("consent-relay.api.oidc.jwks-url",
-                        "https://sso.example.com/realms/privacy/protocol/openid-connect/certs")
-                .containsEntry("consent-relay.api.oidc.roles-claim", "realm_access.roles")
+                .containsEntry("quarkus.oidc.auth-server-url", "https://sso.example.com/realms/privacy")
+                .containsEntry("quarkus.oidc.token.audience", "consent-relay")
+                .containsEntry("quarkus.oidc.roles.role-claim-path", "realm_access.roles")
+                .containsEntry("consent-relay.api.oidc.role-mapping.\"privacy-team\"", "read,admin")
+                .containsEntry("consent-relay.api.oidc.role-mapping.\"crm-service\"", "ingest")
                 .containsEntry("consent-relay.schema-registry.basic-auth-password", "${SCHEMA_REGISTRY_PASSWORD}")
                 .containsEntry("consent-relay.processing.vendors-file", "/etc/consent-relay/vendors/vendors.yaml");
         assertThat(production.get(ConfigMap.class, "relay-consent-relay-vendors").getData().get("vendors.yaml"))

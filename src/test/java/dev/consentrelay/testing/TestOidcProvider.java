@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -21,8 +22,8 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
 /**
- * An OIDC provider as far as a resource server sees one: a JDK HTTP server on 127.0.0.1 publishing the JWKS of a
- * freshly generated RSA key, and tokens signed with that key. One per test JVM, started on first use.
+ * An OIDC provider as far as a resource server sees one: a JDK HTTP server on 127.0.0.1 publishing its discovery
+ * document and the JWKS of a freshly generated RSA key, and tokens signed with that key. One per test JVM, started on first use.
  */
 public final class TestOidcProvider {
 
@@ -40,15 +41,20 @@ public final class TestOidcProvider {
         key = newKey(KEY_ID);
         String jwks = new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/realms/test/protocol/openid-connect/certs", exchange -> {
-            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        server.createContext("/realms/test/protocol/openid-connect/certs", exchange -> json(exchange, jwks));
+        server.createContext("/realms/test/.well-known/openid-configuration",
+                exchange -> json(exchange, "{\"issuer\": \"" + issuer() + "\", \"jwks_uri\": \"" + jwksUrl()
+                        + "\", \"id_token_signing_alg_values_supported\": [\"RS256\"]}"));
         server.start();
+    }
+
+    private static void json(HttpExchange exchange, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     /** The provider of this JVM, started if needed. */
