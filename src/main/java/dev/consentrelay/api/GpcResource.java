@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.security.PermitAll;
@@ -24,10 +23,13 @@ import jakarta.ws.rs.core.UriInfo;
 import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -48,6 +50,7 @@ import dev.consentrelay.ingest.TrustedProxies;
  */
 @Path("/")
 @PermitAll
+@SecurityRequirements
 @Tag(name = "Global Privacy Control", description = "Capture the Sec-GPC browser header")
 public class GpcResource {
 
@@ -94,12 +97,12 @@ public class GpcResource {
     @POST
     @Path("v1/gpc")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Capture a browser's Global Privacy Control header", description = "With Sec-GPC: 1, publishes"
+    @Operation(operationId = "captureGpc", summary = "Capture a browser's Global Privacy Control header", description = "With Sec-GPC: 1, publishes"
             + " a GPC signal for the subject (from the configured header, cookie or query parameter) in the region of"
             + " the configured geo headers, and answers 202 once Kafka has it. Without the header, or any other value,"
             + " nothing happens: 204.")
-    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1")
-    @APIResponse(responseCode = "202", description = "A GPC signal was published", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "captured", value = "{\"signalId\": \"9a0e...\", \"region\": \"US-CA\"}")))
+    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1", schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "202", description = "A GPC signal was published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.GpcCaptured.class), examples = @ExampleObject(name = "captured", value = "{\"signalId\": \"9a0e...\", \"region\": \"US-CA\"}")))
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")
     @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
@@ -111,8 +114,8 @@ public class GpcResource {
             LOG.debugf("GPC signal %s for subject %s in region %s: %s", gpc.signalId(), gpc.subjectId(),
                     gpc.region(), outcome);
             return Response.accepted(gpc.region() == null
-                    ? Map.of("signalId", gpc.signalId())
-                    : Map.of("signalId", gpc.signalId(), "region", gpc.region()))
+                    ? new ApiContract.GpcCaptured(gpc.signalId(), null)
+                    : new ApiContract.GpcCaptured(gpc.signalId(), gpc.region()))
                     .location(URI.create(SignalStatusQuery.location(gpc.subjectId(), gpc.signalId())))
                     .header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
         });
@@ -121,10 +124,10 @@ public class GpcResource {
     @GET
     @Path("v1/gpc")
     @Produces({"image/gif", MediaType.APPLICATION_JSON})
-    @Operation(summary = "Capture Global Privacy Control from a beacon (pixel form)", description = "Like POST, for"
+    @Operation(operationId = "captureGpcBeacon", summary = "Capture Global Privacy Control from a beacon (pixel form)", description = "Like POST, for"
             + " <img> beacons and edge workers: a 1x1 transparent GIF when a GPC signal was published, 204 when the"
             + " request carries no GPC preference.")
-    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1")
+    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1", schema = @Schema(type = SchemaType.STRING))
     @APIResponse(responseCode = "200", description = "GPC signal published; a 1x1 transparent GIF", content = @Content(mediaType = "image/gif"))
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")
@@ -157,9 +160,9 @@ public class GpcResource {
     @GET
     @Path(".well-known/gpc.json")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The site's GPC support resource", description = "Per the GPC specification:"
+    @Operation(operationId = "gpcSupport", summary = "The site's GPC support resource", description = "Per the GPC specification:"
             + " {\"gpc\": true, \"lastUpdate\": \"YYYY-MM-DD\"}; lastUpdate from consent-relay.ingest.gpc.last-update.")
-    @APIResponse(responseCode = "200", description = "GPC is honoured", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "gpc", value = "{\"gpc\": true, \"lastUpdate\": \"2026-11-01\"}")))
+    @APIResponse(responseCode = "200", description = "GPC is honoured", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.GpcSupport.class), examples = @ExampleObject(name = "gpc", value = "{\"gpc\": true, \"lastUpdate\": \"2026-11-01\"}")))
     public Response wellKnown() {
         return Response.ok(wellKnown).build();
     }
@@ -202,7 +205,7 @@ public class GpcResource {
     private static Response tooMany(Duration wait, String why) {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         return Response.status(429).header(HttpHeaders.RETRY_AFTER, seconds).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", "too_many_requests", "message", why + "; GPC is already recorded once it"
+                .entity(new ApiContract.Problem("too_many_requests", why + "; GPC is already recorded once it"
                         + " was captured, retry after " + seconds + " s if needed"))
                 .build();
     }

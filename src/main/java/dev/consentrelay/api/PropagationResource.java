@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -40,8 +41,8 @@ public class PropagationResource {
     @Context
     HttpHeaders headers;
 
-    @Operation(summary = "Where one signal's commands stand at each vendor")
-    @APIResponse(responseCode = "200", description = "Per vendor: status, attempts, latency, deadline", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.PROPAGATION)))
+    @Operation(operationId = "signalPropagation", summary = "Where one signal's commands stand at each vendor")
+    @APIResponse(responseCode = "200", description = "Per vendor: status, attempts, latency, deadline", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PropagationStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.PROPAGATION)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
     @APIResponse(responseCode = "404", description = "Unknown signal, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Store not queryable: retry after Retry-After")

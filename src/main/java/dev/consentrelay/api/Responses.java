@@ -1,7 +1,5 @@
 package dev.consentrelay.api;
 
-import java.util.Map;
-
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -14,11 +12,11 @@ final class Responses {
 
     static Response unavailable(String why, int retryAfterSeconds) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                .type(MediaType.APPLICATION_JSON).entity(Map.of("error", "unavailable", "message", why)).build();
+                .type(MediaType.APPLICATION_JSON).entity(new ApiContract.Problem("unavailable", why)).build();
     }
 
     static Response notFound(String message) {
         return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", "not_found", "message", message)).build();
+                .entity(new ApiContract.Problem("not_found", message)).build();
     }
 }

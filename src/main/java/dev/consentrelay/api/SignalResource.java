@@ -25,11 +25,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.consentrelay.config.IngestConfig;
@@ -55,7 +56,6 @@ import dev.consentrelay.security.ApiKeys;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Ingest", description = "Submit consent signals")
-@SecurityRequirement(name = "apiKey")
 public class SignalResource {
 
     static final String OPT_OUT_EXAMPLE = """
@@ -88,11 +88,11 @@ public class SignalResource {
     @GET
     @Path("/{signalId}")
     @RolesAllowed(ApiKeys.READ)
-    @Operation(summary = "One signal by its id alone: its decision and its propagation per vendor", description = "Kept"
+    @Operation(operationId = "signalById", summary = "One signal by its id alone: its decision and its propagation per vendor", description = "Kept"
             + " for existing callers; prefer /v1/subjects/{subjectId}/signals/{signalId}, the 202's Location, which"
             + " asks one instance. This route asks the instance it reaches and, on a miss, each other instance in"
             + " turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
-    @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
+    @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
     @APIResponse(responseCode = "404", description = "Unknown, still on its way, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")
@@ -102,16 +102,16 @@ public class SignalResource {
     }
 
     @POST
-    @Operation(summary = "Submit one consent signal", description = "Validated with the rules the pipeline applies;"
+    @Operation(operationId = "submitSignal", summary = "Submit one consent signal", description = "Validated with the rules the pipeline applies;"
             + " receivedAt is set by the server. 202 once Kafka has the record; the same signalId again is accepted"
             + " once (answered 202 with duplicate=true, not republished). A LINK joins subjectId to linkedSubjectId"
             + " (e.g. a device and the account logged in on it): from then on every refusal of either reaches the"
             + " other as a refusal with source LINK; grants do not cross.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalRequest.class), examples = {
             @ExampleObject(name = "opt-out", value = OPT_OUT_EXAMPLE),
             @ExampleObject(name = "link", value = LINK_EXAMPLE)}))
-    @APIResponse(responseCode = "202", description = "Kafka has the signal", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted", value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\", \"duplicate\": false}")))
-    @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "invalid", value = ERRORS_EXAMPLE)))
+    @APIResponse(responseCode = "202", description = "Kafka has the signal", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalAccepted.class), examples = @ExampleObject(name = "accepted", value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\", \"duplicate\": false}")))
+    @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class), examples = @ExampleObject(name = "invalid", value = ERRORS_EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No or unknown API key")
     @APIResponse(responseCode = "403", description = "The key lacks the ingest role")
     @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
@@ -132,17 +132,17 @@ public class SignalResource {
 
     @POST
     @Path("/batch")
-    @Operation(summary = "Submit a batch of consent signals", description = "A JSON array of signals (at most"
+    @Operation(operationId = "submitSignalBatch", summary = "Submit a batch of consent signals", description = "A JSON array of signals (at most"
             + " consent-relay.ingest.batch-max-size, default 500). Answers 200 with one result per item, by index:"
             + " status 202 (accepted), 400 (with its errors) or 503 (Kafka unavailable: retry that item).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "batch", value = "["
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = ApiContract.SignalRequest.class), examples = @ExampleObject(name = "batch", value = "["
             + OPT_OUT_EXAMPLE + "]")))
-    @APIResponse(responseCode = "200", description = "One result per item", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "results", value = """
+    @APIResponse(responseCode = "200", description = "One result per item", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.BatchAnswer.class), examples = @ExampleObject(name = "results", value = """
             {"accepted": 1, "rejected": 1, "unavailable": 0, "results": [
              {"index": 0, "status": 202, "signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "duplicate": false},
              {"index": 1, "status": 400, "errors": [{"field": "subjectId", "message": "subjectId is required"}]}]}""")))
-    @APIResponse(responseCode = "400", description = "The body is not a JSON array of signals")
-    @APIResponse(responseCode = "413", description = "More signals than the configured maximum")
+    @APIResponse(responseCode = "400", description = "The body is not a JSON array of signals", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "More signals than the configured maximum", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response submitBatch(String body) {
         JsonNode node;
         try {
@@ -211,19 +211,19 @@ public class SignalResource {
 
     @POST
     @Path("/iab")
-    @Operation(summary = "Submit an IAB US Privacy or GPP string", description = "Maps the strings' opt-outs to one"
+    @Operation(operationId = "submitIabString", summary = "Submit an IAB US Privacy or GPP string", description = "Maps the strings' opt-outs to one"
             + " OPT_OUT signal: US Privacy 'opted out of sale' Y -> sale_sharing; GPP US National (section 7)"
             + " SaleOptOut=1 -> sale_sharing, SharingOptOut=1 -> sale_sharing + third_party_sharing,"
             + " TargetedAdvertisingOptOut=1 -> advertising. Strings that refuse nothing publish nothing (200).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.IabSignalRequest.class), examples = {
             @ExampleObject(name = "usp", value = """
                     {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z", "uspString": "1YYN"}"""),
             @ExampleObject(name = "gpp", value = """
                     {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z", "gppString": "DBABL~BVVqAAEABgA.QA"}""")}))
-    @APIResponse(responseCode = "202", description = "The opt-out signal is in Kafka", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted", value = """
-            {"signalId": "1c7a...", "duplicate": false, "purposes": ["sale_sharing"]}""")))
-    @APIResponse(responseCode = "200", description = "The strings refuse nothing; nothing was published")
-    @APIResponse(responseCode = "400", description = "Every invalid field and why")
+    @APIResponse(responseCode = "202", description = "The opt-out signal is in Kafka", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalAccepted.class), examples = @ExampleObject(name = "accepted", value = """
+            {"signalId": "1c7a0d4e-5b8f-4a2c-9e6d-3f1b2a4c5d6e", "duplicate": false, "purposes": ["sale_sharing"]}""")))
+    @APIResponse(responseCode = "200", description = "The strings refuse nothing; nothing was published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.NothingPublished.class)))
+    @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Response submitIab(String body) throws PublishUnavailableException {
         JsonNode node;
         try {
@@ -239,12 +239,12 @@ public class SignalResource {
         ConsentSignal signal = parsed.signal();
         if (signal.purposes().isEmpty()) {
             // No purposes would mean "every purpose": never publish an opt-out the strings did not express.
-            return Response.ok(Map.of("published", false, "purposes", List.of(), "message",
+            return Response.ok(new ApiContract.NothingPublished(false, List.of(),
                     "the strings express no opt-out; nothing was published")).build();
         }
         PublishOutcome outcome = ingest.publish(signal);
-        return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
-                outcome == PublishOutcome.DUPLICATE, "purposes", signal.purposes()))
+        return Response.accepted(new ApiContract.SignalAccepted(signal.signalId(),
+                outcome == PublishOutcome.DUPLICATE, List.copyOf(signal.purposes())))
                 .location(URI.create(SignalStatusQuery.location(signal.subjectId(), signal.signalId()))).build();
     }
 
@@ -253,8 +253,8 @@ public class SignalResource {
     }
 
     static Response accepted(ConsentSignal signal, PublishOutcome outcome) {
-        return Response.accepted(Map.of("signalId", signal.signalId(), "duplicate",
-                outcome == PublishOutcome.DUPLICATE))
+        return Response.accepted(new ApiContract.SignalAccepted(signal.signalId(),
+                outcome == PublishOutcome.DUPLICATE, null))
                 .location(URI.create(SignalStatusQuery.location(signal.subjectId(), signal.signalId()))).build();
     }
 

@@ -3,7 +3,6 @@ package dev.consentrelay.api;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -23,8 +22,10 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
@@ -74,8 +75,8 @@ public class VendorResource {
     HttpHeaders headers;
 
     /** Every vendor and sub-processor, enabled or not, as the fan-out sees them now. */
-    @Operation(summary = "Every vendor and sub-processor, enabled or not")
-    @APIResponse(responseCode = "200", description = "The vendors", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.VENDORS)))
+    @Operation(operationId = "listVendors", summary = "Every vendor and sub-processor, enabled or not")
+    @APIResponse(responseCode = "200", description = "The vendors", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = VendorView.class), examples = @ExampleObject(name = "example", value = ApiExamples.VENDORS)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")
@@ -85,10 +86,10 @@ public class VendorResource {
     }
 
     /** Creates or replaces a vendor; the body has the fields of a vendors-file entry. */
-    @Operation(summary = "Create or replace a vendor (the fields of a vendors-file entry); a new vendor or purpose is backfilled")
-    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "created", value = ApiExamples.VENDOR)))
-    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "replaced", value = ApiExamples.VENDOR)))
-    @APIResponse(responseCode = "400", description = "Every problem with the body", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "invalid", value = ApiExamples.VENDOR_PROBLEMS)))
+    @Operation(operationId = "putVendor", summary = "Create or replace a vendor (the fields of a vendors-file entry); a new vendor or purpose is backfilled")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VendorView.class), examples = @ExampleObject(name = "created", value = ApiExamples.VENDOR)))
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VendorView.class), examples = @ExampleObject(name = "replaced", value = ApiExamples.VENDOR)))
+    @APIResponse(responseCode = "400", description = "Every problem with the body", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.VendorProblems.class), examples = @ExampleObject(name = "invalid", value = ApiExamples.VENDOR_PROBLEMS)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("admin")
@@ -115,8 +116,8 @@ public class VendorResource {
     }
 
     /** Disables a vendor: it stays on record and receives nothing more. */
-    @Operation(summary = "Disable a vendor: it stays on record and receives nothing more")
-    @APIResponse(responseCode = "200", description = "The disabled vendor", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.VENDOR)))
+    @Operation(operationId = "disableVendor", summary = "Disable a vendor: it stays on record and receives nothing more")
+    @APIResponse(responseCode = "200", description = "The disabled vendor", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VendorView.class), examples = @ExampleObject(name = "example", value = ApiExamples.VENDOR)))
     @APIResponse(responseCode = "404", description = "No such vendor")
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
@@ -140,10 +141,10 @@ public class VendorResource {
      * The vendor's backfill in every task of every instance: per task what it scanned and issued, and the totals.
      * A forwarded request answers for this instance's tasks only.
      */
-    @Operation(summary = "A vendor's backfill in every task of every instance")
-    @APIResponse(responseCode = "200", description = "Per task and in total: subjects scanned, suppressions issued, done", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example", value = ApiExamples.BACKFILL)))
+    @Operation(operationId = "vendorBackfill", summary = "A vendor's backfill in every task of every instance")
+    @APIResponse(responseCode = "200", description = "Per task and in total: subjects scanned, suppressions issued, done", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackfillStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.BACKFILL)))
     @APIResponse(responseCode = "404", description = "No such vendor, or no backfill has run")
-    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.Problem.class), examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")
@@ -195,6 +196,6 @@ public class VendorResource {
 
     private static Response badRequest(List<String> problems) {
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", "invalid_vendor", "problems", problems)).build();
+                .entity(new ApiContract.VendorProblems("invalid_vendor", problems)).build();
     }
 }
