@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Permission;
 import dev.consentrelay.domain.PurposeConsent;
@@ -13,16 +15,19 @@ import dev.consentrelay.domain.SubjectConsent;
  * A subject's consent as the API shows it: the recorded state and the effective permission of every purpose in the
  * subject's region.
  */
-public record ConsentView(String subjectId, String region, String updatedAt, String erasedAt, Gpc gpc,
+public record ConsentView(String subjectId, String region, String updatedAt, @Schema(nullable = true) String erasedAt,
+        Gpc gpc,
         List<Identifier> identifiers, List<PurposeView> purposes, String evaluatedAt) {
 
     /** Global Privacy Control state. */
-    public record Gpc(boolean active, String firstSeenAt, String lastSeenAt) {
+    public record Gpc(boolean active, @Schema(nullable = true) String firstSeenAt,
+            @Schema(nullable = true) String lastSeenAt) {
     }
 
     /** One purpose: effective permission, and the recorded choice behind it when there is one. */
     public record PurposeView(String purpose, boolean allowed, String model, String status, String rule, String since,
-            String source, String method, String policyVersion, String signalId, String expiresAt) {
+            String source, String method, String policyVersion, String signalId,
+            @Schema(nullable = true) String expiresAt) {
     }
 
     static ConsentView of(SubjectConsent state, Map<String, Permission> permissions, java.time.Instant now) {

@@ -2,6 +2,8 @@ package dev.consentrelay.api;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * What the preference centre shows: every purpose of the policy, the policy version and the GPC state.
  *
@@ -18,6 +20,7 @@ public record PreferenceView(String subjectId, String policyVersion, String regi
      * @param allowed the current permission
      * @param status the recorded choice (GRANTED, DENIED, WITHDRAWN), {@code null} when none was made
      */
-    public record Purpose(String purpose, String description, String model, boolean allowed, String status) {
+    public record Purpose(String purpose, String description, String model, boolean allowed,
+            @Schema(nullable = true) String status) {
     }
 }

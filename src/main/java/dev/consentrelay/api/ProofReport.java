@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import dev.consentrelay.domain.LegalDeadlines;
 import dev.consentrelay.domain.SignalKind;
 import dev.consentrelay.domain.Vendor;
@@ -46,7 +48,8 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
     }
 
     /** A vendor's acknowledgement. */
-    public record Ack(String status, String at, Long latencyMillis, String detail) {
+    public record Ack(String status, String at, @Schema(nullable = true) Long latencyMillis,
+            @Schema(nullable = true) String detail) {
     }
 
     /** One regime's deadline for the entry. */

@@ -3,6 +3,8 @@ package dev.consentrelay.api;
 import java.time.Instant;
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * One signal's propagation, as answered by {@code GET /v1/signals/{signalId}/propagation}.
  *
@@ -25,6 +27,6 @@ public record PropagationStatus(String signalId, boolean complete, List<VendorSt
      * @param breached whether the deadline passed before a final acknowledgement
      */
     public record VendorStatus(String vendorId, String commandId, String action, String status, int attempts,
-            Long latencyMillis, Instant deadline, boolean breached) {
+            @Schema(nullable = true) Long latencyMillis, Instant deadline, boolean breached) {
     }
 }

@@ -2,11 +2,14 @@ package dev.consentrelay.api;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.domain.VendorSpec;
 
 /** A vendor as the admin API shows and accepts it: the fields of a vendors-file entry. */
-public record VendorView(String id, String name, String kind, String parent, List<String> purposes,
+public record VendorView(String id, String name, String kind, @Schema(nullable = true) String parent,
+        List<String> purposes,
         List<String> regions, List<String> actions, List<String> identifiers, String sla, boolean enabled) {
 
     static VendorView of(Vendor v) {
@@ -17,7 +20,8 @@ public record VendorView(String id, String name, String kind, String parent, Lis
     }
 
     /** The body of {@code PUT /v1/vendors/{vendorId}}; absent fields take the vendors file's defaults. */
-    public record Body(String id, String name, String kind, String parent, List<String> purposes,
+    public record Body(String id, String name, String kind, @Schema(nullable = true) String parent,
+            List<String> purposes,
             List<String> regions, List<String> actions, List<String> identifiers, String sla, Boolean enabled) {
 
         VendorSpec toSpec() {
