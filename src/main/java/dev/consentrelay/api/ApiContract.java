@@ -29,13 +29,17 @@ import dev.consentrelay.domain.Violation;
  * without a path of its own, so that the OpenAPI scanner reads its definition; every resource stays where it is.
  */
 @OpenAPIDefinition(info = @Info(title = "consent-relay HTTP API", version = "1", description = "Consent signals in;"
-        + " consent, propagation and proof out."), servers = @Server(url = "/", description = "The instance serving this document"), securitySets = {
+        + " consent, propagation and proof out."),
+        servers = @Server(url = "/", description = "The instance serving this document"), securitySets = {
                 @SecurityRequirementsSet(@SecurityRequirement(name = ApiContract.API_KEY)),
                 @SecurityRequirementsSet(@SecurityRequirement(name = ApiContract.BEARER))})
 @SecuritySchemes({
-        @SecurityScheme(securitySchemeName = ApiContract.API_KEY, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER, apiKeyName = "X-API-Key", description = "A static API key (consent-relay.api.keys.<name>.key) with the operation's role"),
-        @SecurityScheme(securitySchemeName = ApiContract.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT", description = "An OIDC access token whose roles claim maps to the operation's"
-                + " role (quarkus.oidc.*, consent-relay.api.oidc.role-mapping)")})
+        @SecurityScheme(securitySchemeName = ApiContract.API_KEY, type = SecuritySchemeType.APIKEY,
+                in = SecuritySchemeIn.HEADER, apiKeyName = "X-API-Key",
+                description = "A static API key (consent-relay.api.keys.<name>.key) with the operation's role"),
+        @SecurityScheme(securitySchemeName = ApiContract.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+                bearerFormat = "JWT", description = "An OIDC access token whose roles claim maps to the operation's"
+                        + " role (quarkus.oidc.*, consent-relay.api.oidc.role-mapping)")})
 public class ApiContract extends Application {
 
     /** The API-key security scheme. */
@@ -48,18 +52,21 @@ public class ApiContract extends Application {
     public record IdentifierJson(
             @Schema(description = "account_id, cookie_id, crm_id, device_id, email_sha256, gaid, idfa, maid or"
                     + " phone_sha256", examples = "email_sha256") String type,
-            @Schema(description = "The value; a *_sha256 type takes a hex SHA-256 digest", maxLength = 256) String value) {
+            @Schema(description = "The value; a *_sha256 type takes a hex SHA-256 digest",
+                    maxLength = 256) String value) {
     }
 
     /** One consent signal on the JSON ingest. */
     @Schema(name = "SignalRequest", requiredProperties = {"signalId", "subjectId", "kind", "occurredAt"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SignalRequest(
-            @Schema(description = "A UUID the sender chooses; sending it again is an idempotent retry", format = "uuid") String signalId,
+            @Schema(description = "A UUID the sender chooses; sending it again is an idempotent retry",
+                    format = "uuid") String signalId,
             @Schema(maxLength = 256) String subjectId,
             @Schema(maxItems = 32) List<IdentifierJson> identifiers,
             SignalKind kind,
-            @Schema(description = "Purposes of the policy; all of them when absent", maxItems = 64) List<String> purposes,
+            @Schema(description = "Purposes of the policy; all of them when absent",
+                    maxItems = 64) List<String> purposes,
             @Schema(description = "ISO 3166 country or country-subdivision code", examples = "US-CA") String region,
             SignalSource source,
             @Schema(description = "How the choice was made (toggle, button, login, …)", maxLength = 128) String method,

@@ -6,7 +6,8 @@ final class ApiExamples {
     static final String CONSENT = """
             {"subjectId": "subj-42", "region": "US-CA", "updatedAt": "2026-11-05T14:03:01Z", "erasedAt": null,
              "gpc": {"active": false, "firstSeenAt": null, "lastSeenAt": null},
-             "identifiers": [{"type": "email_sha256", "value": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],
+             "identifiers": [{"type": "email_sha256",
+              "value": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],
              "purposes": [{"purpose": "advertising", "allowed": false, "model": "OPT_OUT", "status": "DENIED",
                "rule": "opt_out", "since": "2026-11-05T14:03:00Z", "source": "PREFERENCE_CENTER", "method": "toggle",
                "policyVersion": "2026-11-01", "signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "expiresAt": null},
@@ -47,7 +48,8 @@ final class ApiExamples {
              "identifiers": ["device_id"], "sla": "PT5M", "enabled": true}""";
     static final String VENDORS = "[" + VENDOR + "]";
     static final String VENDOR_PROBLEMS = """
-            {"error": "invalid_vendor", "problems": ["purposes: unknown purpose 'ads'", "sla: 'soon' is not a duration"]}""";
+            {"error": "invalid_vendor", "problems": ["purposes: unknown purpose 'ads'",
+             "sla: 'soon' is not a duration"]}""";
     static final String BACKFILL = """
             {"vendorId": "crm", "scanned": 1000000, "issued": 48211, "done": true,
              "tasks": [{"instance": "10.0.0.7:8080", "backfillId": "…", "purposes": ["profiling"],

@@ -97,16 +97,23 @@ public class GpcResource {
     @POST
     @Path("v1/gpc")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "captureGpc", summary = "Capture a browser's Global Privacy Control header", description = "With Sec-GPC: 1, publishes"
-            + " a GPC signal for the subject (from the configured header, cookie or query parameter) in the region of"
-            + " the configured geo headers, and answers 202 once Kafka has it. Without the header, or any other value,"
-            + " nothing happens: 204.")
-    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1", schema = @Schema(type = SchemaType.STRING))
-    @APIResponse(responseCode = "202", description = "A GPC signal was published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.GpcCaptured.class), examples = @ExampleObject(name = "captured", value = "{\"signalId\": \"9a0e...\", \"region\": \"US-CA\"}")))
+    @Operation(operationId = "captureGpc", summary = "Capture a browser's Global Privacy Control header",
+            description = "With Sec-GPC: 1, publishes"
+                    + " a GPC signal for the subject (from the configured header, cookie or query parameter) in the"
+                    + " region of"
+                    + " the configured geo headers, and answers 202 once Kafka has it. Without the header, or any"
+                    + " other value,"
+                    + " nothing happens: 204.")
+    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1",
+            schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "202", description = "A GPC signal was published", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.GpcCaptured.class),
+            examples = @ExampleObject(name = "captured", value = "{\"signalId\": \"9a0e...\", \"region\": \"US-CA\"}")))
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")
     @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
-    @APIResponse(responseCode = "429", description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
+    @APIResponse(responseCode = "429",
+            description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
     public Response capture(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request)
             throws PublishUnavailableException {
         return answer(read(headers, uri, request), gpc -> {
@@ -124,14 +131,19 @@ public class GpcResource {
     @GET
     @Path("v1/gpc")
     @Produces({"image/gif", MediaType.APPLICATION_JSON})
-    @Operation(operationId = "captureGpcBeacon", summary = "Capture Global Privacy Control from a beacon (pixel form)", description = "Like POST, for"
-            + " <img> beacons and edge workers: a 1x1 transparent GIF when a GPC signal was published, 204 when the"
-            + " request carries no GPC preference.")
-    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1", schema = @Schema(type = SchemaType.STRING))
-    @APIResponse(responseCode = "200", description = "GPC signal published; a 1x1 transparent GIF", content = @Content(mediaType = "image/gif"))
+    @Operation(operationId = "captureGpcBeacon", summary = "Capture Global Privacy Control from a beacon (pixel form)",
+            description = "Like POST, for"
+                    + " <img> beacons and edge workers: a 1x1 transparent GIF when a GPC signal was published, 204"
+                    + " when the"
+                    + " request carries no GPC preference.")
+    @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1",
+            schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "200", description = "GPC signal published; a 1x1 transparent GIF",
+            content = @Content(mediaType = "image/gif"))
     @APIResponse(responseCode = "204", description = "No GPC preference in the request; nothing published")
     @APIResponse(responseCode = "400", description = "Sec-GPC: 1 but no subject id in the request")
-    @APIResponse(responseCode = "429", description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
+    @APIResponse(responseCode = "429",
+            description = "Too many GPC requests from the client or for the subject: retry after Retry-After seconds")
     public Response pixel(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest request)
             throws PublishUnavailableException {
         return answer(read(headers, uri, request), gpc -> {
@@ -160,9 +172,14 @@ public class GpcResource {
     @GET
     @Path(".well-known/gpc.json")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "gpcSupport", summary = "The site's GPC support resource", description = "Per the GPC specification:"
-            + " {\"gpc\": true, \"lastUpdate\": \"YYYY-MM-DD\"}; lastUpdate from consent-relay.ingest.gpc.last-update.")
-    @APIResponse(responseCode = "200", description = "GPC is honoured", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.GpcSupport.class), examples = @ExampleObject(name = "gpc", value = "{\"gpc\": true, \"lastUpdate\": \"2026-11-01\"}")))
+    @Operation(operationId = "gpcSupport", summary = "The site's GPC support resource",
+            description = "Per the GPC specification:"
+                    + " {\"gpc\": true, \"lastUpdate\": \"YYYY-MM-DD\"}; lastUpdate from"
+                    + " consent-relay.ingest.gpc.last-update.")
+    @APIResponse(responseCode = "200", description = "GPC is honoured",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.GpcSupport.class),
+                    examples = @ExampleObject(name = "gpc", value = "{\"gpc\": true, \"lastUpdate\": \"2026-11-01\"}")))
     public Response wellKnown() {
         return Response.ok(wellKnown).build();
     }

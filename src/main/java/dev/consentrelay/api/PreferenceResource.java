@@ -105,9 +105,15 @@ public class PreferenceResource {
     @POST
     @Path("links")
     @RolesAllowed(ApiKeys.INGEST)
-    @Operation(operationId = "issuePreferenceLink", summary = "Issue a signed, expiring preference-centre link for one subject", description = "ttl is an"
-            + " ISO-8601 duration, default P7D, at most P90D. The page opens at the returned path on this service.")
-    @APIResponse(responseCode = "200", description = "The link", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.PreferenceLink.class), examples = @ExampleObject(name = "link", value = "{\"path\": \"/preferences/?s=subj-42&e=1796374800&t=Qm9...\", \"expiresAt\": \"2026-12-10T09:00:00Z\"}")))
+    @Operation(operationId = "issuePreferenceLink",
+            summary = "Issue a signed, expiring preference-centre link for one subject", description = "ttl is an"
+                    + " ISO-8601 duration, default P7D, at most P90D. The page opens at the returned path on this"
+                    + " service.")
+    @APIResponse(responseCode = "200", description = "The link", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.PreferenceLink.class),
+            examples = @ExampleObject(name = "link",
+                    value = "{\"path\": \"/preferences/?s=subj-42&e=1796374800&t=Qm9...\","
+                            + " \"expiresAt\": \"2026-12-10T09:00:00Z\"}")))
     @APIResponse(responseCode = "400", description = "No subjectId, or a ttl that is not a duration within bounds")
     public Response link(@QueryParam("subjectId") String subjectId, @QueryParam("ttl") String ttl) {
         if (subjectId == null || subjectId.isBlank() || subjectId.length() > 256) {
@@ -134,10 +140,15 @@ public class PreferenceResource {
     @GET
     @PermitAll
     @SecurityRequirements
-    @Operation(operationId = "preferenceView", summary = "The subject's choices as the preference centre shows them", description = "Every purpose of"
-            + " the policy with its plain-language description, model and current permission, the policy version"
-            + " and GPC state; answered by the instance owning the subject.")
-    @APIResponse(responseCode = "200", description = "The page's view", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PreferenceView.class), examples = @ExampleObject(name = "view", value = VIEW_EXAMPLE)))
+    @Operation(operationId = "preferenceView", summary = "The subject's choices as the preference centre shows them",
+            description = "Every purpose of"
+                    + " the policy with its plain-language description, model and current permission, the policy"
+                    + " version"
+                    + " and GPC state; answered by the instance owning the subject.")
+    @APIResponse(responseCode = "200", description = "The page's view",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PreferenceView.class),
+                    examples = @ExampleObject(name = "view", value = VIEW_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "Forged or expired link")
     public Response view(@QueryParam("s") String subjectId, @QueryParam("e") String expiresAt,
             @QueryParam("t") String token) {
@@ -159,11 +170,20 @@ public class PreferenceResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @SecurityRequirements
-    @Operation(operationId = "recordPreferenceChoice", summary = "Record a choice made on the page", description = "kind is OPT_IN, OPT_OUT, WITHDRAWAL or GPC"
-            + " (the browser's Global Privacy Control); purposes from the policy. Published for the link's subject"
-            + " with source PREFERENCE_CENTER (BROWSER_GPC for GPC).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.PreferenceChoice.class), examples = @ExampleObject(name = "withdraw", value = "{\"kind\": \"WITHDRAWAL\", \"purposes\": [\"analytics\"], \"method\": \"toggle\"}")))
-    @APIResponse(responseCode = "202", description = "Published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalPublished.class), examples = @ExampleObject(name = "accepted", value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\"}")))
+    @Operation(operationId = "recordPreferenceChoice", summary = "Record a choice made on the page",
+            description = "kind is OPT_IN, OPT_OUT, WITHDRAWAL or GPC"
+                    + " (the browser's Global Privacy Control); purposes from the policy. Published for the link's"
+                    + " subject"
+                    + " with source PREFERENCE_CENTER (BROWSER_GPC for GPC).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiContract.PreferenceChoice.class),
+            examples = @ExampleObject(name = "withdraw",
+                    value = "{\"kind\": \"WITHDRAWAL\", \"purposes\": [\"analytics\"], \"method\": \"toggle\"}")))
+    @APIResponse(responseCode = "202", description = "Published",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.SignalPublished.class),
+                    examples = @ExampleObject(name = "accepted",
+                            value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\"}")))
     @APIResponse(responseCode = "400", description = "Not a choice the page can make")
     @APIResponse(responseCode = "403", description = "Forged or expired link")
     public Response choose(@QueryParam("s") String subjectId, @QueryParam("e") String expiresAt,
@@ -205,8 +225,12 @@ public class PreferenceResource {
     @Path("signals/{signalId}")
     @PermitAll
     @SecurityRequirements
-    @Operation(operationId = "preferenceChoiceStatus", summary = "Where a choice made on the page went: its decision and each partner's acknowledgement")
-    @APIResponse(responseCode = "200", description = "The signal's status", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
+    @Operation(operationId = "preferenceChoiceStatus",
+            summary = "Where a choice made on the page went: its decision and each partner's acknowledgement")
+    @APIResponse(responseCode = "200", description = "The signal's status",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalStatus.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
     @APIResponse(responseCode = "403", description = "Forged or expired link")
     @APIResponse(responseCode = "404", description = "Still on its way")
     public Response signal(@QueryParam("s") String subjectId, @QueryParam("e") String expiresAt,

@@ -42,7 +42,10 @@ public class PropagationResource {
     HttpHeaders headers;
 
     @Operation(operationId = "signalPropagation", summary = "Where one signal's commands stand at each vendor")
-    @APIResponse(responseCode = "200", description = "Per vendor: status, attempts, latency, deadline", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PropagationStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.PROPAGATION)))
+    @APIResponse(responseCode = "200", description = "Per vendor: status, attempts, latency, deadline",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PropagationStatus.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.PROPAGATION)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
     @APIResponse(responseCode = "404", description = "Unknown signal, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Store not queryable: retry after Retry-After")

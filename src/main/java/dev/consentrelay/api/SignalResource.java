@@ -60,15 +60,18 @@ public class SignalResource {
 
     static final String OPT_OUT_EXAMPLE = """
             {"signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "subjectId": "subj-42",
-             "identifiers": [{"type": "email_sha256", "value": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],
+             "identifiers": [{"type": "email_sha256",
+              "value": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],
              "kind": "OPT_OUT", "purposes": ["advertising", "sale_sharing"], "region": "US-CA",
              "source": "PREFERENCE_CENTER", "method": "toggle", "policyVersion": "2026-11-01",
              "occurredAt": "2026-11-05T14:03:00Z"}""";
     static final String LINK_EXAMPLE = """
-            {"signalId": "6f1c2a4e-2b7d-4d0f-9a1e-3c5b7d9f1a2b", "subjectId": "device-7f3a", "kind": "LINK", "linkedSubjectId": "account-1029", "region": "US-CA",
+            {"signalId": "6f1c2a4e-2b7d-4d0f-9a1e-3c5b7d9f1a2b", "subjectId": "device-7f3a", "kind": "LINK",
+             "linkedSubjectId": "account-1029", "region": "US-CA",
              "source": "API", "method": "login", "occurredAt": "2026-11-05T14:05:00Z"}""";
     static final String ERRORS_EXAMPLE = """
-            {"errors": [{"field": "kind", "message": "kind 'OPTOUT' is not one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC, ERASURE, LINK"},
+            {"errors": [{"field": "kind", "message": "kind 'OPTOUT' is not one of OPT_IN, OPT_OUT, WITHDRAWAL, GPC,
+             ERASURE, LINK"},
              {"field": "purposes", "message": "unknown purpose 'ads'; the catalogue is ..."}]}""";
 
     private final SignalIngest ingest;
@@ -88,11 +91,17 @@ public class SignalResource {
     @GET
     @Path("/{signalId}")
     @RolesAllowed(ApiKeys.READ)
-    @Operation(operationId = "signalById", summary = "One signal by its id alone: its decision and its propagation per vendor", description = "Kept"
-            + " for existing callers; prefer /v1/subjects/{subjectId}/signals/{signalId}, the 202's Location, which"
-            + " asks one instance. This route asks the instance it reaches and, on a miss, each other instance in"
-            + " turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
-    @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
+    @Operation(operationId = "signalById",
+            summary = "One signal by its id alone: its decision and its propagation per vendor", description = "Kept"
+                    + " for existing callers; prefer /v1/subjects/{subjectId}/signals/{signalId}, the 202's Location,"
+                    + " which"
+                    + " asks one instance. This route asks the instance it reaches and, on a miss, each other instance"
+                    + " in"
+                    + " turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
+    @APIResponse(responseCode = "200", description = "The signal's decision and propagation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalStatus.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
     @APIResponse(responseCode = "404", description = "Unknown, still on its way, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")
@@ -102,16 +111,29 @@ public class SignalResource {
     }
 
     @POST
-    @Operation(operationId = "submitSignal", summary = "Submit one consent signal", description = "Validated with the rules the pipeline applies;"
-            + " receivedAt is set by the server. 202 once Kafka has the record; the same signalId again is accepted"
-            + " once (answered 202 with duplicate=true, not republished). A LINK joins subjectId to linkedSubjectId"
-            + " (e.g. a device and the account logged in on it): from then on every refusal of either reaches the"
-            + " other as a refusal with source LINK; grants do not cross.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalRequest.class), examples = {
-            @ExampleObject(name = "opt-out", value = OPT_OUT_EXAMPLE),
-            @ExampleObject(name = "link", value = LINK_EXAMPLE)}))
-    @APIResponse(responseCode = "202", description = "Kafka has the signal", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalAccepted.class), examples = @ExampleObject(name = "accepted", value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\", \"duplicate\": false}")))
-    @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class), examples = @ExampleObject(name = "invalid", value = ERRORS_EXAMPLE)))
+    @Operation(operationId = "submitSignal", summary = "Submit one consent signal",
+            description = "Validated with the rules the pipeline applies;"
+                    + " receivedAt is set by the server. 202 once Kafka has the record; the same signalId again is"
+                    + " accepted"
+                    + " once (answered 202 with duplicate=true, not republished). A LINK joins subjectId to"
+                    + " linkedSubjectId"
+                    + " (e.g. a device and the account logged in on it): from then on every refusal of either reaches"
+                    + " the"
+                    + " other as a refusal with source LINK; grants do not cross.")
+    @RequestBody(required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.SignalRequest.class), examples = {
+                            @ExampleObject(name = "opt-out", value = OPT_OUT_EXAMPLE),
+                            @ExampleObject(name = "link", value = LINK_EXAMPLE)}))
+    @APIResponse(responseCode = "202", description = "Kafka has the signal",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.SignalAccepted.class),
+                    examples = @ExampleObject(name = "accepted",
+                            value = "{\"signalId\": \"0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69\", \"duplicate\": false}")))
+    @APIResponse(responseCode = "400", description = "Every invalid field and why",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ErrorBody.class),
+                    examples = @ExampleObject(name = "invalid", value = ERRORS_EXAMPLE)))
     @APIResponse(responseCode = "401", description = "No or unknown API key")
     @APIResponse(responseCode = "403", description = "The key lacks the ingest role")
     @APIResponse(responseCode = "503", description = "Kafka unavailable: retry after Retry-After seconds")
@@ -132,17 +154,31 @@ public class SignalResource {
 
     @POST
     @Path("/batch")
-    @Operation(operationId = "submitSignalBatch", summary = "Submit a batch of consent signals", description = "A JSON array of signals (at most"
-            + " consent-relay.ingest.batch-max-size, default 500). Answers 200 with one result per item, by index:"
-            + " status 202 (accepted), 400 (with its errors) or 503 (Kafka unavailable: retry that item).")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = ApiContract.SignalRequest.class), examples = @ExampleObject(name = "batch", value = "["
-            + OPT_OUT_EXAMPLE + "]")))
-    @APIResponse(responseCode = "200", description = "One result per item", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.BatchAnswer.class), examples = @ExampleObject(name = "results", value = """
-            {"accepted": 1, "rejected": 1, "unavailable": 0, "results": [
-             {"index": 0, "status": 202, "signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "duplicate": false},
-             {"index": 1, "status": 400, "errors": [{"field": "subjectId", "message": "subjectId is required"}]}]}""")))
-    @APIResponse(responseCode = "400", description = "The body is not a JSON array of signals", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "413", description = "More signals than the configured maximum", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @Operation(operationId = "submitSignalBatch", summary = "Submit a batch of consent signals",
+            description = "A JSON array of signals (at most"
+                    + " consent-relay.ingest.batch-max-size, default 500). Answers 200 with one result per item, by"
+                    + " index:"
+                    + " status 202 (accepted), 400 (with its errors) or 503 (Kafka unavailable: retry that item).")
+    @RequestBody(required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = ApiContract.SignalRequest.class),
+                    examples = @ExampleObject(name = "batch", value = "["
+                            + OPT_OUT_EXAMPLE + "]")))
+    @APIResponse(responseCode = "200", description = "One result per item", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.BatchAnswer.class),
+            examples = @ExampleObject(name = "results",
+                    value = """
+                            {"accepted": 1, "rejected": 1, "unavailable": 0, "results": [
+                             {"index": 0, "status": 202, "signalId": "0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69",
+                              "duplicate": false},
+                             {"index": 1, "status": 400, "errors": [{"field": "subjectId",
+                              "message": "subjectId is required"}]}]}""")))
+    @APIResponse(responseCode = "400", description = "The body is not a JSON array of signals",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "More signals than the configured maximum",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ErrorBody.class)))
     public Response submitBatch(String body) {
         JsonNode node;
         try {
@@ -211,19 +247,33 @@ public class SignalResource {
 
     @POST
     @Path("/iab")
-    @Operation(operationId = "submitIabString", summary = "Submit an IAB US Privacy or GPP string", description = "Maps the strings' opt-outs to one"
-            + " OPT_OUT signal: US Privacy 'opted out of sale' Y -> sale_sharing; GPP US National (section 7)"
-            + " SaleOptOut=1 -> sale_sharing, SharingOptOut=1 -> sale_sharing + third_party_sharing,"
-            + " TargetedAdvertisingOptOut=1 -> advertising. Strings that refuse nothing publish nothing (200).")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.IabSignalRequest.class), examples = {
-            @ExampleObject(name = "usp", value = """
-                    {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z", "uspString": "1YYN"}"""),
-            @ExampleObject(name = "gpp", value = """
-                    {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z", "gppString": "DBABL~BVVqAAEABgA.QA"}""")}))
-    @APIResponse(responseCode = "202", description = "The opt-out signal is in Kafka", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalAccepted.class), examples = @ExampleObject(name = "accepted", value = """
-            {"signalId": "1c7a0d4e-5b8f-4a2c-9e6d-3f1b2a4c5d6e", "duplicate": false, "purposes": ["sale_sharing"]}""")))
-    @APIResponse(responseCode = "200", description = "The strings refuse nothing; nothing was published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.NothingPublished.class)))
-    @APIResponse(responseCode = "400", description = "Every invalid field and why", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @Operation(operationId = "submitIabString", summary = "Submit an IAB US Privacy or GPP string",
+            description = "Maps the strings' opt-outs to one"
+                    + " OPT_OUT signal: US Privacy 'opted out of sale' Y -> sale_sharing; GPP US National (section 7)"
+                    + " SaleOptOut=1 -> sale_sharing, SharingOptOut=1 -> sale_sharing + third_party_sharing,"
+                    + " TargetedAdvertisingOptOut=1 -> advertising. Strings that refuse nothing publish nothing (200).")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiContract.IabSignalRequest.class), examples = {
+                    @ExampleObject(name = "usp",
+                            value = """
+                                    {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z",
+                                     "uspString": "1YYN"}"""),
+                    @ExampleObject(name = "gpp",
+                            value = """
+                                    {"subjectId": "subj-42", "region": "US-CA", "occurredAt": "2026-11-05T14:03:00Z",
+                                     "gppString": "DBABL~BVVqAAEABgA.QA"}""")}))
+    @APIResponse(responseCode = "202", description = "The opt-out signal is in Kafka", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.SignalAccepted.class),
+            examples = @ExampleObject(name = "accepted",
+                    value = """
+                            {"signalId": "1c7a0d4e-5b8f-4a2c-9e6d-3f1b2a4c5d6e", "duplicate": false,
+                             "purposes": ["sale_sharing"]}""")))
+    @APIResponse(responseCode = "200", description = "The strings refuse nothing; nothing was published",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.NothingPublished.class)))
+    @APIResponse(responseCode = "400", description = "Every invalid field and why",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ErrorBody.class)))
     public Response submitIab(String body) throws PublishUnavailableException {
         JsonNode node;
         try {

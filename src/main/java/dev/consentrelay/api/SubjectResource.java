@@ -69,10 +69,20 @@ public class SubjectResource {
     HttpHeaders headers;
 
     /** Current state and effective permission per purpose in the subject's region. */
-    @Operation(operationId = "subjectConsent", summary = "A subject's consent: recorded state and effective permission per purpose in its region")
-    @APIResponse(responseCode = "200", description = "The subject's consent", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConsentView.class), examples = @ExampleObject(name = "example", value = ApiExamples.CONSENT)))
-    @APIResponse(responseCode = "404", description = "No consent record for the subject", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.Problem.class), examples = @ExampleObject(name = "not-found", value = ApiExamples.NOT_FOUND)))
-    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.Problem.class), examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
+    @Operation(operationId = "subjectConsent",
+            summary = "A subject's consent: recorded state and effective permission per purpose in its region")
+    @APIResponse(responseCode = "200", description = "The subject's consent",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ConsentView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.CONSENT)))
+    @APIResponse(responseCode = "404", description = "No consent record for the subject",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.Problem.class),
+                    examples = @ExampleObject(name = "not-found", value = ApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.Problem.class),
+                    examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")
@@ -90,12 +100,18 @@ public class SubjectResource {
     }
 
     /** One signal of the subject: its decision and its propagation per vendor. */
-    @Operation(operationId = "subjectSignal", summary = "One signal of a subject: its decision and its propagation per vendor", description = "The"
-            + " address a 202 gives in Location; answered by the instance owning the subject, wherever the request"
-            + " lands. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
-    @APIResponse(responseCode = "200", description = "The signal's decision and propagation", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
+    @Operation(operationId = "subjectSignal",
+            summary = "One signal of a subject: its decision and its propagation per vendor", description = "The"
+                    + " address a 202 gives in Location; answered by the instance owning the subject, wherever the"
+                    + " request"
+                    + " lands. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
+    @APIResponse(responseCode = "200", description = "The signal's decision and propagation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalStatus.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SIGNAL)))
     @APIResponse(responseCode = "400", description = "signalId is not a UUID")
-    @APIResponse(responseCode = "404", description = "Unknown for this subject, still on its way, or purged after its retention")
+    @APIResponse(responseCode = "404",
+            description = "Unknown for this subject, still on its way, or purged after its retention")
     @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After")
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
@@ -108,10 +124,19 @@ public class SubjectResource {
     }
 
     /** The proof report, as JSON or (with {@code Accept: text/html} or {@code ?format=html}) printable HTML. */
-    @Operation(operationId = "subjectProof", summary = "The proof report: every signal, decision, command, acknowledgement and legal deadline (JSON or HTML)")
-    @APIResponse(responseCode = "200", description = "The proof report; text/html with Accept: text/html or ?format=html", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProofReport.class), examples = @ExampleObject(name = "example", value = ApiExamples.PROOF)))
+    @Operation(operationId = "subjectProof",
+            summary = "The proof report: every signal, decision, command, acknowledgement and legal deadline"
+                    + " (JSON or HTML)")
+    @APIResponse(responseCode = "200",
+            description = "The proof report; text/html with Accept: text/html or ?format=html",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ProofReport.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.PROOF)))
     @APIResponse(responseCode = "404", description = "No audit trail for the subject")
-    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.Problem.class), examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.Problem.class),
+                    examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")

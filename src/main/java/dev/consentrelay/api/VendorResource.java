@@ -76,7 +76,10 @@ public class VendorResource {
 
     /** Every vendor and sub-processor, enabled or not, as the fan-out sees them now. */
     @Operation(operationId = "listVendors", summary = "Every vendor and sub-processor, enabled or not")
-    @APIResponse(responseCode = "200", description = "The vendors", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = VendorView.class), examples = @ExampleObject(name = "example", value = ApiExamples.VENDORS)))
+    @APIResponse(responseCode = "200", description = "The vendors",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = VendorView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.VENDORS)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")
@@ -86,10 +89,21 @@ public class VendorResource {
     }
 
     /** Creates or replaces a vendor; the body has the fields of a vendors-file entry. */
-    @Operation(operationId = "putVendor", summary = "Create or replace a vendor (the fields of a vendors-file entry); a new vendor or purpose is backfilled")
-    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VendorView.class), examples = @ExampleObject(name = "created", value = ApiExamples.VENDOR)))
-    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VendorView.class), examples = @ExampleObject(name = "replaced", value = ApiExamples.VENDOR)))
-    @APIResponse(responseCode = "400", description = "Every problem with the body", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.VendorProblems.class), examples = @ExampleObject(name = "invalid", value = ApiExamples.VENDOR_PROBLEMS)))
+    @Operation(operationId = "putVendor",
+            summary = "Create or replace a vendor (the fields of a vendors-file entry); a new vendor or purpose is"
+                    + " backfilled")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = VendorView.class),
+                    examples = @ExampleObject(name = "created", value = ApiExamples.VENDOR)))
+    @APIResponse(responseCode = "200", description = "Replaced",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = VendorView.class),
+                    examples = @ExampleObject(name = "replaced", value = ApiExamples.VENDOR)))
+    @APIResponse(responseCode = "400", description = "Every problem with the body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.VendorProblems.class),
+                    examples = @ExampleObject(name = "invalid", value = ApiExamples.VENDOR_PROBLEMS)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("admin")
@@ -116,8 +130,12 @@ public class VendorResource {
     }
 
     /** Disables a vendor: it stays on record and receives nothing more. */
-    @Operation(operationId = "disableVendor", summary = "Disable a vendor: it stays on record and receives nothing more")
-    @APIResponse(responseCode = "200", description = "The disabled vendor", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VendorView.class), examples = @ExampleObject(name = "example", value = ApiExamples.VENDOR)))
+    @Operation(operationId = "disableVendor",
+            summary = "Disable a vendor: it stays on record and receives nothing more")
+    @APIResponse(responseCode = "200", description = "The disabled vendor",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = VendorView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.VENDOR)))
     @APIResponse(responseCode = "404", description = "No such vendor")
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
@@ -142,9 +160,16 @@ public class VendorResource {
      * A forwarded request answers for this instance's tasks only.
      */
     @Operation(operationId = "vendorBackfill", summary = "A vendor's backfill in every task of every instance")
-    @APIResponse(responseCode = "200", description = "Per task and in total: subjects scanned, suppressions issued, done", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackfillStatus.class), examples = @ExampleObject(name = "example", value = ApiExamples.BACKFILL)))
+    @APIResponse(responseCode = "200",
+            description = "Per task and in total: subjects scanned, suppressions issued, done",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = BackfillStatus.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.BACKFILL)))
     @APIResponse(responseCode = "404", description = "No such vendor, or no backfill has run")
-    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiContract.Problem.class), examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
+    @APIResponse(responseCode = "503", description = "Stores rebalancing or restoring: retry after Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiContract.Problem.class),
+                    examples = @ExampleObject(name = "unavailable", value = ApiExamples.UNAVAILABLE)))
     @APIResponse(responseCode = "401", description = "No or unknown credentials")
     @APIResponse(responseCode = "403", description = "The caller lacks the role")
     @RolesAllowed("read")

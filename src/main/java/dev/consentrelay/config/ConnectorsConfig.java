@@ -22,7 +22,9 @@ public interface ConnectorsConfig {
     /** The vendors to deliver to, keyed by vendorId (the id in {@code consent.commands.<vendorId>.v1}). */
     Map<String, Vendor> vendors();
 
-    /** How long acknowledged command ids are remembered (read back from the acks topic at start) to skip redeliveries. */
+    /**
+     * How long acknowledged command ids are remembered (read back from the acks topic at start) to skip redeliveries.
+     */
     @WithDefault("7d")
     Duration ackedWindow();
 
@@ -77,7 +79,9 @@ public interface ConnectorsConfig {
         @WithDefault("1")
         int batchSize();
 
-        /** Webhook adapter with {@code batch-size} above 1: how long a batch waits for more commands after its first. */
+        /**
+         * Webhook adapter with {@code batch-size} above 1: how long a batch waits for more commands after its first.
+         */
         @WithDefault("20ms")
         Duration batchLinger();
 

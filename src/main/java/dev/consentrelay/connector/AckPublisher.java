@@ -22,7 +22,8 @@ import dev.consentrelay.serde.SchemaRegistryClient;
 /**
  * Publishes final acknowledgements through the {@value #CHANNEL} SmallRye Reactive Messaging channel (an idempotent
  * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's subjectId
- * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} returns only once the broker has the record, so
+ * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} returns only once
+ * the broker has the record, so
  * the command's message may then be acknowledged to its own channel and committed; a failed send is retried until it
  * succeeds or the connector stops, because committing past an unpublished ack would lose it.
  */

@@ -11,7 +11,8 @@ import java.util.UUID;
  * <p>Every connector keeps up to {@code consent-relay.connectors.acked-capacity} ids (100,000 by default), so the
  * ids are held as primitives: a ring of their two halves in the order they came, and an open-addressing table of ring
  * positions (linear probing, at most half full) to find them. About 26 bytes per id, against some 80 for a
- * {@code LinkedHashMap<UUID, ?>} entry, which with 20 vendors at capacity came to about 160 MB of heap. Both arrays start
+ * {@code LinkedHashMap<UUID, ?>} entry, which with 20 vendors at capacity came to about 160 MB of heap. Both arrays
+ * start
  * small and double up to the capacity.
  */
 public final class AckedCommands {

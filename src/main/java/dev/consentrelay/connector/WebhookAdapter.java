@@ -24,7 +24,8 @@ import dev.consentrelay.schema.PropagationCommand;
  * {@code X-Consent-Signature: t=<epoch seconds>,sha256=<hex>}, the HMAC-SHA256 of {@code <t>.<exact body>} under the
  * vendor's secret, so a vendor can check both who sent it and that it is fresh (reject a {@code t} more than
  * {@link #REPLAY_WINDOW} from its clock: a captured request cannot be replayed later). A vendor's answer is read up to
- * {@link #MAX_RESPONSE_BYTES}; the rest is discarded. Answers: 2xx applied (or not found when the body says {@code {"status":"NOT_FOUND"}}), 404 not
+ * {@link #MAX_RESPONSE_BYTES}; the rest is discarded. Answers: 2xx applied (or not found when the body says {@code
+ * {"status":"NOT_FOUND"}}), 404 not
  * found, 408/429/5xx and connection errors or timeouts retry ({@code Retry-After} in seconds or as an HTTP date is
  * passed on), any other 4xx rejected.
  */

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *
  * <p>
  * Region-keyed settings take region patterns (see {@link Regions}). A lookup uses the exact region first, then the
- * longest matching wildcard; a purpose with no model there, or an unknown or blank region, gets {@link ConsentModel#OPT_IN},
+ * longest matching wildcard; a purpose with no model there, or an unknown or blank region, gets {@link
+ * ConsentModel#OPT_IN},
  * the stricter model.
  */
 public final class Policy {

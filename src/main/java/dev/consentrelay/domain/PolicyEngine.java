@@ -359,7 +359,9 @@ public final class PolicyEngine {
         }
     }
 
-    /** Older loses; on a tie a grant loses to a recorded refusal (a lapsed grant at the same time is the same grant). */
+    /**
+     * Older loses; on a tie a grant loses to a recorded refusal (a lapsed grant at the same time is the same grant).
+     */
     private static boolean isSuperseded(PurposeConsent existing, Instant at, ConsentStatus status) {
         if (at.isBefore(existing.since())) {
             return true;

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Region codes ({@code EU}, {@code UK}, {@code CA}, {@code US-CA}) and region patterns: an exact code, a prefix
- * wildcard ({@code US-*}, any prefix of upper-case letters, digits and '-') or {@code *} for every region, including an unknown one.
+ * wildcard ({@code US-*}, any prefix of upper-case letters, digits and '-') or {@code *} for every region, including
+ * an unknown one.
  */
 public final class Regions {
 

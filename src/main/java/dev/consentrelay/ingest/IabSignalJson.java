@@ -29,7 +29,9 @@ public final class IabSignalJson {
     private IabSignalJson() {
     }
 
-    /** The request as an opt-out signal (random {@code signalId} unless given; source {@code WEB_BANNER} unless given). */
+    /**
+     * The request as an opt-out signal (random {@code signalId} unless given; source {@code WEB_BANNER} unless given).
+     */
     public static ParsedSignal parse(JsonNode node, Instant receivedAt) {
         List<Violation> violations = new ArrayList<>();
         if (node == null || !node.isObject()) {

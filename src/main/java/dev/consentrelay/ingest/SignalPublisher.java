@@ -51,7 +51,8 @@ public class SignalPublisher {
 
     @Inject
     public SignalPublisher(
-            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<byte[]> emitter,
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
+                    bufferSize = 4096) Emitter<byte[]> emitter,
             SchemaRegistryClient registry, RegistryConfig registryConfig,
             TopicsConfig topics, IngestConfig ingest) {
         this(emitter, new AvroSerializer<>(registry, false, registryConfig.autoRegister()), topics.signals(),

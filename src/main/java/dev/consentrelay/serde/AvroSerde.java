@@ -25,7 +25,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return new AvroSerde<>(type, registry, isKey, true);
     }
 
-    /** A serde that registers the class's schema on first use, or only looks up its id when auto-registration is off. */
+    /**
+     * A serde that registers the class's schema on first use, or only looks up its id when auto-registration is off.
+     */
     public static <T extends SpecificRecord> AvroSerde<T> forClass(Class<T> type, SchemaRegistryClient registry,
             boolean isKey, boolean autoRegister) {
         return new AvroSerde<>(type, registry, isKey, autoRegister);

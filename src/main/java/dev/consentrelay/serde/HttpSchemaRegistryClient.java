@@ -34,7 +34,8 @@ import org.apache.avro.SchemaParseException;
  * A client for the Confluent Schema Registry REST API (also served by Apicurio's {@code ccompat} API, Karapace and
  * Redpanda) over the JDK HTTP client.
  * <p>
- * Connection errors and 5xx answers are retried with exponential backoff; TLS failures and 4xx answers fail at once with a
+ * Connection errors and 5xx answers are retried with exponential backoff; TLS failures and 4xx answers fail at once
+ * with a
  * {@link SchemaRegistryException}. Ids and schemas are cached for the life of the client: a global id never changes
  * meaning in a registry.
  */

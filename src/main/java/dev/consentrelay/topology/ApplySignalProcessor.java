@@ -32,7 +32,8 @@ import dev.consentrelay.schema.SubjectConsentState;
 
 /**
  * Applies one signal to its subject's row of the consent table: de-duplicates by signal id (the ids recently
- * applied are kept in the row, see {@link RecentSignals}), asks the policy engine for the decision, stores the new row, and emits the row, the commands for each vendor and the audit records. A
+ * applied are kept in the row, see {@link RecentSignals}), asks the policy engine for the decision, stores the new
+ * row, and emits the row, the commands for each vendor and the audit records. A
  * wall-clock punctuator applies grant expiries found through the expiry index.
  */
 public final class ApplySignalProcessor implements Processor<String, ConsentSignal, String, Outbound> {

@@ -45,8 +45,8 @@ import dev.consentrelay.serde.UpgradingDeserializer;
  * <pre>
  * signals ─┐                                        ┌─ dead letters (original bytes + reason), audit (rejections)
  * gpc ─────┴─ merge ─ decode-signal (bytes → valid) ─┤
- *                                                    ├─ (keyed by subject, in its partition) ──────────────┐
- *                                                    └─ (any other) signals-by-subject (repartition) ───────┴─ apply-signal
+ *                                                    ├─ (keyed by subject, in its partition) ─────────┐
+ *                                                    └─ (any other) signals-by-subject (repartition) ──┴─ apply-signal
  *                      [consent-table (with recent signal ids), grant-expiry-index, vendors*]
  *                      ├─ subject-state (compacted)
  *                      ├─ commands.&lt;vendorId&gt;

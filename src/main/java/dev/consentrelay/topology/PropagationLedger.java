@@ -70,7 +70,9 @@ public final class PropagationLedger {
         return entries.get(key(subjectId, signalId));
     }
 
-    /** The entry of the signal that issued {@code commandId} to the subject, found by scanning the subject's entries. */
+    /**
+     * The entry of the signal that issued {@code commandId} to the subject, found by scanning the subject's entries.
+     */
     public Optional<SignalPropagation> findByCommand(String subjectId, UUID commandId) {
         try (KeyValueIterator<String, SignalPropagation> it = entries.prefixScan(prefix(subjectId),
                 new StringSerializer())) {

@@ -16,7 +16,8 @@ public final class StoreNames {
      */
     public static final String SIGNAL_PROPAGATION = "signal-propagation";
     /**
-     * Signals by the deadline of their earliest unanswered command ({@code <13-digit epoch millis>|subjectId|signalId});
+     * Signals by the deadline of their earliest unanswered command ({@code <13-digit epoch
+     * millis>|subjectId|signalId});
      * derived from {@link #SIGNAL_PROPAGATION}, rebuilt when the task starts, no changelog.
      */
     public static final String PROPAGATION_DEADLINES = "propagation-deadlines";

@@ -25,7 +25,8 @@ import dev.consentrelay.schema.SlaBreach;
 /**
  * Matches the connectors' acknowledgements ({@link Outbound.AckReceived}, keyed by subject id) to the signal entries
  * the subject's decisions opened in the same task ({@link Outbound.Opened}, stored in the {@link PropagationLedger});
- * the command was written in the transaction that stored its entry, so its acknowledgement always finds it. Output: one {@link Outbound.Receipt} per signal once every command
+ * the command was written in the transaction that stored its entry, so its acknowledgement always finds it. Output:
+ * one {@link Outbound.Receipt} per signal once every command
  * has a final acknowledgement, one {@link Outbound.Breach} per command past its deadline without one, and the audit
  * records of each. A wall-clock punctuator finds breaches through the deadline index, purges entries past their
  * retention and reports the pending gauges.

@@ -63,7 +63,9 @@ final class WrittenRecords {
         return last;
     }
 
-    /** Writes {@code recordsPerSignal} and the same per topic (topics that did not move are left out) into {@code out}. */
+    /**
+     * Writes {@code recordsPerSignal} and the same per topic (topics that did not move are left out) into {@code out}.
+     */
     static void report(ObjectNode out, Map<String, Long> before, Map<String, Long> after, long signals) {
         ObjectNode perTopic = out.putObject("recordsPerSignalByTopic");
         long total = 0;

@@ -52,7 +52,8 @@ class StreamThreadRecoveryTest {
     void shouldStopAtOnceWhenAStoredValueCannotBeDecoded() {
         StreamThreadRecovery recovery = new StreamThreadRecovery(() -> T0);
         SerializationException undecodable = new SerializationException("Could not decode value on topic"
-                + " consent-relay-consent-table-changelog written with schema id 2 (dev.consentrelay.schema.ConsentSignal)"
+                + " consent-relay-consent-table-changelog written with schema id 2"
+                + " (dev.consentrelay.schema.ConsentSignal)"
                 + " into dev.consentrelay.schema.SubjectConsentState");
 
         assertThat(recovery.handle(new StreamsException("Exception caught in process", undecodable)))

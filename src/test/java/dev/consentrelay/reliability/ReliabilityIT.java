@@ -16,6 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.DecisionOutcome;
+import dev.consentrelay.schema.SlaBreach;
+import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.testing.ApicurioRegistryExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -312,9 +314,7 @@ class ReliabilityIT {
                 }
                 // Commands pass their 5 s deadline while the vendor is down: the tracker reports the breaches.
                 Set<String> breached = new java.util.HashSet<>();
-                dev.consentrelay.serde.AvroSerde<dev.consentrelay.schema.SlaBreach> breachSerde = dev.consentrelay.serde.AvroSerde
-                        .forClass(dev.consentrelay.schema.SlaBreach.class, h.registry,
-                                false);
+                AvroSerde<SlaBreach> breachSerde = AvroSerde.forClass(SlaBreach.class, h.registry, false);
                 try (CommittedReader breaches = new CommittedReader(h.broker.bootstrapServers(),
                         "consent.sla-breaches.v1")) {
                     while (!breached.containsAll(adnetIds)) {

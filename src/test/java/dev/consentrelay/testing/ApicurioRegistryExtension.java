@@ -48,12 +48,16 @@ public final class ApicurioRegistryExtension implements BeforeAllCallback, Param
     public record RunningRegistry(String ccompatUrl, int port, Path logFile) {
     }
 
-    /** The {@code ccompat} base URL of the registry started for this JVM, e.g. {@code http://127.0.0.1:1234/apis/ccompat/v7}. */
+    /**
+     * The {@code ccompat} base URL of the registry started for this JVM, e.g. {@code
+     * http://127.0.0.1:1234/apis/ccompat/v7}.
+     */
     public static String ccompatUrl() {
         RunningRegistry registry = current;
         if (registry == null) {
             throw new IllegalStateException(
-                    "No Apicurio Registry is running: annotate the test class with @ExtendWith(ApicurioRegistryExtension.class)");
+                    "No Apicurio Registry is running: annotate the test class with"
+                            + " @ExtendWith(ApicurioRegistryExtension.class)");
         }
         return registry.ccompatUrl();
     }

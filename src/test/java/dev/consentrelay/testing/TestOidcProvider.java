@@ -23,7 +23,8 @@ import org.jose4j.lang.JoseException;
 
 /**
  * An OIDC provider as far as a resource server sees one: a JDK HTTP server on 127.0.0.1 publishing its discovery
- * document and the JWKS of a freshly generated RSA key, and tokens signed with that key. One per test JVM, started on first use.
+ * document and the JWKS of a freshly generated RSA key, and tokens signed with that key. One per test JVM, started on
+ * first use.
  */
 public final class TestOidcProvider {
 
