@@ -49,16 +49,10 @@ public final class RetryingDelivery {
     private final Sleeper sleeper;
     private final Clock clock;
     private final RetryListener listener;
-    private final DoubleSupplier random;
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
     public RetryingDelivery(String vendorId, VendorAdapter adapter, RetryPolicy policy, TokenBucket rateLimit,
             Sleeper sleeper, Clock clock, RetryListener listener) {
-        this(vendorId, adapter, policy, rateLimit, sleeper, clock, listener,
-                () -> ThreadLocalRandom.current().nextDouble());
-    }
-
-    RetryingDelivery(String vendorId, VendorAdapter adapter, RetryPolicy policy, TokenBucket rateLimit,
-            Sleeper sleeper, Clock clock, RetryListener listener, DoubleSupplier random) {
         this.vendorId = vendorId;
         this.adapter = adapter;
         this.policy = policy;
@@ -66,7 +60,12 @@ public final class RetryingDelivery {
         this.sleeper = sleeper;
         this.clock = clock;
         this.listener = listener;
-        this.random = random;
+    }
+
+    /** Replaces the jitter's random source (a test's fixed value makes the backoff exact). */
+    RetryingDelivery withJitter(DoubleSupplier source) {
+        this.random = source;
+        return this;
     }
 
     /** A sleeper on the real clock. */

@@ -48,19 +48,30 @@ public final class BackfillPlanner {
     }
 
     /**
+     * One backfill.
+     *
+     * @param backfillId its id
+     * @param vendor the vendor being backfilled
+     * @param purposes the purposes being backfilled (new to the vendor)
+     */
+    public record Backfill(String backfillId, Vendor vendor, Set<String> purposes) {
+    }
+
+    /**
      * The command for one subject, if any.
      *
-     * @param backfillId the backfill
-     * @param vendor the vendor being backfilled
+     * @param backfill the backfill: its id, the vendor and the purposes new to it
      * @param vendors every vendor, to resolve a sub-processor's parent
-     * @param purposes the purposes being backfilled (new to the vendor)
      * @param state the subject's row of the consent table
      * @param permissions the subject's effective permissions now
      * @param policyVersion the policy in force
      * @param now when the command is issued; the propagation clock starts here
      */
-    public Optional<Command> plan(String backfillId, Vendor vendor, Collection<Vendor> vendors, Set<String> purposes,
-            SubjectConsent state, Map<String, Permission> permissions, String policyVersion, Instant now) {
+    public Optional<Command> plan(Backfill backfill, Collection<Vendor> vendors, SubjectConsent state,
+            Map<String, Permission> permissions, String policyVersion, Instant now) {
+        String backfillId = backfill.backfillId();
+        Vendor vendor = backfill.vendor();
+        Set<String> purposes = backfill.purposes();
         if (!vendor.supports(CommandAction.SUPPRESS)) {
             return Optional.empty();
         }

@@ -46,6 +46,8 @@ public record ConsentSignal(String signalId, String subjectId, List<Identifier> 
     }
 
     /** A signal that names no linked subject (every kind but {@code LINK} and a refusal that crossed a link). */
+    // The record's own components but one; a value type with the Avro schema's fields, not a settings list.
+    @SuppressWarnings("checkstyle:ParameterNumber")
     public ConsentSignal(String signalId, String subjectId, List<Identifier> identifiers, SignalKind kind,
             Set<String> purposes, String region, SignalSource source, String method, String policyVersion,
             Instant occurredAt, Instant receivedAt, boolean erase) {

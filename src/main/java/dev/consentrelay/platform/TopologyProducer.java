@@ -86,13 +86,16 @@ public class TopologyProducer {
     @LookupUnlessProperty(name = ServiceRole.PROPERTY, stringValue = "connector", lookupIfMissing = true)
     Topology topology() {
         TopicNames names = topicNames(topics);
-        Topology topology = ConsentTopology.build(new ConsentTopology.Settings(names, policy, registry,
-                processing.dedupWindow(), processing.expiryInterval(), commandTopics, metrics, vendors,
-                processing.slaCheckInterval(), processing.receiptRetention(), sharedPartitions(names),
-                outputLimits(names), IdentifierKey.fromKey(privacy.identifierKey().orElse(null)),
-                privacy.erasureHorizon()),
-                new QueryStores(query.auditRetention().orElse(null), query.backfillInterval(),
-                        query.backfillBatch()));
+        ConsentTopology.Builder builder = ConsentTopology.builder(names, policy, registry).vendorTopics(commandTopics)
+                .metrics(metrics).vendors(vendors).partitions(sharedPartitions(names)).outputLimits(outputLimits(names))
+                .hasher(IdentifierKey.fromKey(privacy.identifierKey().orElse(null)))
+                .erasureHorizon(privacy.erasureHorizon()).queryStores(new QueryStores(
+                        query.auditRetention().orElse(null), query.backfillInterval(), query.backfillBatch()));
+        processing.dedupWindow().ifPresent(builder::dedupWindow);
+        processing.expiryInterval().ifPresent(builder::expiryInterval);
+        processing.slaCheckInterval().ifPresent(builder::slaCheckInterval);
+        processing.receiptRetention().ifPresent(builder::receiptRetention);
+        Topology topology = builder.build();
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;
     }

@@ -54,11 +54,19 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     private KeyValueStore<String, ConsentRow> table;
     private GrantExpiryIndex expiryIndex;
 
-    public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Duration dedupWindow,
-            Duration expiryInterval, int expiryBatch, Serializer<ConsentSignal> signalSerializer, String signalsTopic,
-            ConsentMetrics metrics) {
-        this(engine, vendors, dedupWindow, expiryInterval, expiryBatch, signalSerializer, signalsTopic, metrics,
-                OutputCheck.NONE);
+    /**
+     * How long signal ids are remembered, and how grant expiries are swept.
+     *
+     * @param dedupWindow how long a subject's row remembers the ids of the signals applied to it
+     * @param expiryInterval how often (wall clock) grants whose time is up are looked for
+     * @param expiryBatch how many expiries one sweep applies at most
+     */
+    public record Timing(Duration dedupWindow, Duration expiryInterval, int expiryBatch) {
+    }
+
+    public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Timing timing,
+            Serializer<ConsentSignal> signalSerializer, String signalsTopic, ConsentMetrics metrics) {
+        this(engine, vendors, timing, signalSerializer, signalsTopic, metrics, OutputCheck.NONE);
     }
 
     /**
@@ -66,15 +74,15 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
      *            and leaves the table untouched, since under exactly-once an output the broker refuses would abort
      *            the transaction over and over
      */
-    public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Duration dedupWindow,
-            Duration expiryInterval, int expiryBatch, Serializer<ConsentSignal> signalSerializer, String signalsTopic,
-            ConsentMetrics metrics, OutputCheck outputCheck) {
+    public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Timing timing,
+            Serializer<ConsentSignal> signalSerializer, String signalsTopic, ConsentMetrics metrics,
+            OutputCheck outputCheck) {
         this.outputCheck = outputCheck;
         this.engine = engine;
         this.vendors = vendors;
-        this.dedupWindow = dedupWindow;
-        this.expiryInterval = expiryInterval;
-        this.expiryBatch = expiryBatch;
+        this.dedupWindow = timing.dedupWindow();
+        this.expiryInterval = timing.expiryInterval();
+        this.expiryBatch = timing.expiryBatch();
         this.signalSerializer = signalSerializer;
         this.signalsTopic = signalsTopic;
         this.metrics = metrics;
@@ -146,8 +154,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         if (linking) {
             links = Links.with(links, signal.getLinkedSubjectId());
         }
-        emit(record.key(), stored, before, decision, outputs, signal.getSignalId().toString(), links,
-                record.timestamp(), now);
+        emit(record.key(), rowAfter(stored, outputs, signal.getSignalId().toString(), links, now), before, decision,
+                outputs, record.timestamp(), now);
         metrics.decision(decision.outcome().name());
         countChoices(decision, signal.getKind() == dev.consentrelay.schema.SignalKind.GPC ? "gpc" : null,
                 signal.getSource().name());
@@ -224,16 +232,19 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         context.forward(new Record<String, Outbound>(record.key(), letter, record.timestamp(), letter.headers()));
     }
 
-    /**
-     * Writes the row (its state, if changed, and the signal id, remembered in the same write) and emits the outputs.
-     */
-    private void emit(String subjectId, ConsentRow stored, SubjectConsent before, Decision decision, Outputs outputs,
-            String signalId, List<String> links, long timestamp, Instant now) {
+    /** The row after a decision: its state, if changed, the signal id remembered, and the subject's links. */
+    private ConsentRow rowAfter(ConsentRow stored, Outputs outputs, String signalId, List<String> links, Instant now) {
         SubjectConsentState state = outputs.state() != null
                 ? outputs.state().state()
                 : stored == null ? null : stored.getState();
-        table.put(subjectId, new ConsentRow(state, RecentSignals.remember(stored, signalId, now, dedupWindow),
-                new ArrayList<>(links)));
+        return new ConsentRow(state, RecentSignals.remember(stored, signalId, now, dedupWindow),
+                new ArrayList<>(links));
+    }
+
+    /** Writes the row (state and signal id in the same write) and emits the outputs. */
+    private void emit(String subjectId, ConsentRow row, SubjectConsent before, Decision decision, Outputs outputs,
+            long timestamp, Instant now) {
+        table.put(subjectId, row);
         if (outputs.state() != null) {
             expiryIndex.update(subjectId, nextExpiry(before), engine.nextExpiry(decision.stateAfter()));
             context.forward(new Record<String, Outbound>(subjectId, outputs.state(), timestamp));

@@ -187,7 +187,8 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
                     continue;
                 }
                 SubjectConsent state = AvroMapper.toDomain(entry.value.getState());
-                Optional<Command> command = planner.plan(job.backfillId(), vendor.get(), all, job.purposes(), state,
+                Optional<Command> command = planner.plan(
+                        new BackfillPlanner.Backfill(job.backfillId(), vendor.get(), job.purposes()), all, state,
                         engine.permissions(state, now), engine.policy().version(), now);
                 if (command.isPresent()) {
                     issued++;

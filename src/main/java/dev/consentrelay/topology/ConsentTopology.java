@@ -75,76 +75,162 @@ public final class ConsentTopology {
     private ConsentTopology() {
     }
 
+    /** Default of {@link Builder#dedupWindow}. */
+    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofDays(7);
+    /** Default of {@link Builder#expiryInterval}. */
+    public static final Duration DEFAULT_EXPIRY_INTERVAL = Duration.ofSeconds(30);
+    /** Default of {@link Builder#slaCheckInterval}. */
+    public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /** Default of {@link Builder#receiptRetention}. */
+    public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
+    /** Default of {@link Builder#erasureHorizon}. */
+    public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
+    /** Grant expiries applied per wall-clock tick at most, so one tick never holds the task for long. */
+    static final int EXPIRY_BATCH = 1000;
+    /** Overdue commands looked at per SLA check at most. */
+    static final int SLA_CHECK_BATCH = 1000;
+    /** How often the per-subject audit store is swept of events past their retention, and how many per sweep. */
+    static final Duration AUDIT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    static final int AUDIT_SWEEP_BATCH = 1000;
+
     /**
-     * What the topology needs.
-     *
-     * @param topics topic names
-     * @param policy the consent policy
-     * @param registry schema registry client for the Avro serdes
-     * @param dedupWindow how long signal ids are remembered
-     * @param expiryInterval how often grant expiries are looked for (wall clock)
-     * @param vendorTopics told when a vendor appears, to create its command topic
-     * @param metrics monitoring hooks
-     * @param vendors the vendor snapshot the fan-out reads (shared with the global table)
-     * @param slaCheckInterval how often (wall clock) overdue commands are looked for
-     * @param receiptRetention how long a signal's tracking entry stays queryable after its receipt (or breach)
-     * @param partitions the partition count of the signal topics, which the acknowledgements topic and the
-     *            {@code signals-by-subject} repartition share, so one task sees everything about a subject
-     * @param outputLimits the largest record each output topic accepts
-     * @param hasher the keyed hash that replaces identifiers in the audit trail and in an erased row
-     * @param erasureHorizon the {@code max.compaction.lag.ms} of the consent table's changelog: how long an overwritten
-     *            row (raw identifiers included) may survive there
+     * The one way to obtain the topology, in production and in tests: the three things it cannot do without, then
+     * whatever differs from the defaults above.
      */
-    public record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
+    public static Builder builder(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
+        return new Builder(topics, policy, registry);
+    }
+
+    /** Builds the consent topology; every setting but topics, policy and registry has a default. */
+    public static final class Builder {
+
+        private final TopicNames topics;
+        private final Policy policy;
+        private final SchemaRegistryClient registry;
+        private Duration dedupWindow = DEFAULT_DEDUP_WINDOW;
+        private Duration expiryInterval = DEFAULT_EXPIRY_INTERVAL;
+        private VendorTopicListener vendorTopics = VendorTopicListener.NONE;
+        private ConsentMetrics metrics = ConsentMetrics.NONE;
+        private VendorDirectory vendors = new VendorDirectory();
+        private Duration slaCheckInterval = DEFAULT_SLA_CHECK_INTERVAL;
+        private Duration receiptRetention = DEFAULT_RECEIPT_RETENTION;
+        private int partitions = 1;
+        private OutputLimits outputLimits = OutputLimits.defaults();
+        private IdentifierHasher hasher;
+        private Duration erasureHorizon = DEFAULT_ERASURE_HORIZON;
+        private QueryStores queryStores = QueryStores.defaults();
+
+        private Builder(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
+            this.topics = topics;
+            this.policy = policy;
+            this.registry = registry;
+        }
+
+        /** How long signal ids are remembered in the subject's row, to recognise a redelivered signal. */
+        public Builder dedupWindow(Duration value) {
+            this.dedupWindow = value;
+            return this;
+        }
+
+        /** How often (wall clock) grants whose time is up are looked for. */
+        public Builder expiryInterval(Duration value) {
+            this.expiryInterval = value;
+            return this;
+        }
+
+        /** Told when a vendor appears, to create its command topic. */
+        public Builder vendorTopics(VendorTopicListener value) {
+            this.vendorTopics = value;
+            return this;
+        }
+
+        /** Monitoring hooks. */
+        public Builder metrics(ConsentMetrics value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** The vendor snapshot the fan-out reads (shared with the global table). */
+        public Builder vendors(VendorDirectory value) {
+            this.vendors = value;
+            return this;
+        }
+
+        /** How often (wall clock) overdue commands are looked for. */
+        public Builder slaCheckInterval(Duration value) {
+            this.slaCheckInterval = value;
+            return this;
+        }
+
+        /** How long a signal's tracking entry stays queryable after its receipt (or breach). */
+        public Builder receiptRetention(Duration value) {
+            this.receiptRetention = value;
+            return this;
+        }
+
+        /**
+         * The partition count of the signal topics, which the acknowledgements topic and the
+         * {@code signals-by-subject} repartition share, so one task sees everything about a subject.
+         */
+        public Builder partitions(int value) {
+            this.partitions = value;
+            return this;
+        }
+
+        /** The largest record each output topic accepts. */
+        public Builder outputLimits(OutputLimits value) {
+            this.outputLimits = value;
+            return this;
+        }
+
+        /** The keyed hash that replaces identifiers in the audit trail and in an erased row; random by default. */
+        public Builder hasher(IdentifierHasher value) {
+            this.hasher = value;
+            return this;
+        }
+
+        /** How long an overwritten row (raw identifiers included) may survive in the consent table's changelog. */
+        public Builder erasureHorizon(Duration value) {
+            this.erasureHorizon = value;
+            return this;
+        }
+
+        /** The query-side stores: the per-subject audit and the vendor backfill. */
+        public Builder queryStores(QueryStores value) {
+            this.queryStores = value;
+            return this;
+        }
+
+        /** The topology. */
+        public Topology build() {
+            return ConsentTopology.build(new Settings(topics, policy, registry, dedupWindow, expiryInterval,
+                    vendorTopics, metrics, vendors, slaCheckInterval, receiptRetention, partitions, outputLimits,
+                    hasher == null ? IdentifierHasher.random() : hasher, erasureHorizon), queryStores);
+        }
+    }
+
+    /** The serdes of the three outputs every decision path writes: the published row, commands and audit events. */
+    private record OutputSerdes(Serde<SubjectConsentState> state, Serde<PropagationCommand> command,
+            Serde<AuditEvent> audit) {
+
+        static OutputSerdes of(SchemaRegistryClient registry) {
+            return new OutputSerdes(AvroSerde.forClass(SubjectConsentState.class, registry, false),
+                    AvroSerde.forClass(PropagationCommand.class, registry, false),
+                    AvroSerde.forClass(AuditEvent.class, registry, false));
+        }
+    }
+
+    /** What the builder gathered, as the parts of the topology read it. */
+    record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
             VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, int partitions,
             OutputLimits outputLimits, IdentifierHasher hasher, Duration erasureHorizon) {
-
-        /** Default erasure horizon of the compacted topics that carry the row. */
-        public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
-
-        /** Default wall-clock interval of the SLA check. */
-        public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
-        /** Default retention of completed tracking entries. */
-        public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
-
-        /** Settings with the default tracking intervals and Kafka's default record size limits. */
-        public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
-                Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-                VendorDirectory vendors) {
-            this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    OutputLimits.defaults());
-        }
-
-        /** Settings with the default tracking intervals. */
-        public Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
-                Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
-                VendorDirectory vendors, OutputLimits outputLimits) {
-            this(topics, policy, registry, dedupWindow, expiryInterval, vendorTopics, metrics, vendors,
-                    DEFAULT_SLA_CHECK_INTERVAL, DEFAULT_RECEIPT_RETENTION, 1, outputLimits, IdentifierHasher.random(),
-                    DEFAULT_ERASURE_HORIZON);
-        }
-
-        /** Settings with the defaults for everything but topics, policy and registry. */
-        public static Settings of(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
-            return new Settings(topics, policy, registry, Duration.ofDays(7), Duration.ofSeconds(30),
-                    VendorTopicListener.NONE, ConsentMetrics.NONE, new VendorDirectory(), OutputLimits.defaults());
-        }
-
     }
 
-    public static Topology build(Settings settings) {
-        return build(settings, QueryStores.defaults());
-    }
-
-    public static Topology build(Settings settings, QueryStores queryStores) {
+    private static Topology build(Settings settings, QueryStores queryStores) {
         TopicNames topics = settings.topics();
         Serde<ConsentSignal> signalSerde = AvroSerde.forClass(ConsentSignal.class, settings.registry(), false);
-        Serde<SubjectConsentState> stateSerde = AvroSerde.forClass(SubjectConsentState.class, settings.registry(),
-                false);
-        Serde<PropagationCommand> commandSerde = AvroSerde.forClass(PropagationCommand.class, settings.registry(),
-                false);
-        Serde<AuditEvent> auditSerde = AvroSerde.forClass(AuditEvent.class, settings.registry(), false);
+        OutputSerdes serdes = OutputSerdes.of(settings.registry());
         Serde<VendorRecord> vendorSerde = AvroSerde.forClass(VendorRecord.class, settings.registry(), false);
         PolicyEngine engine = new PolicyEngine(settings.policy(), settings.hasher());
         SignalValidator validator = new SignalValidator(settings.policy());
@@ -183,7 +269,7 @@ public final class ConsentTopology {
                         Branched.as("placed"))
                 .branch((key, value) -> value instanceof Outbound.Accepted, Branched.as("misplaced"))
                 .defaultBranch(Branched.as("refused"));
-        route(byKind.get("decoded-refused"), "refused", topics, stateSerde, commandSerde, auditSerde);
+        route(byKind.get("decoded-refused"), "refused", topics, serdes);
 
         // A signal already in its subject's partition goes straight to the consent table; any other is re-keyed
         // through signals-by-subject, which has the signal topics' partition count, so it reaches the same task.
@@ -195,19 +281,20 @@ public final class ConsentTopology {
                         .withNumberOfPartitions(settings.partitions()));
         addPropagationStores(builder, settings);
         KStream<String, Outbound> applied = placed.merge(rekeyed, Named.as("merge-by-subject"))
-                .process(() -> new ApplySignalProcessor(engine, settings.vendors(), settings.dedupWindow(),
-                        settings.expiryInterval(), 1000, signalSerde.serializer(), topics.signals(),
-                        settings.metrics(), outputCheck(settings, stateSerde, commandSerde, auditSerde)),
+                .process(() -> new ApplySignalProcessor(engine, settings.vendors(),
+                        new ApplySignalProcessor.Timing(settings.dedupWindow(), settings.expiryInterval(),
+                                EXPIRY_BATCH),
+                        signalSerde.serializer(), topics.signals(), settings.metrics(),
+                        outputCheck(settings, serdes)),
                         Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.GRANT_EXPIRY_INDEX);
-        route(applied, "applied", topics, stateSerde, commandSerde, auditSerde);
+        route(applied, "applied", topics, serdes);
         // A refusal crossing a link, or a link's other side, goes back to the signal topic keyed by the linked
         // subject: the one way into that subject's task, exactly once with the rest of this transaction.
         applied.filter((key, value) -> value instanceof Outbound.Linked, Named.as("linked-filter"))
                 .mapValues(value -> ((Outbound.Linked) value).signal(), Named.as("linked-signal"))
                 .to(topics.signals(), Produced.with(Serdes.String(), signalSerde).withName("linked-sink"));
-        KStream<String, Outbound> backfill = addBackfill(builder, settings, queryStores, engine, applied,
-                stateSerde, commandSerde, auditSerde);
-        track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), auditSerde);
+        KStream<String, Outbound> backfill = addBackfill(builder, settings, queryStores, engine, applied, serdes);
+        track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), serdes.audit());
         Topology topology = builder.build();
         addSubjectAudit(topology, settings, queryStores);
         return topology;
@@ -248,7 +335,8 @@ public final class ConsentTopology {
                 .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
         KStream<String, Outbound> tracked = opened.merge(acks, Named.as("merge-tracking"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
-                        1000, settings.metrics()), Named.as("track-propagation"), StoreNames.SIGNAL_PROPAGATION,
+                        SLA_CHECK_BATCH, settings.metrics()), Named.as("track-propagation"),
+                        StoreNames.SIGNAL_PROPAGATION,
                         StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                         StoreNames.SIGNAL_SUBJECTS);
 
@@ -296,20 +384,19 @@ public final class ConsentTopology {
                 Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), auditSerde)
                 .withLoggingDisabled(), "audit-source", Serdes.String().deserializer(), auditSerde.deserializer(),
                 settings.topics().audit(), "record-subject-audit",
-                () -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), Duration.ofMinutes(1), 1000));
+                () -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), AUDIT_SWEEP_INTERVAL,
+                        AUDIT_SWEEP_BATCH));
     }
 
     /** The vendor backfill, which shares the apply-signal task to walk its consent table. */
     private static KStream<String, Outbound> addBackfill(StreamsBuilder builder, Settings settings,
-            QueryStores queryStores,
-            PolicyEngine engine, KStream<String, Outbound> applied, Serde<SubjectConsentState> stateSerde,
-            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+            QueryStores queryStores, PolicyEngine engine, KStream<String, Outbound> applied, OutputSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.VENDOR_BACKFILL), Serdes.String(), Serdes.String()));
         KStream<String, Outbound> backfill = applied.process(() -> new BackfillVendorsProcessor(engine,
                 settings.vendors(), queryStores.backfillInterval(), queryStores.backfillBatch()),
                 Named.as("backfill-vendors"), StoreNames.CONSENT_TABLE, StoreNames.VENDOR_BACKFILL);
-        route(backfill, "backfill", settings.topics(), stateSerde, commandSerde, auditSerde);
+        route(backfill, "backfill", settings.topics(), serdes);
         return backfill;
     }
 
@@ -317,13 +404,12 @@ public final class ConsentTopology {
      * Serializes each output as it will be written and compares it with its topic's limit; an accepted output
      * carries its bytes to the sink, which writes them without serializing again.
      */
-    private static OutputCheck outputCheck(Settings settings, Serde<SubjectConsentState> stateSerde,
-            Serde<PropagationCommand> commandSerde, Serde<AuditEvent> auditSerde) {
+    private static OutputCheck outputCheck(Settings settings, OutputSerdes serdes) {
         TopicNames topics = settings.topics();
         OutputLimits limits = settings.outputLimits();
-        Serializer<SubjectConsentState> states = stateSerde.serializer();
-        Serializer<PropagationCommand> commands = commandSerde.serializer();
-        Serializer<AuditEvent> audits = auditSerde.serializer();
+        Serializer<SubjectConsentState> states = serdes.state().serializer();
+        Serializer<PropagationCommand> commands = serdes.command().serializer();
+        Serializer<AuditEvent> audits = serdes.audit().serializer();
         return (key, out) -> {
             String topic;
             byte[] value;
@@ -371,13 +457,11 @@ public final class ConsentTopology {
     }
 
     /** Sends each kind of output to its topic. */
-    private static void route(KStream<String, Outbound> out, String prefix, TopicNames topics,
-            Serde<SubjectConsentState> stateSerde, Serde<PropagationCommand> commandSerde,
-            Serde<AuditEvent> auditSerde) {
-        Serde<Outbound.StateChange> states = encodedSerde(Outbound.StateChange::state, stateSerde.serializer());
+    private static void route(KStream<String, Outbound> out, String prefix, TopicNames topics, OutputSerdes serdes) {
+        Serde<Outbound.StateChange> states = encodedSerde(Outbound.StateChange::state, serdes.state().serializer());
         Serde<Outbound.CommandIssued> commands = encodedSerde(Outbound.CommandIssued::command,
-                commandSerde.serializer());
-        Serde<Outbound.Audit> audits = encodedSerde(Outbound.Audit::event, auditSerde.serializer());
+                serdes.command().serializer());
+        Serde<Outbound.Audit> audits = encodedSerde(Outbound.Audit::event, serdes.audit().serializer());
         out.split(Named.as(prefix + "-"))
                 .branch((key, value) -> value instanceof Outbound.StateChange, Branched.withConsumer(ks -> ks
                         .mapValues(value -> (Outbound.StateChange) value, Named.as(prefix + "-state-value"))

@@ -477,8 +477,9 @@ public final class Benchmark {
         long records = Math.max(options.baselineRecords(), ConsumerLag.lag(from, to));
         log("Baseline: Kafka Streams passthrough of " + records + " copies of the max-throughput phase's "
                 + ConsumerLag.lag(from, to) + " signals");
-        PassthroughBaseline.Result result = PassthroughBaseline.run(bootstrap, admin, registry, SIGNALS, from, to,
-                records, work.resolve("baseline"), runId, timeoutFor(records));
+        PassthroughBaseline.Result result = PassthroughBaseline.run(bootstrap, admin, registry,
+                new PassthroughBaseline.Source(SIGNALS, from, to, records), work.resolve("baseline"), runId,
+                timeoutFor(records));
         double ours = report.path("maxThroughput").path("signalsPerSecond").asDouble();
         ObjectNode baseline = section("baseline").put("description", "Kafka Streams passthrough "
                 + PassthroughBaseline.INPUT_TOPIC + " -> " + PassthroughBaseline.OUTPUT_TOPIC

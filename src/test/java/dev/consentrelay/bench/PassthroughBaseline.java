@@ -62,12 +62,22 @@ final class PassthroughBaseline {
     }
 
     /**
+     * What the baseline passes through: the records of {@code topic} between {@code from} and {@code to}, copied
+     * until there are {@code records} of them.
+     */
+    record Source(String topic, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, long records) {
+    }
+
+    /**
      * Copies the records of {@code sourceTopic} from {@code from} up to {@code to} into the input topic until it has
      * {@code records} of them, then passes them through and measures.
      */
-    static Result run(String bootstrap, Admin admin, SchemaRegistryClient registry, String sourceTopic,
-            Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, long records, Path stateDir, String runId,
-            Duration timeout) throws InterruptedException {
+    static Result run(String bootstrap, Admin admin, SchemaRegistryClient registry, Source source, Path stateDir,
+            String runId, Duration timeout) throws InterruptedException {
+        String sourceTopic = source.topic();
+        Map<TopicPartition, Long> from = source.from();
+        Map<TopicPartition, Long> to = source.to();
+        long records = source.records();
         createTopic(admin, INPUT_TOPIC, from.size());
         createTopic(admin, OUTPUT_TOPIC, from.size());
         Map<TopicPartition, Long> inputFrom = ends(bootstrap, INPUT_TOPIC);

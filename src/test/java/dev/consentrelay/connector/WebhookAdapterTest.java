@@ -87,7 +87,7 @@ class WebhookAdapterTest {
         return new RetryingDelivery("mailer", adapter,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
                 TokenBucket.perSecond(1000), waits::add, clock, (command, attempt, result) -> {
-                }, () -> 1.0);
+                }).withJitter(() -> 1.0);
     }
 
     @Test

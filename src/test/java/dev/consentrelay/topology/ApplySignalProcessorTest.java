@@ -79,8 +79,9 @@ class ApplySignalProcessorTest {
                 EnumSet.allOf(CommandAction.class)));
         vendors.put("metrics", vendor("metrics", "analytics"));
 
-        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
-                EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, choices);
+        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors,
+                new ApplySignalProcessor.Timing(DEDUP_WINDOW, EXPIRY_INTERVAL, 100), signalSerde.serializer(), TOPIC,
+                choices);
         processor.init(context);
     }
 
@@ -312,8 +313,9 @@ class ApplySignalProcessorTest {
             checked.add(marked);
             return OutputCheck.Checked.accepted(marked);
         };
-        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors, DEDUP_WINDOW,
-                EXPIRY_INTERVAL, 100, signalSerde.serializer(), TOPIC, ConsentMetrics.NONE, marking);
+        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors,
+                new ApplySignalProcessor.Timing(DEDUP_WINDOW, EXPIRY_INTERVAL, 100), signalSerde.serializer(), TOPIC,
+                ConsentMetrics.NONE, marking);
         processor.init(context);
 
         apply(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));

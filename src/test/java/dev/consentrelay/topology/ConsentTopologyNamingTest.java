@@ -13,8 +13,8 @@ class ConsentTopologyNamingTest {
 
     @Test
     void everyOperatorAndStoreHasAnExplicitName() {
-        TopologyDescription description = ConsentTopology.build(ConsentTopology.Settings.of(TopicNames.defaults(),
-                Policy.defaults(), new InMemorySchemaRegistryClient("naming"))).describe();
+        TopologyDescription description = ConsentTopology.builder(TopicNames.defaults(),
+                Policy.defaults(), new InMemorySchemaRegistryClient("naming")).build().describe();
 
         assertThat(description.toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-")
                 .doesNotContain("KSTORE-");
@@ -28,8 +28,8 @@ class ConsentTopologyNamingTest {
 
     @Test
     void everythingAboutASubjectIsOneSubTopology() {
-        TopologyDescription description = ConsentTopology.build(ConsentTopology.Settings.of(TopicNames.defaults(),
-                Policy.defaults(), new InMemorySchemaRegistryClient("naming"))).describe();
+        TopologyDescription description = ConsentTopology.builder(TopicNames.defaults(),
+                Policy.defaults(), new InMemorySchemaRegistryClient("naming")).build().describe();
         TopicNames topics = TopicNames.defaults();
 
         TopologyDescription.Subtopology subject = description.subtopologies().stream()

@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -46,6 +44,7 @@ import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+import dev.consentrelay.testing.TopologyFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,15 +75,11 @@ class ConsentTopologyTest {
     @BeforeEach
     void start() {
         registry = new InMemorySchemaRegistryClient("topology-test-" + UUID.randomUUID());
-        ConsentTopology.Settings settings = new ConsentTopology.Settings(TOPICS, Policy.defaults(), registry,
-                Duration.ofDays(1), Duration.ofMinutes(1), VendorTopicListener.NONE, ConsentMetrics.NONE,
-                new VendorDirectory(), new OutputLimits(Map.of(TOPICS.subjectState(), STATE_TOPIC_MAX_BYTES),
-                        OutputLimits.KAFKA_DEFAULT));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consent-relay-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(ConsentTopology.build(settings), props, NOW);
+        driver = TopologyFixture.driver(ConsentTopology.builder(TOPICS, Policy.defaults(), registry)
+                .dedupWindow(Duration.ofDays(1)).expiryInterval(Duration.ofMinutes(1))
+                .outputLimits(new OutputLimits(Map.of(TOPICS.subjectState(), STATE_TOPIC_MAX_BYTES),
+                        OutputLimits.KAFKA_DEFAULT))
+                .build(), "consent-relay-test", NOW);
 
         AvroSerde<dev.consentrelay.schema.ConsentSignal> signalSerde = AvroSerde
                 .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);

@@ -4,12 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +31,7 @@ import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+import dev.consentrelay.testing.TopologyFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,12 +51,8 @@ class LinkedSubjectsTopologyTest {
     @BeforeEach
     void start() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("links-" + UUID.randomUUID());
-        ConsentTopology.Settings settings = ConsentTopology.Settings.of(TOPICS, Policy.defaults(), registry);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consent-relay-links-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(ConsentTopology.build(settings), props, NOW);
+        driver = TopologyFixture.driver(ConsentTopology.builder(TOPICS, Policy.defaults(), registry).build(),
+                "consent-relay-links-test", NOW);
         signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
                 AvroSerde.forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false).serializer());
         commandSerde = AvroSerde.forClass(PropagationCommand.class, registry, false);

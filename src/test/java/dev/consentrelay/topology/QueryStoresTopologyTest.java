@@ -5,14 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -33,6 +31,7 @@ import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+import dev.consentrelay.testing.TopologyFixture;
 
 import static dev.consentrelay.topology.TestSignals.NOW;
 import static dev.consentrelay.topology.TestSignals.signal;
@@ -51,15 +50,9 @@ class QueryStoresTopologyTest {
     @BeforeEach
     void start() {
         registry = new InMemorySchemaRegistryClient("query-stores-" + UUID.randomUUID());
-        ConsentTopology.Settings settings = new ConsentTopology.Settings(TOPICS, Policy.defaults(), registry,
-                Duration.ofDays(1), Duration.ofMinutes(1), VendorTopicListener.NONE, ConsentMetrics.NONE,
-                new VendorDirectory());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consent-relay-query-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(ConsentTopology.build(settings,
-                new QueryStores(null, Duration.ofSeconds(1), 2)), props, NOW);
+        driver = TopologyFixture.driver(ConsentTopology.builder(TOPICS, Policy.defaults(), registry)
+                .dedupWindow(Duration.ofDays(1)).expiryInterval(Duration.ofMinutes(1))
+                .queryStores(new QueryStores(null, Duration.ofSeconds(1), 2)).build(), "consent-relay-query-test", NOW);
         signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
                 AvroSerde.forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false).serializer());
         vendors = driver.createInputTopic(TOPICS.vendors(), Serdes.String().serializer(),

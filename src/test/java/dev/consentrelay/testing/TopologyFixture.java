@@ -1,0 +1,28 @@
+package dev.consentrelay.testing;
+
+import java.time.Instant;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The one way topology tests run the consent topology: a {@link TopologyTestDriver} over the topology built by
+ * {@code ConsentTopology.builder}, as production builds it, with exactly-once processing and the wall clock at
+ * {@code now}. No Quarkus, no broker.
+ */
+public final class TopologyFixture {
+
+    private TopologyFixture() {
+    }
+
+    /** A driver for {@code topology} under the application id {@code applicationId}. */
+    public static TopologyTestDriver driver(Topology topology, String applicationId, Instant now) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return new TopologyTestDriver(topology, props, now);
+    }
+}
