@@ -46,6 +46,7 @@ import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.serde.SchemaRegistryClients;
 import dev.consentrelay.serde.SchemaRegistryConfig;
 import dev.consentrelay.testing.ApicurioRegistryExtension;
+import dev.consentrelay.testing.PackagedService;
 
 /**
  * The benchmark: throughput, decision and propagation latency, memory and restore time of the packaged
@@ -178,11 +179,12 @@ public final class Benchmark {
         Files.deleteIfExists(serviceLog);
         ConsumerLag lag = new ConsumerLag(admin);
 
-        ServiceProcess service = ServiceProcess.prepare(options.serviceJar(), options.serviceHeap(),
-                options.serviceJvmArgs(), props,
-                work.resolve("service"), serviceLog);
+        props.putIfAbsent("consent-relay.privacy.identifier-key", "benchmark-identifier-key");
+        PackagedService service = PackagedService.in(work.resolve("service")).jar(options.serviceJar())
+                .heap(options.serviceHeap()).jvmArgs(options.serviceJvmArgs()).properties(props).logFile(serviceLog)
+                .prepare();
         try (service;
-                ServiceProcess connectors = connectorProcess(work, outDir, bootstrap, registryUrl,
+                PackagedService connectors = connectorProcess(work, outDir, bootstrap, registryUrl,
                         connectorProps)) {
             long startedAt = System.nanoTime();
             log("Starting the service (log: " + serviceLog + ")");
@@ -201,7 +203,7 @@ public final class Benchmark {
             if (connectors != null) {
                 log("Starting the connector process (log: " + connectors.logFile() + ")");
                 connectors.start();
-                connectors.awaitReady(START_TIMEOUT);
+                connectors.awaitHealth("/q/health/ready", START_TIMEOUT);
             }
 
             try (KafkaProducer<String, ConsentSignal> bulk = producer(bootstrap, registry, true)) {
@@ -224,9 +226,9 @@ public final class Benchmark {
                         : ", connector process " + section("connectorProcess").get("peakRssMiB") + " MiB"));
                 restore(service, stateDir, bulk, bootstrap, registry, commandTopics.get(0));
                 checkpoint("restore");
-                service.stop(Duration.ofSeconds(30));
+                service.stop();
                 if (connectors != null) {
-                    connectors.stop(Duration.ofSeconds(30));
+                    connectors.stop();
                 }
                 baseline(bootstrap, admin, registry, work, batch[0], batch[1]);
             }
@@ -250,7 +252,7 @@ public final class Benchmark {
      * The vendor connectors as their own service process ({@code consent-relay.role=connector}), as the Helm chart
      * deploys them; {@code null} when they run inside the service.
      */
-    private ServiceProcess connectorProcess(Path work, Path outDir, String bootstrap, String registryUrl,
+    private PackagedService connectorProcess(Path work, Path outDir, String bootstrap, String registryUrl,
             Map<String, String> connectorProps) throws IOException {
         if (options.connectors() != BenchOptions.Connectors.SEPARATE) {
             return null;
@@ -262,8 +264,9 @@ public final class Benchmark {
         props.putAll(connectorProps);
         Path log = outDir.resolve("connectors.log");
         Files.deleteIfExists(log);
-        return ServiceProcess.prepare(options.serviceJar(), options.connectorHeap(), List.of(), props,
-                work.resolve("connectors"), log);
+        props.putIfAbsent("consent-relay.privacy.identifier-key", "benchmark-identifier-key");
+        return PackagedService.in(work.resolve("connectors")).jar(options.serviceJar()).heap(options.connectorHeap())
+                .properties(props).logFile(log).prepare();
     }
 
     // ---- phases ---------------------------------------------------------------------------------------------
@@ -423,10 +426,10 @@ public final class Benchmark {
         return new Map[]{from, to};
     }
 
-    private void restore(ServiceProcess service, Path stateDir, KafkaProducer<String, ConsentSignal> producer,
+    private void restore(PackagedService service, Path stateDir, KafkaProducer<String, ConsentSignal> producer,
             String bootstrap, SchemaRegistryClient registry, String probeTopic) throws Exception {
         log("Restore: stopping the service, wiping " + stateDir + ", starting it again");
-        service.stop(Duration.ofSeconds(60));
+        service.stop();
         long stateBytes = sizeOf(stateDir);
         deleteRecursively(stateDir);
         SignalFactory factory = new SignalFactory(runId, options.subjects(), 4);

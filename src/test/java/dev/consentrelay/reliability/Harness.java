@@ -26,6 +26,7 @@ import dev.consentrelay.platform.VendorFile;
 import dev.consentrelay.serde.HttpSchemaRegistryClient;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.serde.SchemaRegistryConfig;
+import dev.consentrelay.testing.PackagedService;
 
 /**
  * One scenario's world: a fresh broker process on its own data directory, the packaged service as a process with
@@ -40,12 +41,15 @@ final class Harness implements AutoCloseable {
     final String scenario;
     final Path dir;
     final BrokerProcess broker;
-    final ServiceProcess service;
+    final PackagedService service;
+    final Path stateDir;
     final SchemaRegistryClient registry;
     final List<Vendor> vendors;
     final Policy policy = Policy.defaults();
     final SignalProducer producer;
     final Verifier verifier;
+    private static final java.time.Duration SERVICE_READY_TIMEOUT = java.time.Duration.ofSeconds(180);
+
     private Admin progressAdmin;
 
     private Harness(String scenario, String registryUrl, Consumer<Admin> beforeService, String vendorsResource,
@@ -63,8 +67,16 @@ final class Harness implements AutoCloseable {
                 beforeService.accept(admin);
             }
         }
-        this.service = new ServiceProcess(broker.bootstrapServers(), registryUrl, dir.resolve("streams-state"),
-                vendorsFile, dir, withDefaults(serviceProperties));
+        this.stateDir = dir.resolve("streams-state");
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        properties.put("consent-relay.schema-registry.url", registryUrl);
+        properties.put("kafka-streams.state.dir", stateDir.toString());
+        properties.put("consent-relay.processing.vendors-file", vendorsFile.toString());
+        properties.put("consent-relay.privacy.identifier-key", "reliability-identifier-key");
+        properties.putAll(withDefaults(serviceProperties));
+        this.service = PackagedService.in(dir).logFile(dir.resolve("service.log"))
+                .jvmArgs(List.of("-XX:TieredStopAtLevel=1")).properties(properties).prepare();
         this.registry = new HttpSchemaRegistryClient(SchemaRegistryConfig.of(registryUrl));
         this.producer = new SignalProducer(broker.bootstrapServers(), registry);
         this.verifier = new Verifier(broker.bootstrapServers(), registry,
@@ -84,7 +96,7 @@ final class Harness implements AutoCloseable {
             Map<String, String> serviceProperties) {
         Harness harness = new Harness(scenario, registryUrl, beforeService, vendorsResource, serviceProperties);
         try {
-            harness.service.start();
+            harness.startService();
             harness.awaitVendorsLoaded(Duration.ofSeconds(120));
             return harness;
         } catch (RuntimeException | Error e) {
@@ -182,6 +194,21 @@ final class Harness implements AutoCloseable {
                 broker.close();
             }
         }
+    }
+
+    /** Starts the service (again) and waits until it is ready and Kafka Streams is RUNNING. */
+    void startService() {
+        service.start();
+        service.awaitHealth("/q/health/ready", SERVICE_READY_TIMEOUT);
+        service.awaitStreamsRunning(SERVICE_READY_TIMEOUT);
+    }
+
+    /** Deletes the service's Kafka Streams state directory; only while it is stopped. */
+    void deleteServiceState() {
+        if (service.isAlive()) {
+            throw new IllegalStateException("Stop the service before deleting its state");
+        }
+        new ServiceProcessDirs(stateDir).clean();
     }
 
     /** Keeps the logs of a previous run of the scenario out of this one. */

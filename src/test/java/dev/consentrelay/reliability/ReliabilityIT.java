@@ -80,7 +80,7 @@ class ReliabilityIT {
                 long killTime = System.nanoTime();
                 h.service.kill();
                 killedAt.add(committed);
-                h.service.start();
+                h.startService();
                 while (h.committedInput() - base <= committed) {
                     deadline.check("processing to resume after the kill at " + committed);
                     deadline.pause(Duration.ofMillis(100));
@@ -373,9 +373,9 @@ class ReliabilityIT {
             h.verifier.awaitProcessed(reference.outcomes().keySet(), 0, 0, PROCESSING_TIMEOUT);
 
             h.service.stop();
-            h.service.deleteStateDir();
+            h.deleteServiceState();
             long restartAt = System.nanoTime();
-            h.service.start();
+            h.startService();
             long restoreMillis = Duration.ofNanos(System.nanoTime() - restartAt).toMillis();
 
             // A probe per sampled subject: no change if the table was restored, commands if it was lost.

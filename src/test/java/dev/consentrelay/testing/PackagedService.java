@@ -11,12 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,37 +32,50 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) started with {@code java -jar} in a working
- * directory of the test's, as the README runs it: with no Kafka configured it runs on its embedded broker with its data
- * under {@code ./data}. Each start writes its own log file; the process can be stopped with SIGTERM or SIGKILL and
- * started again on the same directory.
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as its own JVM, the way an operator runs it: the
+ * one launcher of the packaged-run tests, the chart test, the reliability suite and the benchmark. Configured once
+ * ({@link #in}), it can be started, stopped with SIGTERM, killed with SIGKILL and started again on the same
+ * directories; each start listens on a new free port and appends to the same log (which the first start empties).
  */
 public final class PackagedService implements AutoCloseable {
 
     /** How long a start may take on a machine shared with the build before the test gives up. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern STARTED = Pattern.compile(
             "consent-relay started \\(role \\w+\\) in ([0-9.]+) s from process start");
+    private static final String STREAMS_CHECK = "Kafka Streams state health check";
     private static final int LOG_TAIL_LINES = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path workDir;
     private final Path logFile;
-    private final Process process;
-    private final URI base;
+    private final List<String> jvm;
+    private final Map<String, String> properties;
+    private final Map<String, String> environment;
+    private final Path jar;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+    private URI base;
+    private int starts;
 
-    private PackagedService(Path workDir, Path logFile, Process process, URI base) {
-        this.workDir = workDir;
-        this.logFile = logFile;
-        this.process = process;
-        this.base = base;
+    private PackagedService(Builder builder) {
+        this.workDir = builder.workDir;
+        this.logFile = builder.logFile;
+        this.jvm = List.copyOf(builder.jvm);
+        this.properties = Map.copyOf(builder.properties);
+        this.environment = Map.copyOf(builder.environment);
+        this.jar = builder.jar;
+    }
+
+    /** A service whose working directory is {@code workDir}; nothing runs until {@link Builder#start()}. */
+    public static Builder in(Path workDir) {
+        return new Builder(workDir);
     }
 
     /** Starts the packaged jar in {@code workDir} with the given system properties; does not wait. */
     public static PackagedService start(Path workDir, String name, Map<String, String> properties) {
-        return start(workDir, name, properties, Map.of());
+        return in(workDir).name(name).properties(properties).start();
     }
 
     /**
@@ -67,30 +84,143 @@ public final class PackagedService implements AutoCloseable {
      */
     public static PackagedService start(Path workDir, String name, Map<String, String> properties,
             Map<String, String> environment) {
+        return in(workDir).name(name).properties(properties).environment(environment).start();
+    }
+
+    /** The packaged application, which {@code ./mvnw verify} (or the bench profile) builds before the tests. */
+    public static Path packagedJar() {
         Path jar = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
                 .resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The packaged application " + jar + " is missing; run the tests through"
-                    + " `./mvnw verify`, which packages it first");
+                    + " `./mvnw verify` (or the benchmark through `-Pbench package`), which packages it first");
+        }
+        return jar;
+    }
+
+    /** How the service is run. */
+    public static final class Builder {
+
+        private final Path workDir;
+        private Path logFile;
+        private final List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC",
+                // Out of heap, a Kafka Streams thread dies and the rest of the process goes on: exit instead, so a
+                // test fails with the log's last lines rather than waiting for a service that does nothing.
+                "-XX:+ExitOnOutOfMemoryError"));
+        private final Map<String, String> properties = new LinkedHashMap<>(Map.of(
+                "consent-relay.embedded.kafka-port", "0", "consent-relay.internal.port", "0",
+                "quarkus.http.host", "127.0.0.1"));
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private Path jar;
+
+        private Builder(Path workDir) {
+            this.workDir = workDir;
+        }
+
+        /** Names the log, {@code target/packaged-<name>.log}. */
+        public Builder name(String name) {
+            this.logFile = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
+                    .resolve("target/packaged-" + name + ".log");
+            return this;
+        }
+
+        /** Where the output goes (appended across starts). */
+        public Builder logFile(Path file) {
+            this.logFile = file;
+            return this;
+        }
+
+        /** The {@code -Xmx} of the service (384m unless given). */
+        public Builder heap(String heap) {
+            jvm.set(0, "-Xmx" + heap);
+            return this;
+        }
+
+        /** Extra JVM options. */
+        public Builder jvmArgs(List<String> args) {
+            jvm.addAll(args);
+            return this;
+        }
+
+        /** System properties of the service (over the defaults: loopback host, any free internal port). */
+        public Builder properties(Map<String, String> values) {
+            properties.putAll(values);
+            return this;
+        }
+
+        /** Environment variables added to this JVM's. */
+        public Builder environment(Map<String, String> values) {
+            environment.putAll(values);
+            return this;
+        }
+
+        /** Another packaged jar than this build's. */
+        public Builder jar(Path packaged) {
+            this.jar = packaged;
+            return this;
+        }
+
+        /** The configured service, not started. */
+        public PackagedService prepare() {
+            if (logFile == null) {
+                name(workDir.getFileName().toString());
+            }
+            if (jar == null) {
+                jar = packagedJar();
+            } else if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("The packaged application " + jar.toAbsolutePath() + " is missing");
+            }
+            return new PackagedService(this);
+        }
+
+        /** The configured service, started; does not wait for it. */
+        public PackagedService start() {
+            return prepare().start();
+        }
+    }
+
+    /** Starts the JVM (again, after a stop or a kill) on a new free port; does not wait. */
+    public PackagedService start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("The service is already running");
         }
         try {
             int port = freePort();
-            Path logFile = jar.getParent().getParent().resolve("packaged-" + name + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                    "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port,
-                    "-Dconsent-relay.embedded.kafka-port=0", "-Dconsent-relay.internal.port=0"));
+            base = URI.create("http://127.0.0.1:" + port);
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvm);
+            command.add("-Dquarkus.http.port=" + port);
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(List.of("-jar", jar.toString()));
+            command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+            Files.createDirectories(workDir);
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            if (starts == 0) {
+                // A log of an earlier run of the tests is not this service's.
+                Files.deleteIfExists(logFile);
+            }
+            Files.writeString(logFile, "==== start " + (starts + 1) + ": " + String.join(" ", command) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile());
-            // Nothing configured: a Kafka address inherited from the build's environment would defeat the point.
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            // Everything the service needs is on its command line: a Kafka or registry address inherited from the
+            // build's environment would defeat the point.
             builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+            builder.environment().remove("CONSENT_RELAY_SCHEMA_REGISTRY_URL");
             builder.environment().putAll(environment);
-            return new PackagedService(workDir, logFile, builder.start(), URI.create("http://127.0.0.1:" + port));
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the packaged application", e);
         }
+        if (starts++ == 0) {
+            // Never leave a child process behind, however the test JVM ends.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (process != null) {
+                    process.destroyForcibly();
+                }
+            }, "packaged-service-stop"));
+        }
+        return this;
     }
 
     /** Waits until {@code /q/health/started} is UP; fails with the log's tail if it is not or the process died. */
@@ -101,24 +231,21 @@ public final class PackagedService implements AutoCloseable {
 
     /** Polls a health endpoint until it answers 200 with status UP. */
     public void awaitHealth(String path, Duration timeout) {
-        AtomicReference<String> last = new AtomicReference<>("no answer yet");
+        awaitAnswer(path, response -> response.statusCode() == 200
+                && "UP".equals(json(response).path("status").asText()), timeout);
+    }
+
+    /** Waits until Kafka Streams in the service reports RUNNING (a connector-only process has none). */
+    public void awaitStreamsRunning(Duration timeout) {
+        awaitAnswer("/q/health/live", response -> "RUNNING".equals(streamsState(response.body())), timeout);
+    }
+
+    /** The state the Kafka Streams health check reports, or {@code null} when the service does not answer. */
+    public String streamsState() {
         try {
-            await(path + " of the packaged application").atMost(timeout).pollInterval(Duration.ofMillis(250))
-                    .until(() -> {
-                        assertAlive(path);
-                        try {
-                            HttpResponse<String> response = get(path, Map.of());
-                            last.set("HTTP " + response.statusCode() + " " + response.body());
-                            return response.statusCode() == 200
-                                    && "UP".equals(JSON.readTree(response.body()).path("status").asText());
-                        } catch (UncheckedIOException notListeningYet) {
-                            last.set(notListeningYet.getCause().toString());
-                            return false;
-                        }
-                    });
-        } catch (ConditionTimeoutException e) {
-            fail(path + " was not UP within " + timeout.toSeconds() + " s; last answer: " + last.get() + "\nLast lines"
-                    + " of " + logFile + ":\n" + logTail(), e);
+            return streamsState(get("/q/health/live", Map.of()).body());
+        } catch (UncheckedIOException notListening) {
+            return null;
         }
     }
 
@@ -149,16 +276,48 @@ public final class PackagedService implements AutoCloseable {
         }
     }
 
-    /** Stops the process with SIGTERM and waits for it to exit. */
-    public void stop() {
-        process.destroy();
-        awaitExit();
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
-    /** Kills the process with SIGKILL, as a crash or an OOM killer would. */
+    /** Fails, with the last lines of the log, when the process is no longer running. */
+    public void failIfExited() {
+        if (process != null && !process.isAlive()) {
+            fail("The packaged application exited with status " + process.exitValue() + ". Last lines of " + logFile
+                    + ":\n" + logTail());
+        }
+    }
+
+    /** Peak resident set size of the process so far ({@code VmHWM}), in bytes; empty where /proc is not there. */
+    public OptionalLong peakRssBytes() {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
+                    return OptionalLong.of(Long.parseLong(parts[0]) * 1024);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.empty();
+    }
+
+    /** SIGTERM, as an orchestrator stops a pod: a graceful shutdown that commits and closes the state stores. */
+    public void stop() {
+        if (isAlive()) {
+            process.destroy();
+            awaitExit();
+        }
+    }
+
+    /** SIGKILL, as a crash or an OOM killer would: no shutdown hook, no commit, no clean close of the stores. */
     public void kill() {
-        process.destroyForcibly();
-        awaitExit();
+        if (isAlive()) {
+            process.destroyForcibly();
+            awaitExit();
+        }
     }
 
     public Path workDir() {
@@ -185,9 +344,41 @@ public final class PackagedService implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            stop();
+        stop();
+    }
+
+    private void awaitAnswer(String path, Predicate<HttpResponse<String>> done, Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>("no answer yet");
+        try {
+            await(path + " of the packaged application").atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        failIfExited();
+                        try {
+                            HttpResponse<String> response = get(path, Map.of());
+                            last.set("HTTP " + response.statusCode() + " " + response.body());
+                            return done.test(response);
+                        } catch (UncheckedIOException notListeningYet) {
+                            last.set(String.valueOf(notListeningYet.getCause()));
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail(path + " did not answer as awaited within " + timeout.toSeconds() + " s; last answer: " + last.get()
+                    + "\nLast lines of " + logFile + ":\n" + logTail(), e);
         }
+    }
+
+    private static String streamsState(String body) {
+        try {
+            for (JsonNode check : JSON.readTree(body).path("checks")) {
+                if (STREAMS_CHECK.equals(check.path("name").asText())) {
+                    return check.path("data").path("state").asText(null);
+                }
+            }
+        } catch (IOException notJson) {
+            return null;
+        }
+        return null;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request, Map<String, String> headers) {
@@ -200,13 +391,6 @@ public final class PackagedService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void assertAlive(String waitingFor) {
-        if (!process.isAlive()) {
-            fail("The packaged application exited with status " + process.exitValue() + " while waiting for "
-                    + waitingFor + ". Last lines of " + logFile + ":\n" + logTail());
         }
     }
 
