@@ -51,15 +51,18 @@ public class InternalQueryListener {
     private static final Logger LOG = Logger.getLogger(InternalQueryListener.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @Inject
-    InternalConfig config;
-
-    @Inject
-    InstanceCredentials credentials;
+    private final InternalConfig config;
+    private final InstanceCredentials credentials;
 
     private HttpServer server;
     private ExecutorService workers;
     private final HttpClient loopback = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Inject
+    public InternalQueryListener(InternalConfig config, InstanceCredentials credentials) {
+        this.config = config;
+        this.credentials = credentials;
+    }
 
     void start(@Observes StartupEvent event) {
         try {

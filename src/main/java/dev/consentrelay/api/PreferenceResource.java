@@ -76,23 +76,12 @@ public class PreferenceResource {
              "description": "Measuring how our site and e-mails are used, to improve them", "model": "OPT_IN",
              "allowed": false, "status": null}]}""";
 
-    @Inject
-    InteractiveQueries queries;
-
-    @Inject
-    QueryForwarder forwarder;
-
-    @Inject
-    SignalStatusQuery signals;
-
-    @Inject
-    Policy policy;
-
-    @Inject
-    SignalIngest ingest;
-
-    @Inject
-    PrivacyConfig privacy;
+    private final InteractiveQueries queries;
+    private final QueryForwarder forwarder;
+    private final SignalStatusQuery signals;
+    private final Policy policy;
+    private final SignalIngest ingest;
+    private final PrivacyConfig privacy;
 
     @Context
     UriInfo uri;
@@ -101,6 +90,17 @@ public class PreferenceResource {
     HttpHeaders headers;
 
     private volatile PreferenceLinks links;
+
+    @Inject
+    public PreferenceResource(InteractiveQueries queries, QueryForwarder forwarder, SignalStatusQuery signals,
+            Policy policy, SignalIngest ingest, PrivacyConfig privacy) {
+        this.queries = queries;
+        this.forwarder = forwarder;
+        this.signals = signals;
+        this.policy = policy;
+        this.ingest = ingest;
+        this.privacy = privacy;
+    }
 
     @POST
     @Path("links")

@@ -32,14 +32,18 @@ import dev.consentrelay.security.ApiKeys;
 @Produces(MediaType.APPLICATION_JSON)
 public class PropagationResource {
 
-    @Inject
-    SignalStatusQuery signals;
+    private final SignalStatusQuery signals;
 
     @Context
     UriInfo uri;
 
     @Context
     HttpHeaders headers;
+
+    @Inject
+    public PropagationResource(SignalStatusQuery signals) {
+        this.signals = signals;
+    }
 
     @Operation(operationId = "signalPropagation", summary = "Where one signal's commands stand at each vendor")
     @APIResponse(responseCode = "200", description = "Per vendor: status, attempts, latency, deadline",

@@ -14,8 +14,12 @@ import dev.consentrelay.ingest.PublishUnavailableException;
 @Provider
 public class PublishUnavailableMapper implements ExceptionMapper<PublishUnavailableException> {
 
+    private final IngestConfig config;
+
     @Inject
-    IngestConfig config;
+    public PublishUnavailableMapper(IngestConfig config) {
+        this.config = config;
+    }
 
     @Override
     public Response toResponse(PublishUnavailableException e) {

@@ -35,13 +35,16 @@ public class QueryForwarder {
 
     private static final Logger LOG = Logger.getLogger(QueryForwarder.class);
 
-    @Inject
-    QueryConfig config;
-
-    @Inject
-    InstanceCredentials credentials;
+    private final QueryConfig config;
+    private final InstanceCredentials credentials;
 
     private HttpClient client;
+
+    @Inject
+    public QueryForwarder(QueryConfig config, InstanceCredentials credentials) {
+        this.config = config;
+        this.credentials = credentials;
+    }
 
     @PostConstruct
     void init() {

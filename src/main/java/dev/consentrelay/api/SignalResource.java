@@ -77,15 +77,15 @@ public class SignalResource {
     private final SignalIngest ingest;
     private final IngestConfig config;
     private final ObjectMapper mapper;
+    private final SignalStatusQuery statusQuery;
 
     @Inject
-    SignalStatusQuery statusQuery;
-
-    @Inject
-    public SignalResource(SignalIngest ingest, IngestConfig config, ObjectMapper mapper) {
+    public SignalResource(SignalIngest ingest, IngestConfig config, ObjectMapper mapper,
+            SignalStatusQuery statusQuery) {
         this.ingest = ingest;
         this.config = config;
         this.mapper = mapper;
+        this.statusQuery = statusQuery;
     }
 
     @GET

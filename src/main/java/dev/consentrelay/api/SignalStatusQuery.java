@@ -36,14 +36,16 @@ import dev.consentrelay.topology.StoreNames;
 @ApplicationScoped
 public class SignalStatusQuery {
 
-    @Inject
-    InteractiveQueries queries;
+    private final InteractiveQueries queries;
+    private final QueryForwarder forwarder;
+    private final QueryConfig config;
 
     @Inject
-    QueryForwarder forwarder;
-
-    @Inject
-    QueryConfig config;
+    public SignalStatusQuery(InteractiveQueries queries, QueryForwarder forwarder, QueryConfig config) {
+        this.queries = queries;
+        this.forwarder = forwarder;
+        this.config = config;
+    }
 
     /** The path of one signal's status under its subject, as the 202 of an ingest names it. */
     public static String location(String subjectId, String signalId) {

@@ -47,26 +47,27 @@ import dev.consentrelay.topology.VendorDirectory;
 @Tag(name = "Queries", description = "Consent and proof per subject")
 public class SubjectResource {
 
-    @Inject
-    InteractiveQueries queries;
-
-    @Inject
-    QueryForwarder forwarder;
-
-    @Inject
-    SignalStatusQuery signals;
-
-    @Inject
-    Policy policy;
-
-    @Inject
-    VendorDirectory vendors;
+    private final InteractiveQueries queries;
+    private final QueryForwarder forwarder;
+    private final SignalStatusQuery signals;
+    private final Policy policy;
+    private final VendorDirectory vendors;
 
     @Context
     UriInfo uri;
 
     @Context
     HttpHeaders headers;
+
+    @Inject
+    public SubjectResource(InteractiveQueries queries, QueryForwarder forwarder, SignalStatusQuery signals,
+            Policy policy, VendorDirectory vendors) {
+        this.queries = queries;
+        this.forwarder = forwarder;
+        this.signals = signals;
+        this.policy = policy;
+        this.vendors = vendors;
+    }
 
     /** Current state and effective permission per purpose in the subject's region. */
     @Operation(operationId = "subjectConsent",

@@ -50,29 +50,28 @@ public class VendorResource {
     /** The backfill runs in the tasks that read the signals repartition topic. */
     private static final String BACKFILL_SOURCE = "signals-by-subject-repartition";
 
-    @Inject
-    VendorDirectory vendors;
-
-    @Inject
-    VendorPublisher publisher;
-
-    @Inject
-    Policy policy;
-
-    @Inject
-    InteractiveQueries queries;
-
-    @Inject
-    QueryForwarder forwarder;
-
-    @Inject
-    QueryConfig config;
-
-    @Inject
-    ObjectMapper json;
+    private final VendorDirectory vendors;
+    private final VendorPublisher publisher;
+    private final Policy policy;
+    private final InteractiveQueries queries;
+    private final QueryForwarder forwarder;
+    private final QueryConfig config;
+    private final ObjectMapper json;
 
     @Context
     HttpHeaders headers;
+
+    @Inject
+    public VendorResource(VendorDirectory vendors, VendorPublisher publisher, Policy policy, InteractiveQueries queries,
+            QueryForwarder forwarder, QueryConfig config, ObjectMapper json) {
+        this.vendors = vendors;
+        this.publisher = publisher;
+        this.policy = policy;
+        this.queries = queries;
+        this.forwarder = forwarder;
+        this.config = config;
+        this.json = json;
+    }
 
     /** Every vendor and sub-processor, enabled or not, as the fan-out sees them now. */
     @Operation(operationId = "listVendors", summary = "Every vendor and sub-processor, enabled or not")

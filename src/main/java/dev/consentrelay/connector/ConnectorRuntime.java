@@ -11,6 +11,7 @@ import java.util.concurrent.Flow;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -52,40 +53,55 @@ public class ConnectorRuntime {
 
     private static final Logger LOG = Logger.getLogger(ConnectorRuntime.class);
 
-    @Inject
-    ConnectorsConfig config;
-
-    @Inject
-    TopicsConfig topics;
-
-    @Inject
-    TopicSetup topicSetup;
-
-    @Inject
-    SchemaRegistryClient registry;
-
-    @Inject
-    MeterRegistry meters;
-
-    @Inject
-    RegistryConfig registryConfig;
-
-    @Inject
-    AckPublisher acks;
-
-    @Inject
-    @Connector(KafkaConnector.CONNECTOR_NAME)
-    InboundConnector kafka;
-
-    @Inject
-    KafkaClientService clients;
-
-    @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all")
-    String role;
+    private final ConnectorsConfig config;
+    private final TopicsConfig topics;
+    private final TopicSetup topicSetup;
+    private final SchemaRegistryClient registry;
+    private final MeterRegistry meters;
+    private final RegistryConfig registryConfig;
+    private final AckPublisher acks;
+    private final InboundConnector kafka;
+    private final KafkaClientService clients;
+    private final String role;
 
     private final List<VendorConnector> running = new ArrayList<>();
     private final List<VendorAdapter> adapters = new ArrayList<>();
     private ConnectorMetrics metrics;
+
+    @Inject
+    public ConnectorRuntime(Configs configs, TopicSetup topicSetup, SchemaRegistryClient registry, MeterRegistry meters,
+            AckPublisher acks, @Connector(KafkaConnector.CONNECTOR_NAME) InboundConnector kafka,
+            KafkaClientService clients) {
+        this.config = configs.config;
+        this.topics = configs.topics;
+        this.topicSetup = topicSetup;
+        this.registry = registry;
+        this.meters = meters;
+        this.registryConfig = configs.registryConfig;
+        this.acks = acks;
+        this.kafka = kafka;
+        this.clients = clients;
+        this.role = configs.role;
+    }
+
+    /** The configuration the connectors run with, injected as one to keep the constructor short. */
+    @Dependent
+    static final class Configs {
+
+        private final ConnectorsConfig config;
+        private final TopicsConfig topics;
+        private final RegistryConfig registryConfig;
+        private final String role;
+
+        @Inject
+        Configs(ConnectorsConfig config, TopicsConfig topics, RegistryConfig registryConfig,
+                @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all") String role) {
+            this.config = config;
+            this.topics = topics;
+            this.registryConfig = registryConfig;
+            this.role = role;
+        }
+    }
 
     /**
      * Starts the connectors after SmallRye Reactive Messaging has wired its channels (it starts at

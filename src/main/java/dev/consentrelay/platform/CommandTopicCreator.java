@@ -29,23 +29,24 @@ public class CommandTopicCreator implements VendorTopicListener {
 
     private static final Logger LOG = Logger.getLogger(CommandTopicCreator.class);
 
-    @Inject
-    TopicsConfig topics;
-
-    @Inject
-    PrivacyConfig privacy;
-
-    @Inject
-    TopicSetup topicSetup;
-
-    @Inject
-    MicrometerConsentMetrics metrics;
-
-    @Inject
-    SchemaSetup schemas;
+    private final TopicsConfig topics;
+    private final PrivacyConfig privacy;
+    private final TopicSetup topicSetup;
+    private final MicrometerConsentMetrics metrics;
+    private final SchemaSetup schemas;
 
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
     private Admin admin;
+
+    @Inject
+    public CommandTopicCreator(TopicsConfig topics, PrivacyConfig privacy, TopicSetup topicSetup,
+            MicrometerConsentMetrics metrics, SchemaSetup schemas) {
+        this.topics = topics;
+        this.privacy = privacy;
+        this.topicSetup = topicSetup;
+        this.metrics = metrics;
+        this.schemas = schemas;
+    }
 
     @Override
     public void vendorSeen(Vendor vendor) {

@@ -30,12 +30,16 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
     private static final List<String> ACTIONS = List.of("SUPPRESS", "DELETE", "RESUME");
     private static final List<String> FINAL_STATUSES = List.of("APPLIED", "NOT_FOUND", "FAILED", "REJECTED");
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
     /** Last report of each tracking task: owner → vendor → pending. */
     private final Map<String, Map<String, Pending>> pendingByOwner = new ConcurrentHashMap<>();
     private final Set<String> gaugedVendors = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    public MicrometerConsentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     @Override
     public void deadLetter(String category) {

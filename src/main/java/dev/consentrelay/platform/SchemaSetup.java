@@ -37,14 +37,16 @@ public class SchemaSetup {
 
     private static final Logger LOG = Logger.getLogger(SchemaSetup.class);
 
-    @Inject
-    TopicsConfig topics;
+    private final TopicsConfig topics;
+    private final RegistryConfig registryConfig;
+    private final SchemaRegistryClient registry;
 
     @Inject
-    RegistryConfig registryConfig;
-
-    @Inject
-    SchemaRegistryClient registry;
+    public SchemaSetup(TopicsConfig topics, RegistryConfig registryConfig, SchemaRegistryClient registry) {
+        this.topics = topics;
+        this.registryConfig = registryConfig;
+        this.registry = registry;
+    }
 
     void onStart(@Observes @Priority(15) StartupEvent event) {
         Map<String, Schema> subjects = subjects();

@@ -32,8 +32,12 @@ public final class ServiceHealth {
     @ApplicationScoped
     public static class Started implements HealthCheck {
 
+        private final StartupGate gate;
+
         @Inject
-        StartupGate gate;
+        public Started(StartupGate gate) {
+            this.gate = gate;
+        }
 
         @Override
         public HealthCheckResponse call() {
@@ -46,8 +50,12 @@ public final class ServiceHealth {
     @ApplicationScoped
     public static class Ready implements HealthCheck {
 
+        private final StartupGate gate;
+
         @Inject
-        StartupGate gate;
+        public Ready(StartupGate gate) {
+            this.gate = gate;
+        }
 
         @Override
         public HealthCheckResponse call() {

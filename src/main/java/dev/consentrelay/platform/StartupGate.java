@@ -51,30 +51,30 @@ public class StartupGate {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
-    @Inject
-    StreamsLifecycle lifecycle;
-
-    @Inject
-    Instance<KafkaStreams> streams;
-
-    @Inject
-    VendorDirectory vendors;
-
-    @Inject
-    CommandTopicCreator commandTopics;
-
-    @Inject
-    ConnectorRuntime connectors;
-
-    @Inject
-    TopicSetup topicSetup;
-
-    @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all")
-    String role;
+    private final StreamsLifecycle lifecycle;
+    private final Instance<KafkaStreams> streams;
+    private final VendorDirectory vendors;
+    private final CommandTopicCreator commandTopics;
+    private final ConnectorRuntime connectors;
+    private final TopicSetup topicSetup;
+    private final String role;
 
     private volatile boolean started;
     private volatile String waitingFor = "the application to start";
     private volatile Thread watcher;
+
+    @Inject
+    public StartupGate(StreamsLifecycle lifecycle, Instance<KafkaStreams> streams, VendorDirectory vendors,
+            CommandTopicCreator commandTopics, ConnectorRuntime connectors, TopicSetup topicSetup,
+            @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all") String role) {
+        this.lifecycle = lifecycle;
+        this.streams = streams;
+        this.vendors = vendors;
+        this.commandTopics = commandTopics;
+        this.connectors = connectors;
+        this.topicSetup = topicSetup;
+        this.role = role;
+    }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 500) StartupEvent event) {
         Thread thread = new Thread(this::watch, "consent-relay-startup");

@@ -27,15 +27,17 @@ import dev.consentrelay.platform.TopicProvisioner.TopicSpec;
 @ApplicationScoped
 public class TopicSetup {
 
-    @Inject
-    TopicsConfig topics;
+    private final TopicsConfig topics;
+    private final PrivacyConfig privacy;
+    private final Map<String, Object> kafkaConfig;
 
     @Inject
-    PrivacyConfig privacy;
-
-    @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    public TopicSetup(TopicsConfig topics, PrivacyConfig privacy,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.topics = topics;
+        this.privacy = privacy;
+        this.kafkaConfig = kafkaConfig;
+    }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         try (Admin admin = Admin.create(adminConfig())) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
@@ -41,35 +42,49 @@ public class TopologyProducer {
 
     private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
 
-    @Inject
-    TopicsConfig topics;
+    private final TopicsConfig topics;
+    private final ProcessingConfig processing;
+    private final Policy policy;
+    private final SchemaRegistryClient registry;
+    private final CommandTopicCreator commandTopics;
+    private final VendorDirectory vendors;
+    private final ConsentMetrics metrics;
+    private final QueryConfig query;
+    private final TopicSetup topicSetup;
+    private final PrivacyConfig privacy;
 
     @Inject
-    ProcessingConfig processing;
+    public TopologyProducer(Configs configs, Policy policy, SchemaRegistryClient registry,
+            CommandTopicCreator commandTopics, VendorDirectory vendors, ConsentMetrics metrics, TopicSetup topicSetup) {
+        this.topics = configs.topics;
+        this.processing = configs.processing;
+        this.policy = policy;
+        this.registry = registry;
+        this.commandTopics = commandTopics;
+        this.vendors = vendors;
+        this.metrics = metrics;
+        this.query = configs.query;
+        this.topicSetup = topicSetup;
+        this.privacy = configs.privacy;
+    }
 
-    @Inject
-    Policy policy;
+    /** The configuration mappings the topology is built from, injected as one to keep the constructor short. */
+    @Dependent
+    static final class Configs {
 
-    @Inject
-    SchemaRegistryClient registry;
+        private final TopicsConfig topics;
+        private final ProcessingConfig processing;
+        private final QueryConfig query;
+        private final PrivacyConfig privacy;
 
-    @Inject
-    CommandTopicCreator commandTopics;
-
-    @Inject
-    VendorDirectory vendors;
-
-    @Inject
-    ConsentMetrics metrics;
-
-    @Inject
-    QueryConfig query;
-
-    @Inject
-    TopicSetup topicSetup;
-
-    @Inject
-    PrivacyConfig privacy;
+        @Inject
+        Configs(TopicsConfig topics, ProcessingConfig processing, QueryConfig query, PrivacyConfig privacy) {
+            this.topics = topics;
+            this.processing = processing;
+            this.query = query;
+            this.privacy = privacy;
+        }
+    }
 
     @Produces
     @ApplicationScoped

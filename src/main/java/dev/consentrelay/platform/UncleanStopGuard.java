@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,14 +42,18 @@ public class UncleanStopGuard {
     private static final Logger LOG = Logger.getLogger(UncleanStopGuard.class);
     private static final Pattern TASK_DIRECTORY = Pattern.compile("\\d+_\\d+");
 
-    @ConfigProperty(name = "kafka-streams.state.dir")
-    java.util.Optional<String> stateDir;
+    private final java.util.Optional<String> stateDir;
+    private final String applicationId;
+    private final String role;
 
-    @ConfigProperty(name = "quarkus.kafka-streams.application-id")
-    String applicationId;
-
-    @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all")
-    String role;
+    @Inject
+    public UncleanStopGuard(@ConfigProperty(name = "kafka-streams.state.dir") java.util.Optional<String> stateDir,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId,
+            @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all") String role) {
+        this.stateDir = stateDir;
+        this.applicationId = applicationId;
+        this.role = role;
+    }
 
     /** Before the topics are set up and long before Kafka Streams starts. */
     void onStart(@Observes @Priority(5) StartupEvent event) {

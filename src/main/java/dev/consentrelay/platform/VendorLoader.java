@@ -38,20 +38,21 @@ public class VendorLoader implements VendorPublisher {
 
     private static final Logger LOG = Logger.getLogger(VendorLoader.class);
 
-    @Inject
-    ProcessingConfig processing;
+    private final ProcessingConfig processing;
+    private final TopicsConfig topics;
+    private final TopicSetup topicSetup;
+    private final Policy policy;
+    private final SchemaRegistryClient registry;
 
     @Inject
-    TopicsConfig topics;
-
-    @Inject
-    TopicSetup topicSetup;
-
-    @Inject
-    Policy policy;
-
-    @Inject
-    SchemaRegistryClient registry;
+    public VendorLoader(ProcessingConfig processing, TopicsConfig topics, TopicSetup topicSetup, Policy policy,
+            SchemaRegistryClient registry) {
+        this.processing = processing;
+        this.topics = topics;
+        this.topicSetup = topicSetup;
+        this.policy = policy;
+        this.registry = registry;
+    }
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         processing.vendorsFile().ifPresent(file -> publish(VendorFile.read(Path.of(file), policy), file));

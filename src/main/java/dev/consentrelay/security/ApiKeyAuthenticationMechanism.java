@@ -31,8 +31,12 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             .setPrincipal(new QuarkusPrincipal("consent-relay-instance")).addRole(ApiKeys.READ)
             .addRole(ApiKeys.ADMIN).build();
 
+    private final InstanceCredentials instances;
+
     @Inject
-    InstanceCredentials instances;
+    public ApiKeyAuthenticationMechanism(InstanceCredentials instances) {
+        this.instances = instances;
+    }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {

@@ -15,8 +15,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthenticationRequest> {
 
+    private final ApiKeys keys;
+
     @Inject
-    ApiKeys keys;
+    public ApiKeyIdentityProvider(ApiKeys keys) {
+        this.keys = keys;
+    }
 
     @Override
     public Class<ApiKeyAuthenticationRequest> getRequestType() {

@@ -39,12 +39,16 @@ public class InstanceCredentials {
 
     private static final Logger LOG = Logger.getLogger(InstanceCredentials.class);
 
-    @Inject
-    InternalConfig config;
+    private final InternalConfig config;
 
     private String token;
     private String loopbackSecret;
     private SSLContext clientTls;
+
+    @Inject
+    public InstanceCredentials(InternalConfig config) {
+        this.config = config;
+    }
 
     @PostConstruct
     void init() {

@@ -63,12 +63,9 @@ class InternalQueryListenerTest {
                 "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore",
                 keyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
         InternalConfig config = new Config(keyStore.toString());
-        credentials = new InstanceCredentials();
-        set(credentials, "config", config);
+        credentials = new InstanceCredentials(config);
         invoke(credentials, "init");
-        listener = new InternalQueryListener();
-        listener.config = config;
-        listener.credentials = credentials;
+        listener = new InternalQueryListener(config, credentials);
         listener.start(null);
     }
 
@@ -130,12 +127,6 @@ class InternalQueryListenerTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
-    }
-
-    private static void set(Object target, String field, Object value) throws Exception {
-        var f = target.getClass().getDeclaredField(field);
-        f.setAccessible(true);
-        f.set(target, value);
     }
 
     private static void invoke(Object target, String method) throws Exception {

@@ -21,8 +21,7 @@ class MicrometerConsentMetricsTest {
     @BeforeEach
     void setUp() {
         registry = new SimpleMeterRegistry();
-        metrics = new MicrometerConsentMetrics();
-        metrics.registry = registry;
+        metrics = new MicrometerConsentMetrics(registry);
     }
 
     @Test
