@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
@@ -105,7 +106,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                 () -> table.get(record.key()));
         if (RecentSignals.seen(stored, signal.getSignalId().toString(), now, dedupWindow)) {
             metrics.decision("DUPLICATE");
-            context.forward(record.withValue(new Outbound.Audit(AvroMapper.duplicateAudit(signal, now))));
+            context.forward(record.withValue(new Outbound.Audit(AuditRecords.duplicateAudit(signal, now))));
             return;
         }
         SubjectConsent before = stored == null || stored.getState() == null
@@ -134,10 +135,10 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             LOG.warn("Signal {} sent to the dead-letter topic: {}", signal.getSignalId(), refusal);
             metrics.deadLetter("output-too-large");
             deadLetter(record, refusal, "org.apache.kafka.common.errors.RecordTooLargeException", now);
-            AuditEvent rejection = AvroMapper.rejectionAudit(signal, refusal, decision.policyVersion(), now,
+            AuditEvent rejection = AuditRecords.rejectionAudit(signal, refusal, decision.policyVersion(), now,
                     engine.hasher());
             if (!outputCheck.check(record.key(), new Outbound.Audit(rejection)).ok()) {
-                rejection = AvroMapper.rejectionAudit(null, refusal, decision.policyVersion(), now, engine.hasher());
+                rejection = AuditRecords.rejectionAudit(null, refusal, decision.policyVersion(), now, engine.hasher());
                 rejection.setSubjectId(record.key());
                 rejection.setSignalId(signal.getSignalId());
             }
@@ -176,8 +177,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
      */
     private void open(String subjectId, String signalId, AuditEvent decision, List<PropagationCommand> commands,
             Instant now) {
-        context.forward(new Record<String, Outbound>(subjectId, new Outbound.Opened(AvroMapper.propagationOf(
-                subjectId, signalId, decision, commands.stream().map(c -> AvroMapper.pendingOf(c, now)).toList(),
+        context.forward(new Record<String, Outbound>(subjectId, new Outbound.Opened(AuditRecords.propagationOf(
+                subjectId, signalId, decision, commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(),
                 now)), now.toEpochMilli()));
     }
 
@@ -217,7 +218,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             commands.add(checked.output());
         }
         OutputCheck.Checked audit = outputCheck.check(subjectId,
-                new Outbound.Audit(AvroMapper.decisionAudit(signal, decision, now, engine.hasher())));
+                new Outbound.Audit(AuditRecords.decisionAudit(signal, decision, now, engine.hasher())));
         if (!audit.ok()) {
             return Outputs.refused(audit.refusal());
         }
@@ -317,7 +318,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                     ? UUID.nameUUIDFromBytes(("expiry|" + GrantExpiryIndex.key(due.at(), due.subjectId()))
                             .getBytes(StandardCharsets.UTF_8)).toString()
                     : decision.commands().get(0).signalId();
-            AuditEvent expiry = AvroMapper.expiryAudit(due.subjectId(), expiryId, decision, now);
+            AuditEvent expiry = AuditRecords.expiryAudit(due.subjectId(), expiryId, decision, now);
             open(due.subjectId(), expiryId, expiry, commands, now);
             context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.Audit(expiry),
                     now.toEpochMilli()));

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.BackfillPlanner;
 import dev.consentrelay.domain.Command;
@@ -194,14 +195,15 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
                     issued++;
                     PropagationCommand avro = AvroMapper.toAvro(command.get());
                     // Tracked like any other command: the acknowledgement finds it in this task.
-                    context.forward(new Record<String, Outbound>(entry.key, new Outbound.Opened(AvroMapper
-                            .propagationOf(entry.key, avro.getSignalId().toString(), null,
-                                    List.of(AvroMapper.pendingOf(avro, now)), now)),
+                    context.forward(new Record<String, Outbound>(entry.key,
+                            new Outbound.Opened(
+                                    AuditRecords.propagationOf(entry.key, avro.getSignalId().toString(), null,
+                                            List.of(AuditRecords.pendingOf(avro, now)), now)),
                             now.toEpochMilli()));
                     context.forward(new Record<String, Outbound>(entry.key, new Outbound.CommandIssued(avro),
                             now.toEpochMilli()));
                     context.forward(new Record<String, Outbound>(entry.key,
-                            new Outbound.Audit(AvroMapper.commandAudit(command.get(), now)), now.toEpochMilli()));
+                            new Outbound.Audit(AuditRecords.commandAudit(command.get(), now)), now.toEpochMilli()));
                 }
             }
             exhausted = !it.hasNext();

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.SignalValidator;
@@ -139,7 +140,7 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
                 errorClass, now);
         context.forward(new Record<String, Outbound>(key, letter, record.timestamp(), letter.headers()));
         context.forward(new Record<String, Outbound>(key,
-                new Outbound.Audit(AvroMapper.rejectionAudit(signal, reason, policyVersion, now, hasher)),
+                new Outbound.Audit(AuditRecords.rejectionAudit(signal, reason, policyVersion, now, hasher)),
                 record.timestamp()));
     }
 }

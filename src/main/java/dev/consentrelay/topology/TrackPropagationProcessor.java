@@ -14,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.PendingCommand;
@@ -134,7 +134,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             return;
         }
         if (command.getStatus() != null) {
-            forward(subjectId, new Outbound.Audit(AvroMapper.ackAudit(ack, command, true, now)), timestamp);
+            forward(subjectId, new Outbound.Audit(AuditRecords.ackAudit(ack, command, true, now)), timestamp);
             return;
         }
         if (ack.getStatus() == null || ack.getStatus() == AckStatus.UNKNOWN) {
@@ -143,7 +143,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
                     .setDetail("Status unknown to this version; the command stays pending"
                             + (ack.getDetail() == null ? "" : "; vendor detail: " + ack.getDetail()))
                     .build();
-            forward(subjectId, new Outbound.Audit(AvroMapper.ackAudit(noted, command, false, now)), timestamp);
+            forward(subjectId, new Outbound.Audit(AuditRecords.ackAudit(noted, command, false, now)), timestamp);
             return;
         }
         SignalPropagation next = SignalPropagation.newBuilder(entry).build();
@@ -158,24 +158,24 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         ledger.put(entry, next);
         gauge.remove(answered.getVendorId(), answered.getSignalReceivedAt());
         metrics.ackReceived(answered.getVendorId(), ack.getStatus().name());
-        metrics.propagated(answered.getVendorId(), answered.getAction().name(), AvroMapper.latency(answered));
+        metrics.propagated(answered.getVendorId(), answered.getAction().name(), AuditRecords.latency(answered));
         List<PendingCommand> commands = next.getCommands();
         if (commands.stream().allMatch(c -> c.getStatus() != null)) {
-            PropagationReceipt receipt = AvroMapper.receiptOf(commands);
+            PropagationReceipt receipt = AuditRecords.receiptOf(commands);
             LOG.debug("Signal {} propagated to {} vendor(s)", entry.getSignalId(), commands.size());
             forward(subjectId, new Outbound.Receipt(receipt), timestamp);
-            forward(subjectId, new Outbound.Audit(AvroMapper.receiptAudit(receipt, commands, now)), timestamp);
+            forward(subjectId, new Outbound.Audit(AuditRecords.receiptAudit(receipt, commands, now)), timestamp);
         } else if (commands.stream().anyMatch(PendingCommand::getBreached)) {
             // The usual proof of an acknowledgement is its signal's receipt event, which lists every vendor's answer.
             // Once the signal has breached, its receipt may never come: record this answer on its own.
-            forward(subjectId, new Outbound.Audit(AvroMapper.ackAudit(ack, answered, false, now)), timestamp);
+            forward(subjectId, new Outbound.Audit(AuditRecords.ackAudit(ack, answered, false, now)), timestamp);
         }
     }
 
     private void unmatched(CommandAck ack, String subjectId, String signalId, String reason, long timestamp,
             Instant now) {
         LOG.warn("Unmatched acknowledgement from {}: {}", ack.getVendorId(), reason);
-        var event = AvroMapper.unmatchedAckAudit(ack, signalId, reason, now);
+        var event = AuditRecords.unmatchedAckAudit(ack, signalId, reason, now);
         event.setSubjectId(subjectId);
         forward(subjectId, new Outbound.Audit(event), timestamp);
     }
@@ -206,12 +206,12 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             ledger.put(entry, next);
             String subjectId = entry.getSubjectId();
             for (PendingCommand command : breached) {
-                SlaBreach breach = AvroMapper.breachOf(command, now);
+                SlaBreach breach = AuditRecords.breachOf(command, now);
                 LOG.warn("SLA breach: command {} to {} is {} ms past its deadline", command.getCommandId(),
                         command.getVendorId(), breach.getOverdueMillis());
                 metrics.slaBreach(command.getVendorId(), command.getAction().name());
                 forward(subjectId, new Outbound.Breach(breach), now.toEpochMilli());
-                forward(subjectId, new Outbound.Audit(AvroMapper.breachAudit(breach, next.getCommands(), now)),
+                forward(subjectId, new Outbound.Audit(AuditRecords.breachAudit(breach, next.getCommands(), now)),
                         now.toEpochMilli());
             }
         }

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
@@ -399,9 +399,9 @@ class TrackPropagationProcessorTest {
     private List<PropagationCommand> open(String... vendorIds) {
         List<PropagationCommand> commands = Arrays.stream(vendorIds).map(this::command).toList();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        processor.process(new Record<>(SUBJECT, new Outbound.Opened(AvroMapper.propagationOf(SUBJECT,
+        processor.process(new Record<>(SUBJECT, new Outbound.Opened(AuditRecords.propagationOf(SUBJECT,
                 signalId.toString(), decision(DecisionOutcome.APPLIED),
-                commands.stream().map(c -> AvroMapper.pendingOf(c, now)).toList(), now)), now.toEpochMilli()));
+                commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(), now)), now.toEpochMilli()));
         return commands;
     }
 
