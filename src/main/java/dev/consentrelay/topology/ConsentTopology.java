@@ -26,15 +26,11 @@ import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
-import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
-import dev.consentrelay.schema.PropagationReceipt;
 import dev.consentrelay.schema.SignalPropagation;
-import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
-import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.serde.UpgradingDeserializer;
@@ -209,17 +205,6 @@ public final class ConsentTopology {
         }
     }
 
-    /** The serdes of the three outputs every decision path writes: the published row, commands and audit events. */
-    private record OutputSerdes(Serde<SubjectConsentState> state, Serde<PropagationCommand> command,
-            Serde<AuditEvent> audit) {
-
-        static OutputSerdes of(SchemaRegistryClient registry) {
-            return new OutputSerdes(AvroSerde.forClass(SubjectConsentState.class, registry, false),
-                    AvroSerde.forClass(PropagationCommand.class, registry, false),
-                    AvroSerde.forClass(AuditEvent.class, registry, false));
-        }
-    }
-
     /** What the builder gathered, as the parts of the topology read it. */
     record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
@@ -229,9 +214,7 @@ public final class ConsentTopology {
 
     private static Topology build(Settings settings, QueryStores queryStores) {
         TopicNames topics = settings.topics();
-        Serde<ConsentSignal> signalSerde = AvroSerde.forClass(ConsentSignal.class, settings.registry(), false);
-        OutputSerdes serdes = OutputSerdes.of(settings.registry());
-        Serde<VendorRecord> vendorSerde = AvroSerde.forClass(VendorRecord.class, settings.registry(), false);
+        ConsentTopics io = ConsentTopics.of(topics, settings.registry());
         PolicyEngine engine = new PolicyEngine(settings.policy(), settings.hasher());
         SignalValidator validator = new SignalValidator(settings.policy());
 
@@ -250,9 +233,8 @@ public final class ConsentTopology {
                 Stores.persistentKeyValueStore(StoreNames.GRANT_EXPIRY_INDEX), Serdes.String(), Serdes.String()));
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.VENDORS), Serdes.String(),
-                        vendorSerde).withLoggingDisabled(),
-                topics.vendors(),
-                Consumed.with(Serdes.String(), vendorSerde).withName("vendors-source"),
+                        io.vendors().valueSerde()).withLoggingDisabled(),
+                io.vendors().name(), io.vendors().consumed("vendors-source"),
                 () -> new UpdateVendorsProcessor(settings.vendors(), settings.vendorTopics()));
 
         KStream<byte[], byte[]> signals = builder.stream(topics.signals(),
@@ -260,7 +242,7 @@ public final class ConsentTopology {
         KStream<byte[], byte[]> gpc = builder.stream(topics.gpcSignals(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("gpc-source"));
         KStream<String, Outbound> decoded = signals.merge(gpc, Named.as("merge-signals"))
-                .process(() -> new DecodeSignalProcessor(signalSerde.deserializer(), validator,
+                .process(() -> new DecodeSignalProcessor(io.signals().valueSerde().deserializer(), validator,
                         settings.policy().version(), settings.metrics(), settings.partitions(), settings.hasher()),
                         Named.as("decode-signal"));
 
@@ -269,7 +251,7 @@ public final class ConsentTopology {
                         Branched.as("placed"))
                 .branch((key, value) -> value instanceof Outbound.Accepted, Branched.as("misplaced"))
                 .defaultBranch(Branched.as("refused"));
-        route(byKind.get("decoded-refused"), "refused", topics, serdes);
+        route(byKind.get("decoded-refused"), "refused", io);
 
         // A signal already in its subject's partition goes straight to the consent table; any other is re-keyed
         // through signals-by-subject, which has the signal topics' partition count, so it reaches the same task.
@@ -277,26 +259,27 @@ public final class ConsentTopology {
                 .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("placed-signal"));
         KStream<String, ConsentSignal> rekeyed = byKind.get("decoded-misplaced")
                 .mapValues(value -> ((Outbound.Accepted) value).signal(), Named.as("misplaced-signal"))
-                .repartition(Repartitioned.with(Serdes.String(), signalSerde).withName("signals-by-subject")
+                .repartition(Repartitioned.with(io.signals().keySerde(), io.signals().valueSerde())
+                        .withName("signals-by-subject")
                         .withNumberOfPartitions(settings.partitions()));
         addPropagationStores(builder, settings);
         KStream<String, Outbound> applied = placed.merge(rekeyed, Named.as("merge-by-subject"))
                 .process(() -> new ApplySignalProcessor(engine, settings.vendors(),
                         new ApplySignalProcessor.Timing(settings.dedupWindow(), settings.expiryInterval(),
                                 EXPIRY_BATCH),
-                        signalSerde.serializer(), topics.signals(), settings.metrics(),
-                        outputCheck(settings, serdes)),
+                        io.signals().valueSerde().serializer(), topics.signals(), settings.metrics(),
+                        outputCheck(settings, io)),
                         Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.GRANT_EXPIRY_INDEX);
-        route(applied, "applied", topics, serdes);
+        route(applied, "applied", io);
         // A refusal crossing a link, or a link's other side, goes back to the signal topic keyed by the linked
         // subject: the one way into that subject's task, exactly once with the rest of this transaction.
         applied.filter((key, value) -> value instanceof Outbound.Linked, Named.as("linked-filter"))
                 .mapValues(value -> ((Outbound.Linked) value).signal(), Named.as("linked-signal"))
-                .to(topics.signals(), Produced.with(Serdes.String(), signalSerde).withName("linked-sink"));
-        KStream<String, Outbound> backfill = addBackfill(builder, settings, queryStores, engine, applied, serdes);
-        track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), serdes.audit());
+                .to(io.signals().name(), io.signals().produced("linked-sink"));
+        KStream<String, Outbound> backfill = addBackfill(builder, settings, queryStores, engine, applied, io);
+        track(builder, settings, applied.merge(backfill, Named.as("merge-backfill")), io);
         Topology topology = builder.build();
-        addSubjectAudit(topology, settings, queryStores);
+        addSubjectAudit(topology, io, queryStores);
         return topology;
     }
 
@@ -325,13 +308,11 @@ public final class ConsentTopology {
      * command. An acknowledgement cannot overtake its command, and nothing is re-keyed.
      */
     private static void track(StreamsBuilder builder, Settings settings, KStream<String, Outbound> decided,
-            Serde<AuditEvent> auditSerde) {
-        TopicNames topics = settings.topics();
-        Serde<CommandAck> ackSerde = AvroSerde.forClass(CommandAck.class, settings.registry(), false);
+            ConsentTopics io) {
         KStream<String, Outbound> opened = decided.filter((key, value) -> value instanceof Outbound.Opened,
                 Named.as("opened-propagation"));
         KStream<String, Outbound> acks = builder
-                .stream(topics.commandAcks(), Consumed.with(Serdes.String(), ackSerde).withName("acks-source"))
+                .stream(io.commandAcks().name(), io.commandAcks().consumed("acks-source"))
                 .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
         KStream<String, Outbound> tracked = opened.merge(acks, Named.as("merge-tracking"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
@@ -340,26 +321,20 @@ public final class ConsentTopology {
                         StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                         StoreNames.SIGNAL_SUBJECTS);
 
-        Serde<PropagationReceipt> receiptSerde = AvroSerde.forClass(PropagationReceipt.class, settings.registry(),
-                false);
-        Serde<SlaBreach> breachSerde = AvroSerde.forClass(SlaBreach.class, settings.registry(), false);
         tracked.split(Named.as("tracked-"))
                 .branch((key, value) -> value instanceof Outbound.Receipt, Branched.withConsumer(ks -> ks
                         .mapValues(value -> ((Outbound.Receipt) value).receipt(), Named.as("tracked-receipt-value"))
-                        .to(topics.propagationReceipts(), Produced.with(Serdes.String(), receiptSerde)
-                                .withName("tracked-receipt-sink")),
+                        .to(io.receipts().name(), io.receipts().produced("tracked-receipt-sink")),
                         "receipt"))
                 .branch((key, value) -> value instanceof Outbound.Breach, Branched.withConsumer(ks -> ks
                         .mapValues(value -> ((Outbound.Breach) value).breach(), Named.as("tracked-breach-value"))
-                        .to(topics.slaBreaches(), Produced.with(Serdes.String(), breachSerde)
-                                .withName("tracked-breach-sink")),
+                        .to(io.breaches().name(), io.breaches().produced("tracked-breach-sink")),
                         "breach"))
                 .branch((key, value) -> value instanceof Outbound.Audit, Branched.withConsumer(ks -> ks
                         .map((key, value) -> KeyValue.pair(auditKey(key, ((Outbound.Audit) value).event()),
                                 ((Outbound.Audit) value).event()), Named.as("tracked-audit-value"))
-                        .to(topics.audit(), Produced.with(Serdes.String(), auditSerde)
-                                .withStreamPartitioner(SubjectAuditKeys.PARTITIONER)
-                                .withName("tracked-audit-sink")),
+                        .to(io.audit().name(), io.audit().produced("tracked-audit-sink")
+                                .withStreamPartitioner(SubjectAuditKeys.PARTITIONER)),
                         "audit"))
                 .noDefaultBranch();
     }
@@ -378,25 +353,25 @@ public final class ConsentTopology {
      * entry of the store under the store's own key, so a second changelog would hold the same records again. Restore
      * reads the audit partitions into it; it is a task of its own, so the consent path never waits for it.
      */
-    private static void addSubjectAudit(Topology topology, Settings settings, QueryStores queryStores) {
-        AvroSerde<AuditEvent> auditSerde = AvroSerde.forClass(AuditEvent.class, settings.registry(), false);
+    private static void addSubjectAudit(Topology topology, ConsentTopics io, QueryStores queryStores) {
+        Serde<AuditEvent> auditSerde = io.audit().valueSerde();
         topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), auditSerde)
                 .withLoggingDisabled(), "audit-source", Serdes.String().deserializer(), auditSerde.deserializer(),
-                settings.topics().audit(), "record-subject-audit",
+                io.audit().name(), "record-subject-audit",
                 () -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), AUDIT_SWEEP_INTERVAL,
                         AUDIT_SWEEP_BATCH));
     }
 
     /** The vendor backfill, which shares the apply-signal task to walk its consent table. */
     private static KStream<String, Outbound> addBackfill(StreamsBuilder builder, Settings settings,
-            QueryStores queryStores, PolicyEngine engine, KStream<String, Outbound> applied, OutputSerdes serdes) {
+            QueryStores queryStores, PolicyEngine engine, KStream<String, Outbound> applied, ConsentTopics io) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.VENDOR_BACKFILL), Serdes.String(), Serdes.String()));
         KStream<String, Outbound> backfill = applied.process(() -> new BackfillVendorsProcessor(engine,
                 settings.vendors(), queryStores.backfillInterval(), queryStores.backfillBatch()),
                 Named.as("backfill-vendors"), StoreNames.CONSENT_TABLE, StoreNames.VENDOR_BACKFILL);
-        route(backfill, "backfill", settings.topics(), serdes);
+        route(backfill, "backfill", io);
         return backfill;
     }
 
@@ -404,12 +379,12 @@ public final class ConsentTopology {
      * Serializes each output as it will be written and compares it with its topic's limit; an accepted output
      * carries its bytes to the sink, which writes them without serializing again.
      */
-    private static OutputCheck outputCheck(Settings settings, OutputSerdes serdes) {
+    private static OutputCheck outputCheck(Settings settings, ConsentTopics io) {
         TopicNames topics = settings.topics();
         OutputLimits limits = settings.outputLimits();
-        Serializer<SubjectConsentState> states = serdes.state().serializer();
-        Serializer<PropagationCommand> commands = serdes.command().serializer();
-        Serializer<AuditEvent> audits = serdes.audit().serializer();
+        Serializer<SubjectConsentState> states = io.subjectState().valueSerde().serializer();
+        Serializer<PropagationCommand> commands = io.commandSerde().serializer();
+        Serializer<AuditEvent> audits = io.audit().valueSerde().serializer();
         return (key, out) -> {
             String topic;
             byte[] value;
@@ -457,11 +432,13 @@ public final class ConsentTopology {
     }
 
     /** Sends each kind of output to its topic. */
-    private static void route(KStream<String, Outbound> out, String prefix, TopicNames topics, OutputSerdes serdes) {
-        Serde<Outbound.StateChange> states = encodedSerde(Outbound.StateChange::state, serdes.state().serializer());
+    private static void route(KStream<String, Outbound> out, String prefix, ConsentTopics io) {
+        TopicNames topics = io.names();
+        Serde<Outbound.StateChange> states = encodedSerde(Outbound.StateChange::state,
+                io.subjectState().valueSerde().serializer());
         Serde<Outbound.CommandIssued> commands = encodedSerde(Outbound.CommandIssued::command,
-                serdes.command().serializer());
-        Serde<Outbound.Audit> audits = encodedSerde(Outbound.Audit::event, serdes.audit().serializer());
+                io.commandSerde().serializer());
+        Serde<Outbound.Audit> audits = encodedSerde(Outbound.Audit::event, io.audit().valueSerde().serializer());
         out.split(Named.as(prefix + "-"))
                 .branch((key, value) -> value instanceof Outbound.StateChange, Branched.withConsumer(ks -> ks
                         .mapValues(value -> (Outbound.StateChange) value, Named.as(prefix + "-state-value"))

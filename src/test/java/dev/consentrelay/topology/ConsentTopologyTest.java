@@ -42,7 +42,6 @@ import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
-import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
 import dev.consentrelay.testing.TopologyFixture;
 
@@ -67,7 +66,7 @@ class ConsentTopologyTest {
     private TestOutputTopic<String, SubjectConsentState> subjectState;
     private TestOutputTopic<String, AuditEvent> audit;
     private TestOutputTopic<byte[], byte[]> deadLetters;
-    private AvroSerde<PropagationCommand> commandSerde;
+    private ConsentTopics io;
     private TestInputTopic<String, CommandAck> acks;
     private TestOutputTopic<String, PropagationReceipt> receipts;
     private TestOutputTopic<String, SlaBreach> breaches;
@@ -81,27 +80,20 @@ class ConsentTopologyTest {
                         OutputLimits.KAFKA_DEFAULT))
                 .build(), "consent-relay-test", NOW);
 
-        AvroSerde<dev.consentrelay.schema.ConsentSignal> signalSerde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-        AvroSerde<VendorRecord> vendorSerde = AvroSerde.forClass(VendorRecord.class, registry, false);
-        commandSerde = AvroSerde.forClass(PropagationCommand.class, registry, false);
-        signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(), signalSerde.serializer());
-        gpc = driver.createInputTopic(TOPICS.gpcSignals(), Serdes.String().serializer(), signalSerde.serializer());
+        io = ConsentTopics.of(TOPICS, registry);
+        signals = TopologyFixture.input(driver, io.signals());
+        gpc = driver.createInputTopic(TOPICS.gpcSignals(), Serdes.String().serializer(),
+                io.signals().valueSerde().serializer());
         rawSignals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
-        vendors = driver.createInputTopic(TOPICS.vendors(), Serdes.String().serializer(), vendorSerde.serializer());
-        subjectState = driver.createOutputTopic(TOPICS.subjectState(), Serdes.String().deserializer(),
-                AvroSerde.forClass(SubjectConsentState.class, registry, false).deserializer());
-        audit = driver.createOutputTopic(TOPICS.audit(), Serdes.String().deserializer(),
-                AvroSerde.forClass(AuditEvent.class, registry, false).deserializer());
+        vendors = TopologyFixture.input(driver, io.vendors());
+        subjectState = TopologyFixture.output(driver, io.subjectState());
+        audit = TopologyFixture.output(driver, io.audit());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
-        acks = driver.createInputTopic(TOPICS.commandAcks(), Serdes.String().serializer(),
-                AvroSerde.forClass(CommandAck.class, registry, false).serializer());
-        receipts = driver.createOutputTopic(TOPICS.propagationReceipts(), Serdes.String().deserializer(),
-                AvroSerde.forClass(PropagationReceipt.class, registry, false).deserializer());
-        breaches = driver.createOutputTopic(TOPICS.slaBreaches(), Serdes.String().deserializer(),
-                AvroSerde.forClass(SlaBreach.class, registry, false).deserializer());
+        acks = TopologyFixture.input(driver, io.commandAcks());
+        receipts = TopologyFixture.output(driver, io.receipts());
+        breaches = TopologyFixture.output(driver, io.breaches());
 
         vendor("adnet", Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(CommandAction.class));
         vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS,
@@ -426,8 +418,7 @@ class ConsentTopologyTest {
     }
 
     private List<PropagationCommand> commands(String vendorId) {
-        return driver.createOutputTopic(TOPICS.commandsTopic(vendorId), Serdes.String().deserializer(),
-                commandSerde.deserializer()).readValuesToList();
+        return TopologyFixture.output(driver, io.commands(vendorId)).readValuesToList();
     }
 
     private void drainCommands() {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +28,6 @@ import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PurposeConsent;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
-import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
 import dev.consentrelay.testing.TopologyFixture;
 
@@ -46,18 +44,16 @@ class LinkedSubjectsTopologyTest {
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
-    private AvroSerde<PropagationCommand> commandSerde;
+    private ConsentTopics io;
 
     @BeforeEach
     void start() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("links-" + UUID.randomUUID());
         driver = TopologyFixture.driver(ConsentTopology.builder(TOPICS, Policy.defaults(), registry).build(),
                 "consent-relay-links-test", NOW);
-        signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
-                AvroSerde.forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false).serializer());
-        commandSerde = AvroSerde.forClass(PropagationCommand.class, registry, false);
-        TestInputTopic<String, VendorRecord> vendors = driver.createInputTopic(TOPICS.vendors(),
-                Serdes.String().serializer(), AvroSerde.forClass(VendorRecord.class, registry, false).serializer());
+        io = ConsentTopics.of(TOPICS, registry);
+        signals = TopologyFixture.input(driver, io.signals());
+        TestInputTopic<String, VendorRecord> vendors = TopologyFixture.input(driver, io.vendors());
         vendors.pipeInput("adnet", AvroMapper.toAvro(new Vendor("adnet", "adnet", VendorKind.VENDOR, null,
                 Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(CommandAction.class), Set.of(),
                 Duration.ofMinutes(10), true)));
@@ -210,8 +206,7 @@ class LinkedSubjectsTopologyTest {
     }
 
     private List<PropagationCommand> commands(String vendorId) {
-        return driver.createOutputTopic(TOPICS.commandsTopic(vendorId), Serdes.String().deserializer(),
-                commandSerde.deserializer()).readValuesToList();
+        return TopologyFixture.output(driver, io.commands(vendorId)).readValuesToList();
     }
 
     private void drain() {

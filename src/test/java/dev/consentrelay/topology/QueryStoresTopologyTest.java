@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -29,7 +28,6 @@ import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.VendorRecord;
-import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
 import dev.consentrelay.testing.TopologyFixture;
 
@@ -46,6 +44,7 @@ class QueryStoresTopologyTest {
     private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
     private TestInputTopic<String, VendorRecord> vendors;
     private InMemorySchemaRegistryClient registry;
+    private ConsentTopics io;
 
     @BeforeEach
     void start() {
@@ -53,10 +52,9 @@ class QueryStoresTopologyTest {
         driver = TopologyFixture.driver(ConsentTopology.builder(TOPICS, Policy.defaults(), registry)
                 .dedupWindow(Duration.ofDays(1)).expiryInterval(Duration.ofMinutes(1))
                 .queryStores(new QueryStores(null, Duration.ofSeconds(1), 2)).build(), "consent-relay-query-test", NOW);
-        signals = driver.createInputTopic(TOPICS.signals(), Serdes.String().serializer(),
-                AvroSerde.forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false).serializer());
-        vendors = driver.createInputTopic(TOPICS.vendors(), Serdes.String().serializer(),
-                AvroSerde.forClass(VendorRecord.class, registry, false).serializer());
+        io = ConsentTopics.of(TOPICS, registry);
+        signals = TopologyFixture.input(driver, io.signals());
+        vendors = TopologyFixture.input(driver, io.vendors());
     }
 
     @AfterEach
@@ -96,8 +94,7 @@ class QueryStoresTopologyTest {
     void shouldKeyAuditRecordsAsTheStoreDoesSoTheTopicIsTheStoresOnlyChangelog() {
         publish(TestSignals.vendor("adnet", "advertising"));
         signals.pipeInput("user-1", signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
-        TestOutputTopic<String, AuditEvent> audit = driver.createOutputTopic(TOPICS.audit(),
-                Serdes.String().deserializer(), AvroSerde.forClass(AuditEvent.class, registry, false).deserializer());
+        TestOutputTopic<String, AuditEvent> audit = TopologyFixture.output(driver, io.audit());
 
         List<KeyValue<String, AuditEvent>> written = audit.readKeyValuesToList();
 
@@ -195,9 +192,7 @@ class QueryStoresTopologyTest {
     }
 
     private List<PropagationCommand> commands(String vendorId) {
-        TestOutputTopic<String, PropagationCommand> topic = driver.createOutputTopic(TOPICS.commandsTopic(vendorId),
-                Serdes.String().deserializer(),
-                AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer());
+        TestOutputTopic<String, PropagationCommand> topic = TopologyFixture.output(driver, io.commands(vendorId));
         return topic.readValuesToList();
     }
 
