@@ -134,8 +134,7 @@ public class GpcResource {
     @Operation(operationId = "captureGpcBeacon", summary = "Capture Global Privacy Control from a beacon (pixel form)",
             description = "Like POST, for"
                     + " <img> beacons and edge workers: a 1x1 transparent GIF when a GPC signal was published, 204"
-                    + " when the"
-                    + " request carries no GPC preference.")
+                    + " when the request carries no GPC preference.")
     @Parameter(name = GpcCapture.HEADER, in = ParameterIn.HEADER, description = "1 when GPC is on", example = "1",
             schema = @Schema(type = SchemaType.STRING))
     @APIResponse(responseCode = "200", description = "GPC signal published; a 1x1 transparent GIF",

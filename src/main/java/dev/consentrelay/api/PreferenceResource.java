@@ -143,8 +143,7 @@ public class PreferenceResource {
     @Operation(operationId = "preferenceView", summary = "The subject's choices as the preference centre shows them",
             description = "Every purpose of"
                     + " the policy with its plain-language description, model and current permission, the policy"
-                    + " version"
-                    + " and GPC state; answered by the instance owning the subject.")
+                    + " version and GPC state; answered by the instance owning the subject.")
     @APIResponse(responseCode = "200", description = "The page's view",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PreferenceView.class),
@@ -173,8 +172,7 @@ public class PreferenceResource {
     @Operation(operationId = "recordPreferenceChoice", summary = "Record a choice made on the page",
             description = "kind is OPT_IN, OPT_OUT, WITHDRAWAL or GPC"
                     + " (the browser's Global Privacy Control); purposes from the policy. Published for the link's"
-                    + " subject"
-                    + " with source PREFERENCE_CENTER (BROWSER_GPC for GPC).")
+                    + " subject with source PREFERENCE_CENTER (BROWSER_GPC for GPC).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiContract.PreferenceChoice.class),
             examples = @ExampleObject(name = "withdraw",

@@ -96,8 +96,7 @@ public class SignalResource {
                     + " for existing callers; prefer /v1/subjects/{subjectId}/signals/{signalId}, the 202's Location,"
                     + " which"
                     + " asks one instance. This route asks the instance it reaches and, on a miss, each other instance"
-                    + " in"
-                    + " turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
+                    + " in turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
     @APIResponse(responseCode = "200", description = "The signal's decision and propagation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = SignalStatus.class),
@@ -114,12 +113,10 @@ public class SignalResource {
     @Operation(operationId = "submitSignal", summary = "Submit one consent signal",
             description = "Validated with the rules the pipeline applies;"
                     + " receivedAt is set by the server. 202 once Kafka has the record; the same signalId again is"
-                    + " accepted"
-                    + " once (answered 202 with duplicate=true, not republished). A LINK joins subjectId to"
+                    + " accepted once (answered 202 with duplicate=true, not republished). A LINK joins subjectId to"
                     + " linkedSubjectId"
                     + " (e.g. a device and the account logged in on it): from then on every refusal of either reaches"
-                    + " the"
-                    + " other as a refusal with source LINK; grants do not cross.")
+                    + " the other as a refusal with source LINK; grants do not cross.")
     @RequestBody(required = true,
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ApiContract.SignalRequest.class), examples = {

@@ -104,8 +104,7 @@ public class SubjectResource {
     @Operation(operationId = "subjectSignal",
             summary = "One signal of a subject: its decision and its propagation per vendor", description = "The"
                     + " address a 202 gives in Location; answered by the instance owning the subject, wherever the"
-                    + " request"
-                    + " lands. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
+                    + " request lands. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
     @APIResponse(responseCode = "200", description = "The signal's decision and propagation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = SignalStatus.class),
