@@ -1,5 +1,6 @@
 package dev.consentrelay.platform;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import dev.consentrelay.testing.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class TopicProvisionerIT {
 
@@ -87,10 +89,13 @@ class TopicProvisionerIT {
                             TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
                             "604800000"))));
 
-            assertThat(config(admin, deadLetters).get(TopicConfig.RETENTION_MS_CONFIG).value())
-                    .isEqualTo("2592000000");
-            assertThat(config(admin, rows).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value())
-                    .isEqualTo("604800000");
+            // The brokers apply an acknowledged config change to what they describe a moment later: wait for it.
+            await("the bounds on the existing topics").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(config(admin, deadLetters).get(TopicConfig.RETENTION_MS_CONFIG).value())
+                        .isEqualTo("2592000000");
+                assertThat(config(admin, rows).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value())
+                        .isEqualTo("604800000");
+            });
             assertThat(config(admin, rows).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
         }
     }
