@@ -47,9 +47,34 @@ public final class FanOutPlanner {
         }
     }
 
+    /**
+     * The vendors of the last plan with their scopes, worked out once per vendor snapshot rather than per decision:
+     * the caller passes the same (immutable) collection until a vendor changes. Shared by the stream threads, hence
+     * one immutable holder behind a volatile reference.
+     */
+    private volatile Scopes scopes = new Scopes(null, Map.of(), Map.of());
+
+    private record Scopes(Collection<Vendor> vendors, Map<String, Vendor> byId,
+            Map<String, Optional<VendorScope>> byVendor) {
+    }
+
+    private Scopes scopes(Collection<Vendor> vendors) {
+        Scopes known = scopes;
+        if (known.vendors() == vendors && vendors != null) {
+            return known;
+        }
+        Map<String, Vendor> byId = index(vendors);
+        Map<String, Optional<VendorScope>> byVendor = new TreeMap<>();
+        byId.values().forEach(vendor -> byVendor.put(vendor.vendorId(), scope(vendor, byId)));
+        Scopes computed = new Scopes(vendors, byId, byVendor);
+        scopes = computed;
+        return computed;
+    }
+
     /** The commands for one decision, sorted by vendor id, then action. */
     public List<Command> plan(FanOutRequest request, Collection<Vendor> vendors) {
-        Map<String, Vendor> byId = index(vendors);
+        Scopes known = scopes(vendors);
+        Map<String, Vendor> byId = known.byId();
         Set<String> lost = new TreeSet<>();
         Set<String> gained = new TreeSet<>();
         request.after().forEach((purpose, after) -> {
@@ -63,7 +88,7 @@ public final class FanOutPlanner {
         });
         List<Command> commands = new ArrayList<>();
         for (Vendor vendor : byId.values()) {
-            Optional<VendorScope> found = scope(vendor, byId);
+            Optional<VendorScope> found = known.byVendor().get(vendor.vendorId());
             if (found.isEmpty()) {
                 continue;
             }

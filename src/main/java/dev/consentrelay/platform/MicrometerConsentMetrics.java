@@ -35,6 +35,12 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
     /** Last report of each tracking task: owner → vendor → pending. */
     private final Map<String, Map<String, Pending>> pendingByOwner = new ConcurrentHashMap<>();
     private final Set<String> gaugedVendors = ConcurrentHashMap.newKeySet();
+    /**
+     * The meters already registered, by name and tag values: the stream thread counts several events per signal,
+     * and building a meter's id (tags, hashes, distribution settings) on each would cost more than the count.
+     */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     @Inject
     public MicrometerConsentMetrics(MeterRegistry registry) {
@@ -43,41 +49,46 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
 
     @Override
     public void deadLetter(String category) {
-        Counter.builder("consent_dlq_records").description("Records sent to the dead-letter topic")
-                .tag("reason", category).register(registry).increment();
+        counters.computeIfAbsent(List.of("consent_dlq_records", category), k -> Counter
+                .builder("consent_dlq_records").description("Records sent to the dead-letter topic")
+                .tag("reason", category).register(registry)).increment();
     }
 
     @Override
     public void decision(String outcome) {
-        Counter.builder("consent_decisions").description("Signals decided, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        counters.computeIfAbsent(List.of("consent_decisions", outcome), k -> Counter.builder("consent_decisions")
+                .description("Signals decided, by outcome").tag("outcome", outcome).register(registry)).increment();
     }
 
     @Override
     public void choice(String purpose, String region, String source, String choice) {
-        Counter.builder("consent_choices").description("Choices that took effect, by purpose, region and source")
+        counters.computeIfAbsent(List.of("consent_choices", purpose, region, source, choice), k -> Counter
+                .builder("consent_choices").description("Choices that took effect, by purpose, region and source")
                 .tag("purpose", purpose).tag("region", region).tag("source", source).tag("choice", choice)
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     @Override
     public void rejected(String reason) {
         // The HTTP ingest counts its refusals under the same name with stage "ingest" (SignalIngest).
-        Counter.builder("consent_signals_rejected").description("Signals refused, by stage and reason")
-                .tag("stage", "pipeline").tag("reason", reason).register(registry).increment();
+        counters.computeIfAbsent(List.of("consent_signals_rejected", reason), k -> Counter
+                .builder("consent_signals_rejected").description("Signals refused, by stage and reason")
+                .tag("stage", "pipeline").tag("reason", reason).register(registry)).increment();
     }
 
     @Override
     public void commandIssued(String vendorId, String action, Duration decisionLatency) {
-        Counter.builder("consent_commands_issued").description("Commands issued to vendors")
-                .tag("vendor", vendorId).tag("action", action).register(registry).increment();
-        Timer.builder("consent_decision_latency")
+        counters.computeIfAbsent(List.of("consent_commands_issued", vendorId, action), k -> Counter
+                .builder("consent_commands_issued").description("Commands issued to vendors")
+                .tag("vendor", vendorId).tag("action", action).register(registry)).increment();
+        timers.computeIfAbsent(List.of("consent_decision_latency", vendorId, action), k -> Timer
+                .builder("consent_decision_latency")
                 .description("Signal received to command issued")
                 .tag("vendor", vendorId).tag("action", action)
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1),
                         Duration.ofSeconds(10))
-                .register(registry).record(decisionLatency.isNegative() ? Duration.ZERO : decisionLatency);
+                .register(registry)).record(decisionLatency.isNegative() ? Duration.ZERO : decisionLatency);
     }
 
     @Override
@@ -114,26 +125,29 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
     }
 
     private Timer propagationTimer(String vendorId, String action) {
-        return Timer.builder("consent_propagation_latency")
-                .description("Signal received to vendor acknowledgement")
-                .tag("vendor", vendorId).tag("action", action)
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .publishPercentileHistogram()
-                .serviceLevelObjectives(LATENCY_SLOS)
-                .maximumExpectedValue(Duration.ofHours(2))
-                .register(registry);
+        return timers.computeIfAbsent(List.of("consent_propagation_latency", vendorId, action),
+                k -> Timer.builder("consent_propagation_latency")
+                        .description("Signal received to vendor acknowledgement")
+                        .tag("vendor", vendorId).tag("action", action)
+                        .publishPercentiles(0.5, 0.95, 0.99)
+                        .publishPercentileHistogram()
+                        .serviceLevelObjectives(LATENCY_SLOS)
+                        .maximumExpectedValue(Duration.ofHours(2))
+                        .register(registry));
     }
 
     private Counter breachCounter(String vendorId, String action) {
         // Exported as consent_sla_breaches_total.
-        return Counter.builder("consent_sla_breaches").description("Commands past their deadline without a final ack")
-                .tag("vendor", vendorId).tag("action", action).register(registry);
+        return counters.computeIfAbsent(List.of("consent_sla_breaches", vendorId, action), k -> Counter
+                .builder("consent_sla_breaches").description("Commands past their deadline without a final ack")
+                .tag("vendor", vendorId).tag("action", action).register(registry));
     }
 
     private Counter ackCounter(String vendorId, String status) {
         // Exported as consent_acks_total.
-        return Counter.builder("consent_acks").description("Final acknowledgements matched to their command")
-                .tag("vendor", vendorId).tag("status", status).register(registry);
+        return counters.computeIfAbsent(List.of("consent_acks", vendorId, status), k -> Counter
+                .builder("consent_acks").description("Final acknowledgements matched to their command")
+                .tag("vendor", vendorId).tag("status", status).register(registry));
     }
 
     @Override

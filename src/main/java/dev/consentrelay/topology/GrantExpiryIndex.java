@@ -35,8 +35,8 @@ public final class GrantExpiryIndex {
     /** Up to {@code limit} entries due at or before {@code now}, earliest first. */
     public List<Due> due(Instant now, int limit) {
         List<Due> due = new ArrayList<>();
-        String upper = String.format("%013d", Math.max(0, now.toEpochMilli())) + SEPARATOR + Character.MAX_VALUE;
-        try (KeyValueIterator<String, String> it = store.range("0000000000000", upper)) {
+        String upper = TimeKeys.of(now) + SEPARATOR + Character.MAX_VALUE;
+        try (KeyValueIterator<String, String> it = store.range(TimeKeys.EARLIEST, upper)) {
             while (it.hasNext() && due.size() < limit) {
                 KeyValue<String, String> entry = it.next();
                 long at = Long.parseLong(entry.key.substring(0, entry.key.indexOf(SEPARATOR)));
@@ -52,7 +52,7 @@ public final class GrantExpiryIndex {
     }
 
     static String key(Instant at, String subjectId) {
-        return String.format("%013d", Math.max(0, at.toEpochMilli())) + SEPARATOR + subjectId;
+        return TimeKeys.of(at) + SEPARATOR + subjectId;
     }
 
     /** A subject whose grant expires at {@code at}. */

@@ -38,7 +38,6 @@ public final class PropagationLedger {
     private static final int CLEAR_CHUNK = 10_000;
 
     private static final char SEPARATOR = '|';
-    private static final String ZERO = "0000000000000";
 
     private final KeyValueStore<String, SignalPropagation> entries;
     private final KeyValueStore<String, String> deadlines;
@@ -118,7 +117,7 @@ public final class PropagationLedger {
     /** The deadline index key: the earliest deadline among commands still waiting for an answer or a breach. */
     private static Optional<String> deadlineKey(String key, SignalPropagation entry) {
         return entry.getCommands().stream().filter(PropagationLedger::waiting).map(PendingCommand::getDeadline)
-                .min(Instant::compareTo).map(at -> timeKey(at) + SEPARATOR + key);
+                .min(Instant::compareTo).map(at -> TimeKeys.of(at) + SEPARATOR + key);
     }
 
     /** The retention index key, once no command waits any more. */
@@ -126,7 +125,7 @@ public final class PropagationLedger {
         if (entry.getCommands().stream().anyMatch(PropagationLedger::waiting)) {
             return Optional.empty();
         }
-        return Optional.of(timeKey(entry.getUpdatedAt().plus(retentionPeriod)) + SEPARATOR + key);
+        return Optional.of(TimeKeys.of(entry.getUpdatedAt().plus(retentionPeriod)) + SEPARATOR + key);
     }
 
     /** A command with neither a final answer nor a reported breach. */
@@ -180,7 +179,7 @@ public final class PropagationLedger {
             BiFunction<String, SignalPropagation, Optional<String>> derive) {
         List<SignalPropagation> due = new ArrayList<>();
         List<String> stale = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = index.range(ZERO, upTo(now))) {
+        try (KeyValueIterator<String, String> it = index.range(TimeKeys.EARLIEST, upTo(now))) {
             while (it.hasNext() && due.size() < limit) {
                 KeyValue<String, String> next = it.next();
                 SignalPropagation entry = entries.get(next.value);
@@ -207,11 +206,7 @@ public final class PropagationLedger {
         }
     }
 
-    static String timeKey(Instant at) {
-        return String.format("%013d", Math.max(0, at.toEpochMilli()));
-    }
-
     private static String upTo(Instant now) {
-        return timeKey(now) + SEPARATOR + Character.MAX_VALUE;
+        return TimeKeys.of(now) + SEPARATOR + Character.MAX_VALUE;
     }
 }

@@ -41,7 +41,7 @@ public final class SubjectAuditKeys {
 
     /** The key of one event. */
     public static String key(String subjectId, Instant recordedAt, String eventId) {
-        return prefix(subjectId) + String.format("%013d", Math.max(0, recordedAt.toEpochMilli())) + "|" + eventId;
+        return prefix(subjectId) + TimeKeys.of(recordedAt) + "|" + eventId;
     }
 
     /** The prefix of every key of a subject. */

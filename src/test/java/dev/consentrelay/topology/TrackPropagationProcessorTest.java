@@ -170,7 +170,7 @@ class TrackPropagationProcessorTest {
         // (here a deadline for a signal nothing waits on any more), and rebuilds them from the entries.
         clear(deadlines);
         String key = PropagationLedger.key(SUBJECT, signalId.toString());
-        deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|" + key, key);
+        deadlines.put(TimeKeys.of(RECEIVED) + "|" + key, key);
         started();
         assertThat(deadlines.approximateNumEntries()).as("only signals with a command still waiting are indexed")
                 .isZero();
@@ -192,7 +192,7 @@ class TrackPropagationProcessorTest {
         open("adnet");
         // More stale index entries than one pass of the clearing deletes.
         for (int i = 0; i < 25_000; i++) {
-            deadlines.put(PropagationLedger.timeKey(RECEIVED) + "|stale-" + i, "stale-" + i);
+            deadlines.put(TimeKeys.of(RECEIVED) + "|stale-" + i, "stale-" + i);
         }
 
         TrackPropagationProcessor restarted = started();
