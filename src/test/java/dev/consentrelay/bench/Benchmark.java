@@ -305,6 +305,7 @@ public final class Benchmark {
                         new StringSerializer(), serializer)) {
             commandsStart = watcher.commands();
             warmUp(producer, serializer, factory);
+            BacklogSampler backlog = BacklogSampler.start(lag, GROUP, INPUTS);
             Sends sends = new Sends();
             double periodNanos = 1e9 / options.rate();
             long t0 = System.nanoTime() + Duration.ofMillis(100).toNanos();
@@ -330,6 +331,7 @@ public final class Benchmark {
             sends.check();
             double sendSeconds = seconds(sentAt - t0);
             lag.awaitZero(GROUP, INPUTS, timeoutFor(total));
+            backlog.close();
             awaitStable(watcher::commands, Duration.ofSeconds(1), Duration.ofSeconds(15));
             boolean acksSeen = false;
             if (acksTopic && watcher.matchedCommands() > 0) {
@@ -350,6 +352,9 @@ public final class Benchmark {
                     .put("acks", watcher.acks()).put("acksMatched", watcher.matchedAcks())
                     .put("webhookDeliveries", webhooks.deliveries() - webhooksBefore)
                     .put("mix", SignalFactory.MIX);
+            // Where the latency comes from: a backlog that grows evenly is throughput, one that jumps is a stall.
+            backlog.samples().forEach(node.putArray("serviceBacklogBySecond")::add);
+            watcher.worstDecisionBySecond().forEach(node.putArray("worstDecisionLatencyMsBySecond")::add);
             if (watcher.decision().getTotalCount() > 0) {
                 node.set("decisionLatencyMs", Report.latency(watcher.decision()));
             } else {

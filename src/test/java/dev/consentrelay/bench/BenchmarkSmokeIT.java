@@ -34,6 +34,10 @@ class BenchmarkSmokeIT {
         JsonNode openLoop = report.path("openLoop");
         assertThat(openLoop.path("achievedRate").isNumber()).isTrue();
         assertThat(openLoop.path("commands").isNumber()).isTrue();
+        assertThat(openLoop.path("serviceBacklogBySecond").isArray()).as("backlog samples: %s", openLoop).isTrue();
+        assertThat(openLoop.path("serviceBacklogBySecond").size()).isPositive();
+        assertThat(openLoop.path("worstDecisionLatencyMsBySecond").size()).as("latency by second: %s", openLoop)
+                .isPositive();
         for (String latency : List.of("decisionLatencyMs", "propagationLatencyMs")) {
             JsonNode node = openLoop.path(latency);
             assertThat(node.isObject() ? node.path("p99").isNumber() : "n/a".equals(node.asText()))

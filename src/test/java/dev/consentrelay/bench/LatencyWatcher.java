@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
 
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
@@ -43,6 +44,9 @@ final class LatencyWatcher implements AutoCloseable {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong matchedAcks = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
+    /** Worst decision latency (ms) by second of intended send time, counted from the first expected signal. */
+    private final Map<Long, LongAccumulator> worstBySecond = new ConcurrentHashMap<>();
+    private volatile long firstIntended = Long.MIN_VALUE;
     private volatile boolean running = true;
     private volatile boolean recording = true;
 
@@ -68,6 +72,9 @@ final class LatencyWatcher implements AutoCloseable {
 
     /** Notes that a signal was meant to be sent at {@code nanos} ({@link System#nanoTime()}). */
     void expect(String signalId, long nanos) {
+        if (firstIntended == Long.MIN_VALUE) {
+            firstIntended = nanos;
+        }
         intendedNanos.put(signalId, nanos);
     }
 
@@ -119,6 +126,9 @@ final class LatencyWatcher implements AutoCloseable {
         if (intended != null && recording) {
             matchedCommands.incrementAndGet();
             decision.recordValue(micros(now - intended));
+            worstBySecond.computeIfAbsent(TimeUnit.NANOSECONDS.toSeconds(intended - firstIntended),
+                    second -> new LongAccumulator(Math::max, 0))
+                    .accumulate(TimeUnit.NANOSECONDS.toMillis(now - intended));
         }
     }
 
@@ -139,6 +149,17 @@ final class LatencyWatcher implements AutoCloseable {
 
     private static long micros(long nanos) {
         return Math.min(HIGHEST_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos)));
+    }
+
+    /** The worst decision latency (ms) of the signals meant to be sent in each second; -1 for a second with none. */
+    List<Long> worstDecisionBySecond() {
+        long last = worstBySecond.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
+        List<Long> worst = new ArrayList<>();
+        for (long second = 0; second <= last; second++) {
+            LongAccumulator found = worstBySecond.get(second);
+            worst.add(found == null ? -1 : found.get());
+        }
+        return worst;
     }
 
     long commands() {
