@@ -569,8 +569,13 @@ public final class Benchmark {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? 20 : 0);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? 256 * 1024 : 16 * 1024);
+        if (bulk) {
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        }
+        // Otherwise the client's defaults, as a platform's producer has them (Kafka 4: linger.ms 5, batch.size 16 KiB);
+        // linger.ms 0 made each signal of the open loop a request of its own, a load on the broker no real producer
+        // of a thousand signals a second would put there.
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         return config;
     }
