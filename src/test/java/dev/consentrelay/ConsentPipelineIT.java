@@ -25,11 +25,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SubjectConsentState;
@@ -64,18 +63,18 @@ class ConsentPipelineIT {
     void optOutReachesEveryVendorOfThePurposeAndTheSubjectStateTopic() {
         await().atMost(TestKafka.timeout()).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         String subject = "e2e-" + UUID.randomUUID();
-        ConsentSignal optOut = new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("device_id", "device-9"),
-                        new Identifier("email_sha256",
+        Signal optOut = new Signal(UUID.randomUUID().toString(), subject,
+                List.of(new SubjectIdentifier("device_id", "device-9"),
+                        new SubjectIdentifier("email_sha256",
                                 "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")),
-                SignalKind.OPT_OUT, Set.of("advertising"), "US-CA", SignalSource.PREFERENCE_CENTER, "toggle",
+                Signal.Kind.OPT_OUT, Set.of("advertising"), "US-CA", Signal.Source.PREFERENCE_CENTER, "toggle",
                 "2026-11-01", Instant.now().minusSeconds(1), null, false);
 
         // Vendors come from the YAML file through the vendors topic; wait until the fan-out sees them.
         await().atMost(TestKafka.timeout()).untilAsserted(() -> {
             String probe = "probe-" + UUID.randomUUID();
-            publish(AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), probe, List.of(),
-                    SignalKind.OPT_OUT, Set.of("advertising"), "US-CA", SignalSource.API, "link", "2026-11-01",
+            publish(AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), probe, List.of(),
+                    Signal.Kind.OPT_OUT, Set.of("advertising"), "US-CA", Signal.Source.API, "link", "2026-11-01",
                     Instant.now().minusSeconds(1), null, false)));
             assertThat(readCommitted("consent.commands.adnet.v1", PropagationCommand.class, probe,
                     Duration.ofSeconds(5))).isNotEmpty();
@@ -109,12 +108,11 @@ class ConsentPipelineIT {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    private void publish(dev.consentrelay.schema.ConsentSignal signal) {
+    private void publish(ConsentSignal signal) {
         Map<String, Object> config = TestKafka.clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-                KafkaProducer<String, dev.consentrelay.schema.ConsentSignal> producer = new KafkaProducer<>(config,
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(config,
                         new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>("consent.signals.v1", signal.getSubjectId(), signal));
             producer.flush();

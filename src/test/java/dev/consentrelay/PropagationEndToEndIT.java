@@ -52,13 +52,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationReceipt;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.serde.AvroSerde;
@@ -338,15 +337,14 @@ class PropagationEndToEndIT {
     /** Publishes an opt-out of one purpose for a fresh subject, as a platform would, and returns its signalId. */
     private String publishOptOut(String purpose) {
         String subject = "e2e-propagation-" + UUID.randomUUID();
-        ConsentSignal optOut = new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("device_id", "device-" + UUID.randomUUID())), SignalKind.OPT_OUT,
-                Set.of(purpose), "US-CA", SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01",
+        Signal optOut = new Signal(UUID.randomUUID().toString(), subject,
+                List.of(new SubjectIdentifier("device_id", "device-" + UUID.randomUUID())), Signal.Kind.OPT_OUT,
+                Set.of(purpose), "US-CA", Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01",
                 Instant.now().minusSeconds(1), null, false);
         Map<String, Object> config = TestKafka.clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-                KafkaProducer<String, dev.consentrelay.schema.ConsentSignal> producer = new KafkaProducer<>(config,
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(config,
                         new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>("consent.signals.v1", subject, AvroMapper.toAvro(optOut)))
                     .get(30, TimeUnit.SECONDS);

@@ -6,7 +6,9 @@ import java.util.List;
 import jakarta.ws.rs.core.Application;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
@@ -17,8 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 import org.eclipse.microprofile.openapi.annotations.servers.Server;
 
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Violation;
 
 /**
@@ -30,7 +31,12 @@ import dev.consentrelay.domain.Violation;
  */
 @OpenAPIDefinition(info = @Info(title = "consent-relay HTTP API", version = "1", description = "Consent signals in;"
         + " consent, propagation and proof out."),
-        servers = @Server(url = "/", description = "The instance serving this document"), securitySets = {
+        servers = @Server(url = "/", description = "The instance serving this document"),
+        // The schema names of the domain enums the requests carry, whatever the Java types are called.
+        components = @Components(schemas = {
+                @Schema(name = "SignalKind", implementation = Signal.Kind.class),
+                @Schema(name = "SignalSource", implementation = Signal.Source.class)}),
+        securitySets = {
                 @SecurityRequirementsSet(@SecurityRequirement(name = ApiContract.API_KEY)),
                 @SecurityRequirementsSet(@SecurityRequirement(name = ApiContract.BEARER))})
 @SecuritySchemes({
@@ -64,11 +70,11 @@ public class ApiContract extends Application {
                     format = "uuid") String signalId,
             @Schema(maxLength = 256) String subjectId,
             @Schema(maxItems = 32) List<IdentifierJson> identifiers,
-            SignalKind kind,
+            @Schema(ref = "SignalKind") Signal.Kind kind,
             @Schema(description = "Purposes of the policy; all of them when absent",
                     maxItems = 64) List<String> purposes,
             @Schema(description = "ISO 3166 country or country-subdivision code", examples = "US-CA") String region,
-            SignalSource source,
+            @Schema(ref = "SignalSource") Signal.Source source,
             @Schema(description = "How the choice was made (toggle, button, login, …)", maxLength = 128) String method,
             @Schema(maxLength = 128) String policyVersion,
             Instant occurredAt,
@@ -84,7 +90,7 @@ public class ApiContract extends Application {
             @Schema(maxLength = 256) String subjectId,
             @Schema(maxItems = 32) List<IdentifierJson> identifiers,
             @Schema(examples = "US-CA") String region,
-            SignalSource source,
+            @Schema(ref = "SignalSource") Signal.Source source,
             @Schema(maxLength = 128) String policyVersion,
             Instant occurredAt,
             @Schema(description = "US Privacy string, e.g. 1YYN", maxLength = 4) String uspString,
@@ -94,7 +100,8 @@ public class ApiContract extends Application {
     /** A choice made on the preference centre's page. */
     @Schema(name = "PreferenceChoice", requiredProperties = "kind")
     public record PreferenceChoice(
-            @Schema(description = "OPT_IN, OPT_OUT, WITHDRAWAL or GPC") SignalKind kind,
+            @Schema(description = "OPT_IN, OPT_OUT, WITHDRAWAL or GPC", type = SchemaType.STRING,
+                    ref = "SignalKind") Signal.Kind kind,
             List<String> purposes,
             @Schema(description = "toggle (one purpose) or button (accept all / refuse all)") String method) {
     }

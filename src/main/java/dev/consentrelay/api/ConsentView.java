@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Permission;
-import dev.consentrelay.domain.PurposeConsent;
+import dev.consentrelay.domain.PurposeChoice;
 import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.domain.SubjectIdentifier;
 
 /**
  * A subject's consent as the API shows it: the recorded state and the effective permission of every purpose in the
@@ -17,7 +18,8 @@ import dev.consentrelay.domain.SubjectConsent;
  */
 public record ConsentView(String subjectId, String region, String updatedAt, @Schema(nullable = true) String erasedAt,
         Gpc gpc,
-        List<Identifier> identifiers, List<PurposeView> purposes, String evaluatedAt) {
+        @Schema(type = SchemaType.ARRAY, implementation = ListedIdentifier.class) List<SubjectIdentifier> identifiers,
+        List<PurposeView> purposes, String evaluatedAt) {
 
     /** Global Privacy Control state. */
     public record Gpc(boolean active, @Schema(nullable = true) String firstSeenAt,
@@ -30,10 +32,18 @@ public record ConsentView(String subjectId, String region, String updatedAt, @Sc
             @Schema(nullable = true) String expiresAt) {
     }
 
+    /**
+     * A listed identifier as the OpenAPI document shows it: the fields of {@link SubjectIdentifier}, under the schema
+     * name that clients generated from the document know.
+     */
+    @Schema(name = "Identifier1")
+    record ListedIdentifier(String type, String value) {
+    }
+
     static ConsentView of(SubjectConsent state, Map<String, Permission> permissions, java.time.Instant now) {
         List<PurposeView> purposes = new ArrayList<>();
         permissions.forEach((purpose, p) -> {
-            PurposeConsent c = state.purposes().get(purpose);
+            PurposeChoice c = state.purposes().get(purpose);
             purposes.add(new PurposeView(purpose, p.allowed(), text(p.model()), text(p.status()), p.rule(),
                     c == null ? null : text(c.since()), c == null ? null : text(c.source()),
                     c == null ? null : c.method(), c == null ? null : c.policyVersion(),

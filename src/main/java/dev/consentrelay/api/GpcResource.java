@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.IngestConfig;
-import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Violation;
 import dev.consentrelay.ingest.GpcCapture;
 import dev.consentrelay.ingest.PublishOutcome;
@@ -90,7 +90,7 @@ public class GpcResource {
         record Refused(Response response) implements Capture {
         }
 
-        record Signal(ConsentSignal signal) implements Capture {
+        record Captured(Signal signal) implements Capture {
         }
     }
 
@@ -154,7 +154,7 @@ public class GpcResource {
     /** What publishing a captured signal answers. */
     @FunctionalInterface
     private interface Publish {
-        Response publish(ConsentSignal gpc) throws PublishUnavailableException;
+        Response publish(Signal gpc) throws PublishUnavailableException;
     }
 
     /** The refusal, {@code 204} when the request carries no GPC preference, else what {@code publish} answers. */
@@ -162,8 +162,8 @@ public class GpcResource {
         if (capture instanceof Capture.Refused refused) {
             return refused.response();
         }
-        if (capture instanceof Capture.Signal signal) {
-            return publish.publish(signal.signal());
+        if (capture instanceof Capture.Captured captured) {
+            return publish.publish(captured.signal());
         }
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, NO_STORE).build();
     }
@@ -215,7 +215,7 @@ public class GpcResource {
                 ? GpcCapture.region(headers.getHeaderString(config.regionHeader()),
                         config.subdivisionHeader().map(headers::getHeaderString).orElse(null))
                 : null;
-        return new Capture.Signal(GpcCapture.signal(subject.get(), region, ingest.now()));
+        return new Capture.Captured(GpcCapture.signal(subject.get(), region, ingest.now()));
     }
 
     private static Response tooMany(Duration wait, String why) {

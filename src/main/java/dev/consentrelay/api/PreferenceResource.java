@@ -39,13 +39,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.config.PrivacyConfig;
-import dev.consentrelay.domain.ConsentModel;
-import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Permission;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Violation;
 import dev.consentrelay.ingest.PublishUnavailableException;
@@ -65,8 +62,8 @@ import dev.consentrelay.security.ApiKeys;
 public class PreferenceResource {
 
     /** The kinds a person can send from the page. */
-    static final Set<SignalKind> PAGE_KINDS = Set.of(SignalKind.OPT_IN, SignalKind.OPT_OUT, SignalKind.WITHDRAWAL,
-            SignalKind.GPC);
+    static final Set<Signal.Kind> PAGE_KINDS = Set.of(Signal.Kind.OPT_IN, Signal.Kind.OPT_OUT, Signal.Kind.WITHDRAWAL,
+            Signal.Kind.GPC);
     static final Duration DEFAULT_TTL = Duration.ofDays(7);
     static final Duration MAX_TTL = Duration.ofDays(90);
 
@@ -190,10 +187,10 @@ public class PreferenceResource {
         if (refused != null) {
             return refused;
         }
-        SignalKind kind = null;
+        Signal.Kind kind = null;
         String kindText = body == null ? null : body.path("kind").asText(null);
         try {
-            kind = kindText == null ? null : SignalKind.valueOf(kindText);
+            kind = kindText == null ? null : Signal.Kind.valueOf(kindText);
         } catch (IllegalArgumentException e) {
             kind = null;
         }
@@ -203,12 +200,12 @@ public class PreferenceResource {
         }
         Set<String> purposes = new HashSet<>();
         body.path("purposes").forEach(p -> purposes.add(p.asText()));
-        String method = kind == SignalKind.GPC
+        String method = kind == Signal.Kind.GPC
                 ? "navigator.globalPrivacyControl"
                 : "button".equals(body.path("method").asText()) ? "button" : "toggle";
         Instant now = ingest.now();
-        ConsentSignal signal = new ConsentSignal(UUID.randomUUID().toString(), subjectId, List.of(), kind, purposes,
-                null, kind == SignalKind.GPC ? SignalSource.BROWSER_GPC : SignalSource.PREFERENCE_CENTER, method,
+        Signal signal = new Signal(UUID.randomUUID().toString(), subjectId, List.of(), kind, purposes,
+                null, kind == Signal.Kind.GPC ? Signal.Source.BROWSER_GPC : Signal.Source.PREFERENCE_CENTER, method,
                 policy.version(), now, now, false);
         List<Violation> violations = ingest.violations(signal);
         if (!violations.isEmpty()) {
@@ -253,7 +250,7 @@ public class PreferenceResource {
         List<PreferenceView.Purpose> purposes = new ArrayList<>();
         for (String purpose : policy.purposes()) {
             Permission permission = permissions.get(purpose);
-            ConsentModel model = permission != null ? permission.model() : policy.model(consent.region(), purpose);
+            Policy.Model model = permission != null ? permission.model() : policy.model(consent.region(), purpose);
             purposes.add(new PreferenceView.Purpose(purpose, PurposeDescriptions.of(purpose), model.name(),
                     permission != null && permission.allowed(),
                     consent.purpose(purpose).map(p -> p.status().name()).orElse(null)));

@@ -13,11 +13,12 @@ import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.consentrelay.domain.LegalDeadlines;
-import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.ConsentSignal;
 
 /**
  * "Prove you honoured this person's choice": every signal received for a subject (and every change the service made
@@ -91,7 +92,7 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
                 .filter(e -> e.getType() == AuditEventType.DECISION || e.getType() == AuditEventType.GRANT_EXPIRED)
                 .findFirst().orElse(null);
         AuditEvent withSignal = events.stream().filter(e -> e.getSignal() != null).findFirst().orElse(null);
-        dev.consentrelay.schema.ConsentSignal signal = withSignal == null ? null : withSignal.getSignal();
+        ConsentSignal signal = withSignal == null ? null : withSignal.getSignal();
         List<AuditEvent> commandEvents = events.stream().filter(e -> e.getType() == AuditEventType.COMMAND_ISSUED)
                 .toList();
         String type = signal != null
@@ -139,7 +140,7 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
         List<DeadlineProof> deadlines = new ArrayList<>();
         if (signal != null && receivedAt != null) {
             Set<String> purposes = new HashSet<>(signal.getPurposes());
-            SignalKind kind = signal.getKind() == null ? null : kindOf(signal.getKind().name());
+            Signal.Kind kind = signal.getKind() == null ? null : kindOf(signal.getKind().name());
             // Done when every command was honoured; with no command to send, when the decision was recorded.
             Instant completedAt = commands.isEmpty()
                     ? (decisionEvent == null ? null : decisionEvent.getRecordedAt())
@@ -178,9 +179,9 @@ public record ProofReport(String subjectId, String generatedAt, List<Entry> entr
                 e.getRecordedAt().toString(), changes);
     }
 
-    private static SignalKind kindOf(String name) {
+    private static Signal.Kind kindOf(String name) {
         try {
-            return SignalKind.valueOf(name);
+            return Signal.Kind.valueOf(name);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -34,8 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.consentrelay.config.IngestConfig;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Violation;
 import dev.consentrelay.ingest.IabSignalJson;
 import dev.consentrelay.ingest.ParsedSignal;
@@ -141,7 +140,7 @@ public class SignalResource {
         } catch (JsonProcessingException e) {
             return refused(List.of(malformed(e)));
         }
-        ParsedSignal parsed = SignalJson.parse(node, ingest.now(), SignalSource.API);
+        ParsedSignal parsed = SignalJson.parse(node, ingest.now(), Signal.Source.API);
         List<Violation> violations = ingest.violations(parsed);
         if (!violations.isEmpty()) {
             return refused(violations);
@@ -196,7 +195,7 @@ public class SignalResource {
         List<Map<String, Object>> results = new ArrayList<>();
         List<SignalPublisher.Pending> pending = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            ParsedSignal parsed = SignalJson.parse(node.get(i), receivedAt, SignalSource.API);
+            ParsedSignal parsed = SignalJson.parse(node.get(i), receivedAt, Signal.Source.API);
             List<Violation> violations = ingest.violations(parsed);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("index", i);
@@ -283,7 +282,7 @@ public class SignalResource {
         if (!violations.isEmpty()) {
             return refused(violations);
         }
-        ConsentSignal signal = parsed.signal();
+        Signal signal = parsed.signal();
         if (signal.purposes().isEmpty()) {
             // No purposes would mean "every purpose": never publish an opt-out the strings did not express.
             return Response.ok(new ApiContract.NothingPublished(false, List.of(),
@@ -299,7 +298,7 @@ public class SignalResource {
         return body == null || body.isBlank() ? null : mapper.readTree(body);
     }
 
-    static Response accepted(ConsentSignal signal, PublishOutcome outcome) {
+    static Response accepted(Signal signal, PublishOutcome outcome) {
         return Response.accepted(new ApiContract.SignalAccepted(signal.signalId(),
                 outcome == PublishOutcome.DUPLICATE, null))
                 .location(URI.create(SignalStatusQuery.location(signal.subjectId(), signal.signalId()))).build();

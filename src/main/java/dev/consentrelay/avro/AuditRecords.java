@@ -9,13 +9,18 @@ import java.util.UUID;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.IdentifierHasher;
-import dev.consentrelay.domain.PurposeChange;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.ConsentModel;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.ConsentStatus;
+import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
+import dev.consentrelay.schema.PurposeChange;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.VendorOutcome;
 
@@ -39,21 +44,19 @@ public final class AuditRecords {
      * The signal as the audit trail keeps it: as received, except that each identifier's value is its keyed hash. The
      * trail is immutable, so it never holds what an erasure would have to remove.
      */
-    public static dev.consentrelay.schema.ConsentSignal withKeyedIdentifiers(
-            dev.consentrelay.schema.ConsentSignal signal,
-            IdentifierHasher hasher) {
+    public static ConsentSignal withKeyedIdentifiers(ConsentSignal signal, IdentifierHasher hasher) {
         if (signal == null || signal.getIdentifiers() == null || signal.getIdentifiers().isEmpty()) {
             return signal;
         }
-        return dev.consentrelay.schema.ConsentSignal.newBuilder(signal)
+        return ConsentSignal.newBuilder(signal)
                 .setIdentifiers(identifiersToAvro(hasher.redact(identifiersToDomain(signal.getIdentifiers()))))
                 .build();
     }
 
     /** The audit record of one decision, carrying the signal as received (identifiers as keyed hashes). */
-    public static AuditEvent decisionAudit(dev.consentrelay.schema.ConsentSignal received, Decision decision,
-            Instant recordedAt, IdentifierHasher hasher) {
-        dev.consentrelay.schema.ConsentSignal signal = withKeyedIdentifiers(received, hasher);
+    public static AuditEvent decisionAudit(ConsentSignal received, Decision decision, Instant recordedAt,
+            IdentifierHasher hasher) {
+        ConsentSignal signal = withKeyedIdentifiers(received, hasher);
         return AuditEvent.newBuilder()
                 .setEventId(uuid(auditId("decision", text(signal.getSignalId()))))
                 .setType(AuditEventType.DECISION)
@@ -61,7 +64,7 @@ public final class AuditRecords {
                 .setSignalId(signal.getSignalId())
                 .setRecordedAt(recordedAt)
                 .setOccurredAt(signal.getOccurredAt())
-                .setOutcome(enumToAvro(decision.outcome(), dev.consentrelay.schema.DecisionOutcome.class))
+                .setOutcome(enumToAvro(decision.outcome(), DecisionOutcome.class))
                 .setReason(decision.reason())
                 .setPolicyVersion(decision.policyVersion())
                 .setSignal(signal)
@@ -80,7 +83,7 @@ public final class AuditRecords {
                 .setSignalId(uuid(syntheticSignalId))
                 .setRecordedAt(recordedAt)
                 .setOccurredAt(recordedAt)
-                .setOutcome(enumToAvro(decision.outcome(), dev.consentrelay.schema.DecisionOutcome.class))
+                .setOutcome(enumToAvro(decision.outcome(), DecisionOutcome.class))
                 .setReason(decision.reason())
                 .setPolicyVersion(decision.policyVersion())
                 .setChanges(changesToAvro(decision.changes()))
@@ -95,7 +98,7 @@ public final class AuditRecords {
             issued.add(dev.consentrelay.schema.IssuedCommand.newBuilder()
                     .setCommandId(uuid(command.commandId()))
                     .setVendorId(command.vendorId())
-                    .setAction(enumToAvro(command.action(), dev.consentrelay.schema.CommandAction.class))
+                    .setAction(enumToAvro(command.action(), CommandAction.class))
                     .setIssuedAt(command.issuedAt())
                     .build());
         }
@@ -103,9 +106,9 @@ public final class AuditRecords {
     }
 
     /** The audit record of a signal refused before it reached the consent table. */
-    public static AuditEvent rejectionAudit(dev.consentrelay.schema.ConsentSignal received, String reason,
-            String policyVersion, Instant recordedAt, IdentifierHasher hasher) {
-        dev.consentrelay.schema.ConsentSignal signal = withKeyedIdentifiers(received, hasher);
+    public static AuditEvent rejectionAudit(ConsentSignal received, String reason, String policyVersion,
+            Instant recordedAt, IdentifierHasher hasher) {
+        ConsentSignal signal = withKeyedIdentifiers(received, hasher);
         String signalId = signal == null ? null : text(signal.getSignalId());
         return AuditEvent.newBuilder()
                 .setEventId(uuid(signalId == null ? UUID.randomUUID().toString() : auditId("rejected", signalId)))
@@ -114,7 +117,7 @@ public final class AuditRecords {
                 .setSignalId(uuid(isUuid(signalId) ? signalId : null))
                 .setRecordedAt(recordedAt)
                 .setOccurredAt(signal == null ? null : signal.getOccurredAt())
-                .setOutcome(dev.consentrelay.schema.DecisionOutcome.REJECTED)
+                .setOutcome(DecisionOutcome.REJECTED)
                 .setReason(reason)
                 .setPolicyVersion(policyVersion)
                 .setSignal(signal != null && isUuid(signalId) ? signal : null)
@@ -123,7 +126,7 @@ public final class AuditRecords {
     }
 
     /** The audit record of a signal that was already applied: received again, changed nothing. */
-    public static AuditEvent duplicateAudit(dev.consentrelay.schema.ConsentSignal signal, Instant recordedAt) {
+    public static AuditEvent duplicateAudit(ConsentSignal signal, Instant recordedAt) {
         return AuditEvent.newBuilder()
                 .setEventId(UUID.randomUUID())
                 .setType(AuditEventType.SIGNAL_RECEIVED)
@@ -131,7 +134,7 @@ public final class AuditRecords {
                 .setSignalId(signal.getSignalId())
                 .setRecordedAt(recordedAt)
                 .setOccurredAt(signal.getOccurredAt())
-                .setOutcome(dev.consentrelay.schema.DecisionOutcome.NO_CHANGE)
+                .setOutcome(DecisionOutcome.NO_CHANGE)
                 .setReason("Duplicate signal: " + text(signal.getSignalId()) + " was already applied")
                 .setChanges(List.of())
                 .build();
@@ -151,7 +154,7 @@ public final class AuditRecords {
                 .setChanges(List.of())
                 .setCommandId(uuid(command.commandId()))
                 .setVendorId(command.vendorId())
-                .setAction(enumToAvro(command.action(), dev.consentrelay.schema.CommandAction.class))
+                .setAction(enumToAvro(command.action(), CommandAction.class))
                 .build();
     }
 
@@ -338,20 +341,20 @@ public final class AuditRecords {
                 .build();
     }
 
-    private static List<dev.consentrelay.schema.PurposeChange> changesToAvro(List<PurposeChange> changes) {
-        List<dev.consentrelay.schema.PurposeChange> out = new ArrayList<>(changes.size());
-        for (PurposeChange c : changes) {
-            out.add(dev.consentrelay.schema.PurposeChange.newBuilder()
+    private static List<PurposeChange> changesToAvro(List<Decision.Change> changes) {
+        List<PurposeChange> out = new ArrayList<>(changes.size());
+        for (Decision.Change c : changes) {
+            out.add(PurposeChange.newBuilder()
                     .setPurpose(c.purpose())
                     .setStatusBefore(c.statusBefore() == null
-                            ? dev.consentrelay.schema.ConsentStatus.UNKNOWN
-                            : enumToAvro(c.statusBefore(), dev.consentrelay.schema.ConsentStatus.class))
+                            ? ConsentStatus.UNKNOWN
+                            : enumToAvro(c.statusBefore(), ConsentStatus.class))
                     .setStatusAfter(c.statusAfter() == null
-                            ? dev.consentrelay.schema.ConsentStatus.UNKNOWN
-                            : enumToAvro(c.statusAfter(), dev.consentrelay.schema.ConsentStatus.class))
+                            ? ConsentStatus.UNKNOWN
+                            : enumToAvro(c.statusAfter(), ConsentStatus.class))
                     .setModel(c.model() == null
-                            ? dev.consentrelay.schema.ConsentModel.UNKNOWN
-                            : enumToAvro(c.model(), dev.consentrelay.schema.ConsentModel.class))
+                            ? ConsentModel.UNKNOWN
+                            : enumToAvro(c.model(), ConsentModel.class))
                     .setAllowedBefore(c.allowedBefore())
                     .setAllowedAfter(c.allowedAfter())
                     .setRule(c.rule() == null ? "" : c.rule())

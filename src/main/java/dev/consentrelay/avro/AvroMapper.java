@@ -10,19 +10,23 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.consentrelay.domain.Command;
-import dev.consentrelay.domain.CommandAction;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.ConsentStatus;
-import dev.consentrelay.domain.GpcState;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.PurposeConsent;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.PurposeChoice;
+import dev.consentrelay.domain.PurposeStatus;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
+import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.ConsentStatus;
+import dev.consentrelay.schema.GpcState;
+import dev.consentrelay.schema.Identifier;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.PurposeConsent;
+import dev.consentrelay.schema.SignalKind;
+import dev.consentrelay.schema.SignalSource;
 import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.schema.VendorKind;
 import dev.consentrelay.schema.VendorRecord;
 
 /**
@@ -36,22 +40,22 @@ public final class AvroMapper {
 
     // ---- signals ------------------------------------------------------------------------------------------
 
-    public static ConsentSignal toDomain(dev.consentrelay.schema.ConsentSignal s) {
-        return new ConsentSignal(text(s.getSignalId()), s.getSubjectId(), identifiersToDomain(s.getIdentifiers()),
-                enumToDomain(s.getKind(), SignalKind.class), new HashSet<>(s.getPurposes()), s.getRegion(),
-                enumToDomain(s.getSource(), SignalSource.class), s.getMethod(), s.getPolicyVersion(),
+    public static Signal toDomain(ConsentSignal s) {
+        return new Signal(text(s.getSignalId()), s.getSubjectId(), identifiersToDomain(s.getIdentifiers()),
+                enumToDomain(s.getKind(), Signal.Kind.class), new HashSet<>(s.getPurposes()), s.getRegion(),
+                enumToDomain(s.getSource(), Signal.Source.class), s.getMethod(), s.getPolicyVersion(),
                 s.getOccurredAt(), s.getReceivedAt(), s.getErase(), s.getLinkedSubjectId());
     }
 
-    public static dev.consentrelay.schema.ConsentSignal toAvro(ConsentSignal s) {
-        return dev.consentrelay.schema.ConsentSignal.newBuilder()
+    public static ConsentSignal toAvro(Signal s) {
+        return ConsentSignal.newBuilder()
                 .setSignalId(uuid(s.signalId()))
                 .setSubjectId(s.subjectId())
                 .setIdentifiers(identifiersToAvro(s.identifiers()))
-                .setKind(enumToAvro(s.kind(), dev.consentrelay.schema.SignalKind.class))
+                .setKind(enumToAvro(s.kind(), SignalKind.class))
                 .setPurposes(new ArrayList<>(s.purposes()))
                 .setRegion(s.region())
-                .setSource(enumToAvro(s.source(), dev.consentrelay.schema.SignalSource.class))
+                .setSource(enumToAvro(s.source(), SignalSource.class))
                 .setMethod(s.method())
                 .setPolicyVersion(s.policyVersion())
                 .setOccurredAt(s.occurredAt())
@@ -64,30 +68,29 @@ public final class AvroMapper {
     // ---- consent table ------------------------------------------------------------------------------------
 
     public static SubjectConsent toDomain(SubjectConsentState s) {
-        Map<String, PurposeConsent> purposes = new LinkedHashMap<>();
-        s.getPurposes().forEach((purpose, p) -> purposes.put(purpose, new PurposeConsent(
-                enumToDomain(p.getStatus(), ConsentStatus.class), p.getSince(), text(p.getSignalId()),
-                enumToDomain(p.getSource(), SignalSource.class), p.getMethod(), p.getPolicyVersion(),
+        Map<String, PurposeChoice> purposes = new LinkedHashMap<>();
+        s.getPurposes().forEach((purpose, p) -> purposes.put(purpose, new PurposeChoice(
+                enumToDomain(p.getStatus(), PurposeStatus.class), p.getSince(), text(p.getSignalId()),
+                enumToDomain(p.getSource(), Signal.Source.class), p.getMethod(), p.getPolicyVersion(),
                 p.getExpiresAt())));
-        dev.consentrelay.schema.GpcState gpc = s.getGpc();
+        GpcState gpc = s.getGpc();
         return new SubjectConsent(s.getSubjectId(), s.getRegion(), identifiersToDomain(s.getIdentifiers()), purposes,
-                gpc == null ? null : new GpcState(gpc.getActive(), gpc.getFirstSeenAt(), gpc.getLastSeenAt()),
+                gpc == null ? null : new SubjectConsent.Gpc(gpc.getActive(), gpc.getFirstSeenAt(), gpc.getLastSeenAt()),
                 s.getErasedAt(), s.getUpdatedAt(), text(s.getLastSignalId()));
     }
 
     public static SubjectConsentState toAvro(SubjectConsent s) {
-        Map<String, dev.consentrelay.schema.PurposeConsent> purposes = new LinkedHashMap<>();
-        s.purposes().forEach((purpose, p) -> purposes.put(purpose, dev.consentrelay.schema.PurposeConsent
-                .newBuilder()
-                .setStatus(enumToAvro(p.status(), dev.consentrelay.schema.ConsentStatus.class))
+        Map<String, PurposeConsent> purposes = new LinkedHashMap<>();
+        s.purposes().forEach((purpose, p) -> purposes.put(purpose, PurposeConsent.newBuilder()
+                .setStatus(enumToAvro(p.status(), ConsentStatus.class))
                 .setSince(p.since())
                 .setSignalId(uuid(p.signalId()))
-                .setSource(enumToAvro(p.source(), dev.consentrelay.schema.SignalSource.class))
+                .setSource(enumToAvro(p.source(), SignalSource.class))
                 .setMethod(p.method())
                 .setPolicyVersion(p.policyVersion())
                 .setExpiresAt(p.expiresAt())
                 .build()));
-        GpcState gpc = s.gpc();
+        SubjectConsent.Gpc gpc = s.gpc();
         return SubjectConsentState.newBuilder()
                 .setSubjectId(s.subjectId())
                 .setRegion(s.region())
@@ -95,7 +98,7 @@ public final class AvroMapper {
                 .setPurposes(purposes)
                 .setGpc(gpc == null
                         ? null
-                        : dev.consentrelay.schema.GpcState.newBuilder()
+                        : GpcState.newBuilder()
                                 .setActive(gpc.active())
                                 .setFirstSeenAt(gpc.firstSeenAt())
                                 .setLastSeenAt(gpc.lastSeenAt())
@@ -109,26 +112,26 @@ public final class AvroMapper {
     // ---- vendors ------------------------------------------------------------------------------------------
 
     public static Vendor toDomain(VendorRecord v) {
-        List<CommandAction> actions = new ArrayList<>();
-        for (dev.consentrelay.schema.CommandAction action : v.getActions()) {
-            CommandAction mapped = enumToDomain(action, CommandAction.class);
+        List<Command.Action> actions = new ArrayList<>();
+        for (CommandAction action : v.getActions()) {
+            Command.Action mapped = enumToDomain(action, Command.Action.class);
             if (mapped != null) {
                 actions.add(mapped);
             }
         }
-        return new Vendor(v.getVendorId(), v.getName(), enumToDomain(v.getKind(), VendorKind.class),
+        return new Vendor(v.getVendorId(), v.getName(), enumToDomain(v.getKind(), Vendor.Kind.class),
                 v.getParentVendorId(), new HashSet<>(v.getPurposes()), new HashSet<>(v.getRegions()),
                 new HashSet<>(actions), new HashSet<>(v.getIdentifierTypes()), Duration.ofMillis(v.getSlaMillis()),
                 v.getEnabled());
     }
 
     public static VendorRecord toAvro(Vendor v) {
-        List<dev.consentrelay.schema.CommandAction> actions = new ArrayList<>();
-        v.actions().forEach(a -> actions.add(enumToAvro(a, dev.consentrelay.schema.CommandAction.class)));
+        List<CommandAction> actions = new ArrayList<>();
+        v.actions().forEach(a -> actions.add(enumToAvro(a, CommandAction.class)));
         return VendorRecord.newBuilder()
                 .setVendorId(v.vendorId())
                 .setName(v.name() == null ? v.vendorId() : v.name())
-                .setKind(enumToAvro(v.kind(), dev.consentrelay.schema.VendorKind.class))
+                .setKind(enumToAvro(v.kind(), VendorKind.class))
                 .setParentVendorId(v.parentVendorId())
                 .setPurposes(new ArrayList<>(v.purposes()))
                 .setRegions(new ArrayList<>(v.regions()))
@@ -147,7 +150,7 @@ public final class AvroMapper {
                 .setSignalId(uuid(c.signalId()))
                 .setSubjectId(c.subjectId())
                 .setVendorId(c.vendorId())
-                .setAction(enumToAvro(c.action(), dev.consentrelay.schema.CommandAction.class))
+                .setAction(enumToAvro(c.action(), CommandAction.class))
                 .setPurposes(new ArrayList<>(c.purposes()))
                 .setIdentifiers(identifiersToAvro(c.identifiers()))
                 .setReason(c.reason())
@@ -161,7 +164,7 @@ public final class AvroMapper {
 
     public static Command toDomain(PropagationCommand c) {
         return new Command(text(c.getCommandId()), text(c.getSignalId()), c.getSubjectId(), c.getVendorId(),
-                enumToDomain(c.getAction(), CommandAction.class), new HashSet<>(c.getPurposes()),
+                enumToDomain(c.getAction(), Command.Action.class), new HashSet<>(c.getPurposes()),
                 identifiersToDomain(c.getIdentifiers()), c.getReason(), c.getRegion(), c.getPolicyVersion(),
                 c.getSignalReceivedAt(), c.getIssuedAt(), c.getDeadline());
     }
@@ -178,15 +181,15 @@ public final class AvroMapper {
         return value == null ? null : value.toString();
     }
 
-    static List<Identifier> identifiersToDomain(List<dev.consentrelay.schema.Identifier> ids) {
-        List<Identifier> out = new ArrayList<>(ids.size());
-        ids.forEach(i -> out.add(new Identifier(i.getType(), i.getValue())));
+    static List<SubjectIdentifier> identifiersToDomain(List<Identifier> ids) {
+        List<SubjectIdentifier> out = new ArrayList<>(ids.size());
+        ids.forEach(i -> out.add(new SubjectIdentifier(i.getType(), i.getValue())));
         return out;
     }
 
-    static List<dev.consentrelay.schema.Identifier> identifiersToAvro(List<Identifier> ids) {
-        List<dev.consentrelay.schema.Identifier> out = new ArrayList<>(ids.size());
-        ids.forEach(i -> out.add(new dev.consentrelay.schema.Identifier(i.type(), i.value())));
+    static List<Identifier> identifiersToAvro(List<SubjectIdentifier> ids) {
+        List<Identifier> out = new ArrayList<>(ids.size());
+        ids.forEach(i -> out.add(new Identifier(i.type(), i.value())));
         return out;
     }
 

@@ -72,7 +72,7 @@ public final class BackfillPlanner {
         String backfillId = backfill.backfillId();
         Vendor vendor = backfill.vendor();
         Set<String> purposes = backfill.purposes();
-        if (!vendor.supports(CommandAction.SUPPRESS)) {
+        if (!vendor.supports(Command.Action.SUPPRESS)) {
             return Optional.empty();
         }
         Optional<FanOutPlanner.VendorScope> scope = planner.scope(vendor, index(vendors));
@@ -90,7 +90,7 @@ public final class BackfillPlanner {
         if (denied.isEmpty()) {
             return Optional.empty();
         }
-        List<Identifier> identifiers = vendor.identifierTypes().isEmpty()
+        List<SubjectIdentifier> identifiers = vendor.identifierTypes().isEmpty()
                 ? IdentifierHasher.raw(state.identifiers())
                 : IdentifierHasher.raw(state.identifiers()).stream()
                         .filter(id -> vendor.identifierTypes().contains(id.type())).toList();
@@ -98,14 +98,14 @@ public final class BackfillPlanner {
         String region = Regions.normalize(state.region());
         String reason = "BACKFILL of " + String.join(", ", denied) + " in " + Regions.describe(region)
                 + " (vendor added or gained purposes; backfill " + backfillId + ")";
-        return Optional.of(new Command(CommandIds.of(signalId, vendor.vendorId(), CommandAction.SUPPRESS), signalId,
-                state.subjectId(), vendor.vendorId(), CommandAction.SUPPRESS, denied, identifiers, reason, region,
+        return Optional.of(new Command(CommandIds.of(signalId, vendor.vendorId(), Command.Action.SUPPRESS), signalId,
+                state.subjectId(), vendor.vendorId(), Command.Action.SUPPRESS, denied, identifiers, reason, region,
                 policyVersion, now, now, now.plus(vendor.sla())));
     }
 
     /** A grant past its lifetime that the expiry has not applied yet: the expiry suppresses it, vendor included. */
-    private static boolean awaitingExpiry(PurposeConsent consent, Instant now) {
-        return consent != null && consent.status() == ConsentStatus.GRANTED && consent.expiresAt() != null
+    private static boolean awaitingExpiry(PurposeChoice consent, Instant now) {
+        return consent != null && consent.status() == PurposeStatus.GRANTED && consent.expiresAt() != null
                 && !consent.expiresAt().isAfter(now);
     }
 

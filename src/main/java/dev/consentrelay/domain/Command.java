@@ -34,12 +34,22 @@ import java.util.Set;
  * @param deadline
  *            {@code signalReceivedAt} plus the vendor's SLA
  */
-public record Command(String commandId, String signalId, String subjectId, String vendorId, CommandAction action,
-        Set<String> purposes, List<Identifier> identifiers, String reason, String region, String policyVersion,
+public record Command(String commandId, String signalId, String subjectId, String vendorId, Action action,
+        Set<String> purposes, List<SubjectIdentifier> identifiers, String reason, String region, String policyVersion,
         Instant signalReceivedAt, Instant issuedAt, Instant deadline) {
 
     public Command {
         purposes = Copies.sortedSet(purposes);
         identifiers = Copies.distinctList(identifiers);
+    }
+
+    /** What a vendor is told to do. */
+    public enum Action {
+        /** Stop processing the listed purposes. */
+        SUPPRESS,
+        /** Delete what was collected (for the listed purposes, or everything when none are listed). */
+        DELETE,
+        /** Processing of the listed purposes is allowed again. */
+        RESUME
     }
 }

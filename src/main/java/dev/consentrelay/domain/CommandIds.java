@@ -10,7 +10,7 @@ public final class CommandIds {
     }
 
     /** A name-based (version 3) UUID of {@code signalId|vendorId|action}. */
-    public static String of(String signalId, String vendorId, CommandAction action) {
+    public static String of(String signalId, String vendorId, Command.Action action) {
         String name = signalId + "|" + vendorId + "|" + action;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }

@@ -70,8 +70,8 @@ final class Copies {
         return all.size() <= max ? all : List.copyOf(all.subList(all.size() - max, all.size()));
     }
 
-    static Set<CommandAction> actions(Collection<CommandAction> values) {
-        EnumSet<CommandAction> copy = EnumSet.noneOf(CommandAction.class);
+    static Set<Command.Action> actions(Collection<Command.Action> values) {
+        EnumSet<Command.Action> copy = EnumSet.noneOf(Command.Action.class);
         if (values != null) {
             values.stream().filter(Objects::nonNull).forEach(copy::add);
         }

@@ -25,13 +25,47 @@ import java.util.Set;
  * @param policyVersion
  *            version of the policy that decided
  */
-public record Decision(DecisionOutcome outcome, String reason, SubjectConsent stateBefore,
-        SubjectConsent stateAfter, List<PurposeChange> changes, Set<String> supersededPurposes,
+public record Decision(Outcome outcome, String reason, SubjectConsent stateBefore,
+        SubjectConsent stateAfter, List<Change> changes, Set<String> supersededPurposes,
         List<Command> commands, String policyVersion) {
 
     public Decision {
         changes = changes == null ? List.of() : List.copyOf(changes);
         supersededPurposes = Copies.sortedSet(supersededPurposes);
         commands = commands == null ? List.of() : List.copyOf(commands);
+    }
+
+    /** What the policy engine did with a signal. */
+    public enum Outcome {
+        /** The state changed meaningfully; commands may have been issued. */
+        APPLIED,
+        /** Valid, but no status, permission, region, erasure or GPC activation changed; no commands. */
+        NO_CHANGE,
+        /** Every purpose the signal addressed already holds a newer choice (event time); nothing changed. */
+        SUPERSEDED,
+        /** Invalid input; the reason lists every violation. */
+        REJECTED
+    }
+
+    /**
+     * How one purpose changed in a decision, for the audit trail.
+     *
+     * @param purpose
+     *            the purpose
+     * @param statusBefore
+     *            recorded status before; {@code null} when none
+     * @param statusAfter
+     *            recorded status after; {@code null} when none
+     * @param model
+     *            the model in the subject's region after the decision
+     * @param allowedBefore
+     *            effective permission before
+     * @param allowedAfter
+     *            effective permission after
+     * @param rule
+     *            the rule that decided the permission after, human-readable
+     */
+    public record Change(String purpose, PurposeStatus statusBefore, PurposeStatus statusAfter,
+            Policy.Model model, boolean allowedBefore, boolean allowedAfter, String rule) {
     }
 }

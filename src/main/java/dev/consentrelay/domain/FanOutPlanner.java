@@ -97,22 +97,22 @@ public final class FanOutPlanner {
                 continue;
             }
             SortedSet<String> suppress = intersect(scope.purposes(), lost);
-            if (vendor.supports(CommandAction.SUPPRESS) && !suppress.isEmpty()) {
-                commands.add(command(request, vendor, CommandAction.SUPPRESS, suppress, describe(suppress)));
+            if (vendor.supports(Command.Action.SUPPRESS) && !suppress.isEmpty()) {
+                commands.add(command(request, vendor, Command.Action.SUPPRESS, suppress, describe(suppress)));
             }
-            if (vendor.supports(CommandAction.DELETE)) {
+            if (vendor.supports(Command.Action.DELETE)) {
                 if (request.eraseEverywhere()) {
-                    commands.add(command(request, vendor, CommandAction.DELETE, scope.purposes(), "all data"));
+                    commands.add(command(request, vendor, Command.Action.DELETE, scope.purposes(), "all data"));
                 } else {
                     SortedSet<String> erase = intersect(scope.purposes(), request.erasePurposes());
                     if (!erase.isEmpty()) {
-                        commands.add(command(request, vendor, CommandAction.DELETE, erase, describe(erase)));
+                        commands.add(command(request, vendor, Command.Action.DELETE, erase, describe(erase)));
                     }
                 }
             }
             SortedSet<String> resume = intersect(scope.purposes(), gained);
-            if (vendor.supports(CommandAction.RESUME) && !resume.isEmpty()) {
-                commands.add(command(request, vendor, CommandAction.RESUME, resume, describe(resume)));
+            if (vendor.supports(Command.Action.RESUME) && !resume.isEmpty()) {
+                commands.add(command(request, vendor, Command.Action.RESUME, resume, describe(resume)));
             }
         }
         commands.sort(Comparator.comparing(Command::vendorId).thenComparing(Command::action));
@@ -169,9 +169,9 @@ public final class FanOutPlanner {
         return String.join(", ", purposes);
     }
 
-    private static Command command(FanOutRequest request, Vendor vendor, CommandAction action, Set<String> purposes,
+    private static Command command(FanOutRequest request, Vendor vendor, Command.Action action, Set<String> purposes,
             String what) {
-        List<Identifier> identifiers = vendor.identifierTypes().isEmpty()
+        List<SubjectIdentifier> identifiers = vendor.identifierTypes().isEmpty()
                 ? request.identifiers()
                 : request.identifiers().stream().filter(id -> vendor.identifierTypes().contains(id.type())).toList();
         String region = Regions.normalize(request.regionAfter());

@@ -38,7 +38,7 @@ import java.util.Set;
  *            when the commands are issued
  */
 public record FanOutRequest(String signalId, String subjectId, String cause, String origin, String regionBefore,
-        String regionAfter, List<Identifier> identifiers, Map<String, Permission> before,
+        String regionAfter, List<SubjectIdentifier> identifiers, Map<String, Permission> before,
         Map<String, Permission> after, boolean eraseEverywhere, Set<String> erasePurposes, String policyVersion,
         Instant signalReceivedAt, Instant issuedAt) {
 

@@ -49,24 +49,24 @@ public final class IdentifierHasher {
     }
 
     /** The identifier with its value replaced by its keyed hash (unchanged when it already is one). */
-    public Identifier redact(Identifier identifier) {
+    public SubjectIdentifier redact(SubjectIdentifier identifier) {
         if (isKeyedHash(identifier.value())) {
             return identifier;
         }
         Mac mac = macs.get();
         byte[] digest = mac.doFinal((identifier.type() + ":" + identifier.value()).getBytes(StandardCharsets.UTF_8));
-        return new Identifier(identifier.type(), PREFIX + HexFormat.of().formatHex(digest));
+        return new SubjectIdentifier(identifier.type(), PREFIX + HexFormat.of().formatHex(digest));
     }
 
     /** Every identifier redacted, in the same order. */
-    public List<Identifier> redact(List<Identifier> identifiers) {
-        List<Identifier> redacted = new ArrayList<>(identifiers.size());
+    public List<SubjectIdentifier> redact(List<SubjectIdentifier> identifiers) {
+        List<SubjectIdentifier> redacted = new ArrayList<>(identifiers.size());
         identifiers.forEach(identifier -> redacted.add(redact(identifier)));
         return redacted;
     }
 
     /** The identifiers a vendor can match on: the raw ones, not the keyed hashes an erasure left. */
-    public static List<Identifier> raw(List<Identifier> identifiers) {
+    public static List<SubjectIdentifier> raw(List<SubjectIdentifier> identifiers) {
         return identifiers.stream().filter(identifier -> !isKeyedHash(identifier.value())).toList();
     }
 

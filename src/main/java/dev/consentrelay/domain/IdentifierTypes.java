@@ -21,7 +21,7 @@ public final class IdentifierTypes {
     }
 
     /** @return the problem with this identifier, or {@code null} when its type is known and its value fits it */
-    public static String problem(Identifier identifier) {
+    public static String problem(SubjectIdentifier identifier) {
         if (!KNOWN.contains(identifier.type())) {
             return "identifier type '" + identifier.type() + "' is not one of " + String.join(", ",
                     new TreeSet<>(KNOWN));

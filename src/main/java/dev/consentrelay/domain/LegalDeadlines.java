@@ -87,7 +87,7 @@ public final class LegalDeadlines {
      * @param kind the signal's kind
      * @param purposes the purposes it names; empty means every purpose
      */
-    public static List<Regime> regimes(String region, SignalKind kind, Set<String> purposes) {
+    public static List<Regime> regimes(String region, Signal.Kind kind, Set<String> purposes) {
         List<Regime> regimes = new ArrayList<>();
         String code = Regions.normalize(region);
         if (kind == null || !kind.isRefusal() || code == null) {
@@ -96,7 +96,7 @@ public final class LegalDeadlines {
         if (code.startsWith("US-") || code.equals("US")) {
             regimes.add(Regime.CCPA);
             boolean email = purposes == null || purposes.isEmpty() || purposes.contains(EMAIL_MARKETING);
-            if (email && kind != SignalKind.GPC) {
+            if (email && kind != Signal.Kind.GPC) {
                 regimes.add(Regime.CAN_SPAM);
             }
         } else if (code.equals("CA")) {
@@ -108,7 +108,7 @@ public final class LegalDeadlines {
     }
 
     /** The deadline of each regime that applies to a signal received at {@code receivedAt}. */
-    public static List<Deadline> deadlines(String region, SignalKind kind, Set<String> purposes, Instant receivedAt) {
+    public static List<Deadline> deadlines(String region, Signal.Kind kind, Set<String> purposes, Instant receivedAt) {
         return regimes(region, kind, purposes).stream().map(r -> new Deadline(r, r.deadline(receivedAt))).toList();
     }
 

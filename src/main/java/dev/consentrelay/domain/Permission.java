@@ -14,5 +14,5 @@ package dev.consentrelay.domain;
  * @param rule
  *            human-readable reason, e.g. {@code OPT_IN in EU: explicit grant until 2027-12-01T00:00:00Z}
  */
-public record Permission(String purpose, boolean allowed, ConsentModel model, ConsentStatus status, String rule) {
+public record Permission(String purpose, boolean allowed, Policy.Model model, PurposeStatus status, String rule) {
 }

@@ -26,9 +26,8 @@ import java.util.TreeMap;
  *
  * <p>
  * Region-keyed settings take region patterns (see {@link Regions}). A lookup uses the exact region first, then the
- * longest matching wildcard; a purpose with no model there, or an unknown or blank region, gets {@link
- * ConsentModel#OPT_IN},
- * the stricter model.
+ * longest matching wildcard; a purpose with no model there, or an unknown or blank region, gets
+ * {@link Policy.Model#OPT_IN}, the stricter model.
  */
 public final class Policy {
 
@@ -52,7 +51,7 @@ public final class Policy {
 
     private final String version;
     private final Set<String> purposes;
-    private final Map<String, Map<String, ConsentModel>> models;
+    private final Map<String, Map<String, Model>> models;
     private final Map<String, Set<String>> gpcPurposes;
     private final Map<String, Map<String, TemporalAmount>> grantLifetimes;
     private final Set<String> affirmativeMethods;
@@ -84,12 +83,12 @@ public final class Policy {
         usOptOut.remove("sms_marketing");
         return builder().version(DEFAULT_VERSION)
                 .purposes(DEFAULT_PURPOSES)
-                .models("EU", ConsentModel.OPT_IN, DEFAULT_PURPOSES)
-                .models("UK", ConsentModel.OPT_IN, DEFAULT_PURPOSES)
-                .models("CA", ConsentModel.OPT_IN, List.of("email_marketing", "sms_marketing"))
-                .models("CA", ConsentModel.OPT_OUT, others)
-                .models("US-*", ConsentModel.OPT_OUT, usOptOut)
-                .models("US-*", ConsentModel.OPT_IN, List.of("sms_marketing"))
+                .models("EU", Model.OPT_IN, DEFAULT_PURPOSES)
+                .models("UK", Model.OPT_IN, DEFAULT_PURPOSES)
+                .models("CA", Model.OPT_IN, List.of("email_marketing", "sms_marketing"))
+                .models("CA", Model.OPT_OUT, others)
+                .models("US-*", Model.OPT_OUT, usOptOut)
+                .models("US-*", Model.OPT_IN, List.of("sms_marketing"))
                 .gpcPurposes("*", DEFAULT_GPC_PURPOSES)
                 .grantLifetime("EU", "analytics", Period.ofMonths(13))
                 .grantLifetime("EU", "advertising", Period.ofMonths(13))
@@ -131,7 +130,7 @@ public final class Policy {
     }
 
     /** Configured models: region pattern to purpose to model. */
-    public Map<String, Map<String, ConsentModel>> models() {
+    public Map<String, Map<String, Model>> models() {
         return models;
     }
 
@@ -154,11 +153,11 @@ public final class Policy {
         return maxClockSkew;
     }
 
-    /** The model for a purpose in a region; {@link ConsentModel#OPT_IN} where nothing is configured. */
-    public ConsentModel model(String region, String purpose) {
+    /** The model for a purpose in a region; {@link Model#OPT_IN} where nothing is configured. */
+    public Model model(String region, String purpose) {
         return Regions.lookup(models, region, byPurpose -> byPurpose.containsKey(purpose))
                 .map(byPurpose -> byPurpose.get(purpose))
-                .orElse(ConsentModel.OPT_IN);
+                .orElse(Model.OPT_IN);
     }
 
     /**
@@ -236,7 +235,7 @@ public final class Policy {
     public static final class Builder {
         private String version = DEFAULT_VERSION;
         private final Set<String> purposes = new LinkedHashSet<>();
-        private final Map<String, Map<String, ConsentModel>> models = new LinkedHashMap<>();
+        private final Map<String, Map<String, Model>> models = new LinkedHashMap<>();
         private final Map<String, Set<String>> gpcPurposes = new LinkedHashMap<>();
         private final Map<String, Map<String, TemporalAmount>> grantLifetimes = new LinkedHashMap<>();
         private final Set<String> affirmativeMethods = new LinkedHashSet<>();
@@ -258,13 +257,13 @@ public final class Policy {
         }
 
         /** Sets the model of one purpose in a region pattern. */
-        public Builder model(String regionPattern, String purpose, ConsentModel model) {
+        public Builder model(String regionPattern, String purpose, Model model) {
             models.computeIfAbsent(regionPattern, p -> new LinkedHashMap<>()).put(purpose, model);
             return this;
         }
 
         /** Sets the same model for several purposes in a region pattern. */
-        public Builder models(String regionPattern, ConsentModel model, Collection<String> purposes) {
+        public Builder models(String regionPattern, Model model, Collection<String> purposes) {
             purposes.forEach(purpose -> model(regionPattern, purpose, model));
             return this;
         }
@@ -372,5 +371,13 @@ public final class Policy {
                 problems.add(setting + ": purpose '" + purpose + "' is not in the catalogue " + purposes);
             }
         }
+    }
+
+    /** How the law treats a purpose in a region. */
+    public enum Model {
+        /** Processing only after an explicit, affirmative, unexpired grant. */
+        OPT_IN,
+        /** Processing by default until the subject refuses. */
+        OPT_OUT
     }
 }

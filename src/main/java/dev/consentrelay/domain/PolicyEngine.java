@@ -86,7 +86,7 @@ public final class PolicyEngine {
     }
 
     /** Validates a signal against this engine's policy. */
-    public ValidationResult validate(ConsentSignal signal, Instant now) {
+    public ValidationResult validate(Signal signal, Instant now) {
         return validator.validate(signal, now);
     }
 
@@ -103,7 +103,7 @@ public final class PolicyEngine {
      *            the processing time: bounds {@code occurredAt}, evaluates grant expiry, stamps commands
      * @return the decision; {@code REJECTED} with every violation for invalid input, leaving the row untouched
      */
-    public Decision decide(SubjectConsent current, ConsentSignal signal, Collection<Vendor> vendors, Instant now) {
+    public Decision decide(SubjectConsent current, Signal signal, Collection<Vendor> vendors, Instant now) {
         Objects.requireNonNull(now, "now");
         SubjectConsent before = current != null
                 ? current
@@ -116,7 +116,7 @@ public final class PolicyEngine {
         }
         if (!violations.isEmpty()) {
             String reason = new ValidationResult(violations).summary();
-            return new Decision(DecisionOutcome.REJECTED, reason, before, before, List.of(), Set.of(), List.of(),
+            return new Decision(Decision.Outcome.REJECTED, reason, before, before, List.of(), Set.of(), List.of(),
                     policy.version());
         }
 
@@ -125,27 +125,27 @@ public final class PolicyEngine {
         boolean newest = before.updatedAt() == null || !at.isBefore(before.updatedAt());
         // A GPC signal only ever denies: it never moves a subject out of a known region (its region comes from a
         // geo header an anonymous caller can set), which could put the subject under a laxer model.
-        boolean keepsRegion = signal.kind() == SignalKind.GPC && before.region() != null;
+        boolean keepsRegion = signal.kind() == Signal.Kind.GPC && before.region() != null;
         String region = !keepsRegion && signalRegion != null && newest ? signalRegion : before.region();
         Instant updatedAt = newest ? at : before.updatedAt();
         String grantRegion = signalRegion != null ? signalRegion : region;
 
-        Map<String, PurposeConsent> purposes = new TreeMap<>(before.purposes());
+        Map<String, PurposeChoice> purposes = new TreeMap<>(before.purposes());
         Set<String> applied = new TreeSet<>();
         Set<String> superseded = new TreeSet<>();
-        GpcState gpc = before.gpc();
+        SubjectConsent.Gpc gpc = before.gpc();
         Instant erasedAt = before.erasedAt();
         switch (signal.kind()) {
-            case OPT_IN -> apply(signal, ConsentStatus.GRANTED, signal.purposes(), grantRegion, purposes, applied,
+            case OPT_IN -> apply(signal, PurposeStatus.GRANTED, signal.purposes(), grantRegion, purposes, applied,
                     superseded);
-            case OPT_OUT -> apply(signal, ConsentStatus.DENIED, orAll(signal.purposes()), grantRegion, purposes,
+            case OPT_OUT -> apply(signal, PurposeStatus.DENIED, orAll(signal.purposes()), grantRegion, purposes,
                     applied, superseded);
-            case WITHDRAWAL -> apply(signal, ConsentStatus.WITHDRAWN, orAll(signal.purposes()), grantRegion, purposes,
+            case WITHDRAWAL -> apply(signal, PurposeStatus.WITHDRAWN, orAll(signal.purposes()), grantRegion, purposes,
                     applied, superseded);
             case ERASURE -> {
                 Set<String> all = new TreeSet<>(policy.purposes());
                 all.addAll(before.purposes().keySet());
-                apply(signal, ConsentStatus.DENIED, all, grantRegion, purposes, applied, superseded);
+                apply(signal, PurposeStatus.DENIED, all, grantRegion, purposes, applied, superseded);
                 erasedAt = erasedAt == null || at.isAfter(erasedAt) ? at : erasedAt;
             }
             case GPC -> {
@@ -156,10 +156,10 @@ public final class PolicyEngine {
                 Instant last = gpc != null && gpc.lastSeenAt() != null && gpc.lastSeenAt().isAfter(at)
                         ? gpc.lastSeenAt()
                         : at;
-                gpc = new GpcState(true, first, last);
+                gpc = new SubjectConsent.Gpc(true, first, last);
                 for (String purpose : policy.gpcPurposes(region)) {
-                    PurposeConsent existing = purposes.get(purpose);
-                    if (existing != null && existing.status() == ConsentStatus.GRANTED
+                    PurposeChoice existing = purposes.get(purpose);
+                    if (existing != null && existing.status() == PurposeStatus.GRANTED
                             && existing.since().isAfter(at)) {
                         superseded.add(purpose);
                     } else {
@@ -175,10 +175,10 @@ public final class PolicyEngine {
 
         // Bounded whatever arrives: the newest identifiers are kept, so no sequence of signals can make a row too
         // large to write (and the subject impossible to opt out).
-        List<Identifier> identifiers = Copies.boundedUnion(before.identifiers(), signal.identifiers(),
+        List<SubjectIdentifier> identifiers = Copies.boundedUnion(before.identifiers(), signal.identifiers(),
                 SignalValidator.MAX_IDENTIFIERS);
-        boolean erasing = signal.kind() == SignalKind.ERASURE
-                || signal.kind() == SignalKind.WITHDRAWAL && signal.erase();
+        boolean erasing = signal.kind() == Signal.Kind.ERASURE
+                || signal.kind() == Signal.Kind.WITHDRAWAL && signal.erase();
         // An erasure's commands carry the raw identifiers (vendors must find what to delete); the row keeps only
         // their keyed hashes, enough to recognise the subject again, nothing a reader of the row could use.
         SubjectConsent after = new SubjectConsent(before.subjectId(), region,
@@ -189,30 +189,30 @@ public final class PolicyEngine {
         SubjectConsent baseline = before.region() == null ? withRegion(before, region) : before;
         Map<String, Permission> permissionsBefore = permissions(baseline, now);
         Map<String, Permission> permissionsAfter = permissions(after, now);
-        List<PurposeChange> changes = changes(before, after, permissionsBefore, permissionsAfter, applied);
+        List<Decision.Change> changes = changes(before, after, permissionsBefore, permissionsAfter, applied);
         boolean meaningful = !changes.isEmpty() || !Objects.equals(before.region(), region)
                 || !Objects.equals(before.erasedAt(), erasedAt) || before.isGpcActive() != after.isGpcActive();
 
         String kind = signal.kind().name();
         if (!meaningful) {
             if (applied.isEmpty() && !superseded.isEmpty()) {
-                return new Decision(DecisionOutcome.SUPERSEDED, kind + " at " + at
+                return new Decision(Decision.Outcome.SUPERSEDED, kind + " at " + at
                         + " is older than the recorded choice for " + String.join(", ", superseded), before, after,
                         List.of(), superseded, List.of(), policy.version());
             }
-            return new Decision(DecisionOutcome.NO_CHANGE, kind + " changes no status or permission"
+            return new Decision(Decision.Outcome.NO_CHANGE, kind + " changes no status or permission"
                     + supersededNote(superseded), before, after, List.of(), superseded, List.of(), policy.version());
         }
 
-        boolean eraseWithdrawn = signal.kind() == SignalKind.WITHDRAWAL && signal.erase();
+        boolean eraseWithdrawn = signal.kind() == Signal.Kind.WITHDRAWAL && signal.erase();
         FanOutRequest request = new FanOutRequest(signal.signalId(), before.subjectId(),
                 eraseWithdrawn ? kind + " with erase" : kind,
                 "signal from " + signal.source(), before.region(), region, IdentifierHasher.raw(identifiers),
                 permissionsBefore,
-                permissionsAfter, signal.kind() == SignalKind.ERASURE, eraseWithdrawn ? applied : Set.of(),
+                permissionsAfter, signal.kind() == Signal.Kind.ERASURE, eraseWithdrawn ? applied : Set.of(),
                 policy.version(), signal.receivedOrOccurredAt(), now);
         List<Command> commands = planner.plan(request, vendors);
-        return new Decision(DecisionOutcome.APPLIED, appliedReason(kind, changes, superseded, commands), before,
+        return new Decision(Decision.Outcome.APPLIED, appliedReason(kind, changes, superseded, commands), before,
                 after, changes, superseded, commands, policy.version());
     }
 
@@ -228,28 +228,28 @@ public final class PolicyEngine {
     public Decision expire(SubjectConsent current, Collection<Vendor> vendors, Instant now) {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(now, "now");
-        Map<String, PurposeConsent> due = new TreeMap<>();
+        Map<String, PurposeChoice> due = new TreeMap<>();
         current.purposes().forEach((purpose, consent) -> {
-            if (consent.status() == ConsentStatus.GRANTED && consent.expiresAt() != null
+            if (consent.status() == PurposeStatus.GRANTED && consent.expiresAt() != null
                     && !consent.expiresAt().isAfter(now)) {
                 due.put(purpose, consent);
             }
         });
         if (due.isEmpty()) {
-            return new Decision(DecisionOutcome.NO_CHANGE, "no grant has expired", current, current, List.of(),
+            return new Decision(Decision.Outcome.NO_CHANGE, "no grant has expired", current, current, List.of(),
                     Set.of(), List.of(), policy.version());
         }
         String name = "expiry|" + current.subjectId() + "|" + due.entrySet().stream()
                 .map(e -> e.getKey() + "|" + e.getValue().expiresAt())
                 .collect(Collectors.joining("|"));
         String signalId = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
-        Instant earliest = due.values().stream().map(PurposeConsent::expiresAt).min(Comparator.naturalOrder())
+        Instant earliest = due.values().stream().map(PurposeChoice::expiresAt).min(Comparator.naturalOrder())
                 .orElseThrow();
-        Instant latest = due.values().stream().map(PurposeConsent::expiresAt).max(Comparator.naturalOrder())
+        Instant latest = due.values().stream().map(PurposeChoice::expiresAt).max(Comparator.naturalOrder())
                 .orElseThrow();
 
-        Map<String, PurposeConsent> purposes = new TreeMap<>(current.purposes());
-        due.forEach((purpose, grant) -> purposes.put(purpose, new PurposeConsent(ConsentStatus.WITHDRAWN,
+        Map<String, PurposeChoice> purposes = new TreeMap<>(current.purposes());
+        due.forEach((purpose, grant) -> purposes.put(purpose, new PurposeChoice(PurposeStatus.WITHDRAWN,
                 grant.since(), signalId, grant.source(), EXPIRED_METHOD, grant.policyVersion(), grant.expiresAt())));
         Instant updatedAt = current.updatedAt() == null || latest.isAfter(current.updatedAt())
                 ? latest
@@ -259,13 +259,13 @@ public final class PolicyEngine {
 
         Map<String, Permission> permissionsBefore = permissions(current, earliest.minusNanos(1));
         Map<String, Permission> permissionsAfter = permissions(after, now);
-        List<PurposeChange> changes = changes(current, after, permissionsBefore, permissionsAfter, due.keySet());
+        List<Decision.Change> changes = changes(current, after, permissionsBefore, permissionsAfter, due.keySet());
         FanOutRequest request = new FanOutRequest(signalId, current.subjectId(), "EXPIRY",
                 "grant expired at " + earliest, current.region(), current.region(),
                 IdentifierHasher.raw(current.identifiers()),
                 permissionsBefore, permissionsAfter, false, Set.of(), policy.version(), earliest, now);
         List<Command> commands = planner.plan(request, vendors);
-        return new Decision(DecisionOutcome.APPLIED, appliedReason("EXPIRY", changes, Set.of(), commands), current,
+        return new Decision(Decision.Outcome.APPLIED, appliedReason("EXPIRY", changes, Set.of(), commands), current,
                 after, changes, Set.of(), commands, policy.version());
     }
 
@@ -275,8 +275,8 @@ public final class PolicyEngine {
             return Optional.empty();
         }
         return state.purposes().values().stream()
-                .filter(consent -> consent.status() == ConsentStatus.GRANTED && consent.expiresAt() != null)
-                .map(PurposeConsent::expiresAt)
+                .filter(consent -> consent.status() == PurposeStatus.GRANTED && consent.expiresAt() != null)
+                .map(PurposeChoice::expiresAt)
                 .min(Comparator.naturalOrder());
     }
 
@@ -298,9 +298,9 @@ public final class PolicyEngine {
     /** The effective permission of one purpose; see {@link #permissions}. */
     public Permission permission(SubjectConsent state, String purpose, Instant now) {
         String region = state.region();
-        ConsentModel model = policy.model(region, purpose);
-        PurposeConsent consent = state.purposes().get(purpose);
-        ConsentStatus status = consent == null ? null : consent.status();
+        Policy.Model model = policy.model(region, purpose);
+        PurposeChoice consent = state.purposes().get(purpose);
+        PurposeStatus status = consent == null ? null : consent.status();
         String where = model + " in " + Regions.describe(region) + ": ";
         boolean liveGrant = consent != null && consent.isUnexpiredGrant(now);
 
@@ -309,12 +309,12 @@ public final class PolicyEngine {
                     + "; only a grant made after the erasure counts");
         }
         if (consent != null && !consent.isLapsedGrant()
-                && (status == ConsentStatus.DENIED || status == ConsentStatus.WITHDRAWN)) {
-            String what = status == ConsentStatus.DENIED ? "refused" : "withdrawn";
+                && (status == PurposeStatus.DENIED || status == PurposeStatus.WITHDRAWN)) {
+            String what = status == PurposeStatus.DENIED ? "refused" : "withdrawn";
             return new Permission(purpose, false, model, status, where + what + " at " + consent.since() + " ("
                     + consent.source() + ")");
         }
-        GpcState gpc = state.gpc();
+        SubjectConsent.Gpc gpc = state.gpc();
         if (state.isGpcActive() && policy.gpcPurposes(region).contains(purpose)
                 && !(liveGrant && (gpc.firstSeenAt() == null || consent.since().isAfter(gpc.firstSeenAt())))) {
             return new Permission(purpose, false, model, status, where + "Global Privacy Control since "
@@ -325,10 +325,10 @@ public final class PolicyEngine {
                     + (consent.expiresAt() != null ? " until " + consent.expiresAt() : ""));
         }
         String lapsed = consent != null && consent.expiresAt() != null
-                && (status == ConsentStatus.GRANTED || consent.isLapsedGrant())
+                && (status == PurposeStatus.GRANTED || consent.isLapsedGrant())
                         ? "grant expired at " + consent.expiresAt()
                         : null;
-        if (model == ConsentModel.OPT_IN) {
+        if (model == Policy.Model.OPT_IN) {
             return new Permission(purpose, false, model, status,
                     where + (lapsed != null ? lapsed : "no explicit grant"));
         }
@@ -341,19 +341,19 @@ public final class PolicyEngine {
                 state.erasedAt(), state.updatedAt(), state.lastSignalId());
     }
 
-    private void apply(ConsentSignal signal, ConsentStatus status, Set<String> targets, String grantRegion,
-            Map<String, PurposeConsent> purposes, Set<String> applied, Set<String> superseded) {
+    private void apply(Signal signal, PurposeStatus status, Set<String> targets, String grantRegion,
+            Map<String, PurposeChoice> purposes, Set<String> applied, Set<String> superseded) {
         Instant at = signal.occurredAt();
         for (String purpose : targets) {
-            PurposeConsent existing = purposes.get(purpose);
+            PurposeChoice existing = purposes.get(purpose);
             if (existing != null && isSuperseded(existing, at, status)) {
                 superseded.add(purpose);
                 continue;
             }
-            Instant expiresAt = status == ConsentStatus.GRANTED
+            Instant expiresAt = status == PurposeStatus.GRANTED
                     ? policy.grantExpiry(grantRegion, purpose, at).orElse(null)
                     : null;
-            purposes.put(purpose, new PurposeConsent(status, at, signal.signalId(), signal.source(), signal.method(),
+            purposes.put(purpose, new PurposeChoice(status, at, signal.signalId(), signal.source(), signal.method(),
                     signal.policyVersion(), expiresAt));
             applied.add(purpose);
         }
@@ -362,33 +362,33 @@ public final class PolicyEngine {
     /**
      * Older loses; on a tie a grant loses to a recorded refusal (a lapsed grant at the same time is the same grant).
      */
-    private static boolean isSuperseded(PurposeConsent existing, Instant at, ConsentStatus status) {
+    private static boolean isSuperseded(PurposeChoice existing, Instant at, PurposeStatus status) {
         if (at.isBefore(existing.since())) {
             return true;
         }
-        return at.equals(existing.since()) && status == ConsentStatus.GRANTED
-                && existing.status() != ConsentStatus.GRANTED;
+        return at.equals(existing.since()) && status == PurposeStatus.GRANTED
+                && existing.status() != PurposeStatus.GRANTED;
     }
 
     private Set<String> orAll(Set<String> purposes) {
         return purposes.isEmpty() ? policy.purposes() : purposes;
     }
 
-    private static List<PurposeChange> changes(SubjectConsent before, SubjectConsent after,
+    private static List<Decision.Change> changes(SubjectConsent before, SubjectConsent after,
             Map<String, Permission> permissionsBefore, Map<String, Permission> permissionsAfter, Set<String> applied) {
-        List<PurposeChange> changes = new ArrayList<>();
+        List<Decision.Change> changes = new ArrayList<>();
         permissionsAfter.forEach((purpose, permissionAfter) -> {
             Permission permissionBefore = permissionsBefore.get(purpose);
-            PurposeConsent consentBefore = before.purposes().get(purpose);
-            PurposeConsent consentAfter = after.purposes().get(purpose);
-            ConsentStatus statusBefore = consentBefore == null ? null : consentBefore.status();
-            ConsentStatus statusAfter = consentAfter == null ? null : consentAfter.status();
+            PurposeChoice consentBefore = before.purposes().get(purpose);
+            PurposeChoice consentAfter = after.purposes().get(purpose);
+            PurposeStatus statusBefore = consentBefore == null ? null : consentBefore.status();
+            PurposeStatus statusAfter = consentAfter == null ? null : consentAfter.status();
             boolean expiryChanged = applied.contains(purpose) && !Objects.equals(
                     consentBefore == null ? null : consentBefore.expiresAt(),
                     consentAfter == null ? null : consentAfter.expiresAt());
             if (statusBefore != statusAfter || permissionBefore.allowed() != permissionAfter.allowed()
                     || expiryChanged) {
-                changes.add(new PurposeChange(purpose, statusBefore, statusAfter, permissionAfter.model(),
+                changes.add(new Decision.Change(purpose, statusBefore, statusAfter, permissionAfter.model(),
                         permissionBefore.allowed(), permissionAfter.allowed(), permissionAfter.rule()));
             }
         });
@@ -399,7 +399,7 @@ public final class PolicyEngine {
         return superseded.isEmpty() ? "" : "; superseded by newer choices for " + String.join(", ", superseded);
     }
 
-    private static String appliedReason(String cause, List<PurposeChange> changes, Set<String> superseded,
+    private static String appliedReason(String cause, List<Decision.Change> changes, Set<String> superseded,
             List<Command> commands) {
         String what = changes.isEmpty()
                 ? "recorded"

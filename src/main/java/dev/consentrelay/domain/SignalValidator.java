@@ -45,7 +45,7 @@ public final class SignalValidator {
      *            the current time, to bound {@code occurredAt}
      * @return every violation, in field order
      */
-    public ValidationResult validate(ConsentSignal signal, Instant now) {
+    public ValidationResult validate(Signal signal, Instant now) {
         List<Violation> violations = new ArrayList<>();
         if (signal == null) {
             violations.add(new Violation("signal", "the signal is missing"));
@@ -82,13 +82,13 @@ public final class SignalValidator {
                     + String.join(", ", unknown.stream().map(p -> "'" + p + "'").toList()) + "; the catalogue is "
                     + String.join(", ", policy.purposes())));
         }
-        if (signal.kind() == SignalKind.LINK) {
+        if (signal.kind() == Signal.Kind.LINK) {
             checkLink(signal, violations);
-        } else if (signal.source() == SignalSource.LINK && signal.kind() != SignalKind.OPT_OUT) {
+        } else if (signal.source() == Signal.Source.LINK && signal.kind() != Signal.Kind.OPT_OUT) {
             violations.add(new Violation("source", "source LINK is the service's own, for a refusal that crossed a"
                     + " link (an OPT_OUT); a " + signal.kind() + " cannot carry it"));
         }
-        if (signal.kind() == SignalKind.OPT_IN) {
+        if (signal.kind() == Signal.Kind.OPT_IN) {
             if (signal.purposes().isEmpty()) {
                 violations.add(new Violation("purposes", "an opt-in must name the purposes it grants"));
             }
@@ -104,13 +104,13 @@ public final class SignalValidator {
     }
 
     /** The bounds of the spec's "Limits on input", so no signal can grow a row or a record without limit. */
-    private static void checkBounds(ConsentSignal signal, List<Violation> violations) {
+    private static void checkBounds(Signal signal, List<Violation> violations) {
         if (signal.identifiers().size() > MAX_IDENTIFIERS) {
             violations.add(new Violation("identifiers", signal.identifiers().size() + " identifiers; at most "
                     + MAX_IDENTIFIERS));
         }
         for (int i = 0; i < signal.identifiers().size(); i++) {
-            Identifier identifier = signal.identifiers().get(i);
+            SubjectIdentifier identifier = signal.identifiers().get(i);
             if (identifier == null || Copies.isBlank(identifier.type()) || Copies.isBlank(identifier.value())) {
                 violations.add(new Violation("identifiers[" + i + "]", "an identifier needs a type and a value"));
             } else if (identifier.type().length() > MAX_NAME_LENGTH || identifier.value().length() > MAX_ID_LENGTH) {
@@ -137,7 +137,7 @@ public final class SignalValidator {
         }
     }
 
-    private static void checkLink(ConsentSignal signal, List<Violation> violations) {
+    private static void checkLink(Signal signal, List<Violation> violations) {
         String linked = signal.linkedSubjectId();
         if (Copies.isBlank(linked)) {
             violations.add(new Violation("linkedSubjectId", "a LINK names the other subject in linkedSubjectId (e.g."

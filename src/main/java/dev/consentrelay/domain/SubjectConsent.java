@@ -9,7 +9,7 @@ import java.util.Optional;
  * One row of the consent table: everything known about a subject's choices.
  *
  * <p>
- * After an {@link SignalKind#ERASURE} the row shrinks to a suppression record (subject id, identifiers, region, GPC
+ * After an {@link Signal.Kind#ERASURE} the row shrinks to a suppression record (subject id, identifiers, region, GPC
  * state, denied statuses and {@code erasedAt}) so the refusal stays honoured.
  *
  * @param subjectId
@@ -29,8 +29,8 @@ import java.util.Optional;
  * @param lastSignalId
  *            the last signal folded into this row
  */
-public record SubjectConsent(String subjectId, String region, List<Identifier> identifiers,
-        Map<String, PurposeConsent> purposes, GpcState gpc, Instant erasedAt, Instant updatedAt,
+public record SubjectConsent(String subjectId, String region, List<SubjectIdentifier> identifiers,
+        Map<String, PurposeChoice> purposes, Gpc gpc, Instant erasedAt, Instant updatedAt,
         String lastSignalId) {
 
     public SubjectConsent {
@@ -43,7 +43,7 @@ public record SubjectConsent(String subjectId, String region, List<Identifier> i
         return new SubjectConsent(subjectId, null, List.of(), Map.of(), null, null, null, null);
     }
 
-    public Optional<PurposeConsent> purpose(String purpose) {
+    public Optional<PurposeChoice> purpose(String purpose) {
         return Optional.ofNullable(purposes.get(purpose));
     }
 
@@ -53,5 +53,18 @@ public record SubjectConsent(String subjectId, String region, List<Identifier> i
 
     public boolean isGpcActive() {
         return gpc != null && gpc.active();
+    }
+
+    /**
+     * Global Privacy Control as seen for a subject.
+     *
+     * @param active
+     *            whether GPC currently applies
+     * @param firstSeenAt
+     *            event time of the earliest GPC signal; only grants made after it override GPC
+     * @param lastSeenAt
+     *            event time of the latest GPC signal
+     */
+    public record Gpc(boolean active, Instant firstSeenAt, Instant lastSeenAt) {
     }
 }

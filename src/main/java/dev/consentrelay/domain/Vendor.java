@@ -27,8 +27,8 @@ import java.util.Set;
  * @param enabled
  *            disabled vendors receive nothing, nor do sub-processors of a disabled vendor
  */
-public record Vendor(String vendorId, String name, VendorKind kind, String parentVendorId, Set<String> purposes,
-        Set<String> regions, Set<CommandAction> actions, Set<String> identifierTypes, Duration sla, boolean enabled) {
+public record Vendor(String vendorId, String name, Kind kind, String parentVendorId, Set<String> purposes,
+        Set<String> regions, Set<Command.Action> actions, Set<String> identifierTypes, Duration sla, boolean enabled) {
 
     /**
      * The longest SLA a vendor may have. Deadlines are a signal's receipt time plus the SLA: an unbounded SLA
@@ -49,11 +49,16 @@ public record Vendor(String vendorId, String name, VendorKind kind, String paren
         sla = sla == null ? Duration.ZERO : sla;
     }
 
-    public boolean supports(CommandAction action) {
+    public boolean supports(Command.Action action) {
         return actions.contains(action);
     }
 
     public boolean isSubProcessor() {
-        return kind == VendorKind.SUB_PROCESSOR;
+        return kind == Kind.SUB_PROCESSOR;
+    }
+
+    /** Whether a vendor works for us directly or for another vendor. */
+    public enum Kind {
+        VENDOR, SUB_PROCESSOR
     }
 }

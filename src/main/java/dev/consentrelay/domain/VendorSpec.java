@@ -41,15 +41,15 @@ public record VendorSpec(String id, String name, String kind, String parent, Lis
         if (id == null || !VENDOR_ID.matcher(id).matches()) {
             problems.add(prefix + "id: required, lower case letters, digits, '-' or '_' (it names the topic)");
         }
-        VendorKind vendorKind = VendorKind.VENDOR;
+        Vendor.Kind vendorKind = Vendor.Kind.VENDOR;
         if (kind != null) {
             try {
-                vendorKind = VendorKind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
+                vendorKind = Vendor.Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 problems.add(prefix + "kind: '" + kind + "' is not VENDOR or SUB_PROCESSOR");
             }
         }
-        if (vendorKind == VendorKind.SUB_PROCESSOR && (parent == null || parent.isBlank())) {
+        if (vendorKind == Vendor.Kind.SUB_PROCESSOR && (parent == null || parent.isBlank())) {
             problems.add(prefix + "parent: a sub-processor names the vendor it works for");
         }
         for (String purpose : orEmpty(purposes)) {
@@ -82,11 +82,11 @@ public record VendorSpec(String id, String name, String kind, String parent, Lis
 
     /** The vendor; call only when {@link #problems} is empty. */
     public Vendor toVendor() {
-        Set<CommandAction> parsed = new LinkedHashSet<>();
+        Set<Command.Action> parsed = new LinkedHashSet<>();
         actionsOrDefault().forEach(a -> parsed.add(parseAction(a)));
-        VendorKind vendorKind = kind == null
-                ? VendorKind.VENDOR
-                : VendorKind.valueOf(kind.trim().toUpperCase(
+        Vendor.Kind vendorKind = kind == null
+                ? Vendor.Kind.VENDOR
+                : Vendor.Kind.valueOf(kind.trim().toUpperCase(
                         Locale.ROOT));
         Set<String> regionSet = new HashSet<>();
         orEmpty(regions).forEach(r -> regionSet.add(r.trim()));
@@ -125,9 +125,9 @@ public record VendorSpec(String id, String name, String kind, String parent, Lis
         return actions == null ? List.of("SUPPRESS", "DELETE") : actions;
     }
 
-    private static CommandAction parseAction(String action) {
+    private static Command.Action parseAction(String action) {
         try {
-            return action == null ? null : CommandAction.valueOf(action.trim().toUpperCase(Locale.ROOT));
+            return action == null ? null : Command.Action.valueOf(action.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -8,9 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
 
 /**
  * Turns a browser request carrying the W3C Global Privacy Control header into a GPC signal. Per the GPC
@@ -80,8 +78,8 @@ public final class GpcCapture {
     }
 
     /** A GPC signal for the subject, with a random id: each capture is its own event. */
-    public static ConsentSignal signal(String subjectId, String region, Instant now) {
-        return new ConsentSignal(UUID.randomUUID().toString(), subjectId, List.of(), SignalKind.GPC, Set.of(), region,
-                SignalSource.BROWSER_GPC, METHOD, null, now, now, false);
+    public static Signal signal(String subjectId, String region, Instant now) {
+        return new Signal(UUID.randomUUID().toString(), subjectId, List.of(), Signal.Kind.GPC, Set.of(), region,
+                Signal.Source.BROWSER_GPC, METHOD, null, now, now, false);
     }
 }

@@ -9,10 +9,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Violation;
 
 /**
@@ -47,18 +45,18 @@ public final class IabSignalJson {
         }
         String signalId = SignalJson.text(node, "signalId", violations);
         String subjectId = SignalJson.text(node, "subjectId", violations);
-        List<Identifier> identifiers = SignalJson.identifiers(node.get("identifiers"), violations);
+        List<SubjectIdentifier> identifiers = SignalJson.identifiers(node.get("identifiers"), violations);
         String region = SignalJson.text(node, "region", violations);
-        SignalSource source = SignalJson.enumValue(node, "source", SignalSource.class, violations);
+        Signal.Source source = SignalJson.enumValue(node, "source", Signal.Source.class, violations);
         String policyVersion = SignalJson.text(node, "policyVersion", violations);
         Instant occurredAt = SignalJson.instant(node, "occurredAt", violations);
         String usp = SignalJson.text(node, "uspString", violations);
         String gpp = SignalJson.text(node, "gppString", violations);
         IabOptOuts.Result optOuts = IabOptOuts.read(usp, gpp);
         violations.addAll(optOuts.violations());
-        ConsentSignal signal = new ConsentSignal(signalId != null ? signalId : UUID.randomUUID().toString(), subjectId,
-                identifiers, SignalKind.OPT_OUT, optOuts.purposes(), region,
-                source != null ? source : SignalSource.WEB_BANNER, optOuts.method(), policyVersion, occurredAt,
+        Signal signal = new Signal(signalId != null ? signalId : UUID.randomUUID().toString(), subjectId,
+                identifiers, Signal.Kind.OPT_OUT, optOuts.purposes(), region,
+                source != null ? source : Signal.Source.WEB_BANNER, optOuts.method(), policyVersion, occurredAt,
                 receivedAt, false);
         return new ParsedSignal(signal, violations);
     }

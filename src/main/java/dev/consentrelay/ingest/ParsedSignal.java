@@ -2,7 +2,7 @@ package dev.consentrelay.ingest;
 
 import java.util.List;
 
-import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Violation;
 
 /**
@@ -14,7 +14,7 @@ import dev.consentrelay.domain.Violation;
  * @param violations
  *            JSON-level problems, in field order
  */
-public record ParsedSignal(ConsentSignal signal, List<Violation> violations) {
+public record ParsedSignal(Signal signal, List<Violation> violations) {
 
     public ParsedSignal {
         violations = List.copyOf(violations);

@@ -15,8 +15,8 @@ import jakarta.inject.Singleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Policy;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.domain.Violation;
 
@@ -81,17 +81,17 @@ public class SignalIngest {
     }
 
     /** Violations of a signal built by the server (GPC, IAB strings). */
-    public List<Violation> violations(ConsentSignal signal) {
+    public List<Violation> violations(Signal signal) {
         return validator.validate(signal, now()).violations();
     }
 
     /** Publishes a signal that has no violations. */
-    public PublishOutcome publish(ConsentSignal signal) throws PublishUnavailableException {
+    public PublishOutcome publish(Signal signal) throws PublishUnavailableException {
         return publisher.publish(signal);
     }
 
     /** Starts publishing a valid signal of a batch. */
-    public SignalPublisher.Pending start(ConsentSignal signal) {
+    public SignalPublisher.Pending start(Signal signal) {
         return publisher.start(signal);
     }
 

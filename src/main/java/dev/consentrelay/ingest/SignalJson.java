@@ -14,10 +14,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Violation;
 
 /**
@@ -42,7 +40,7 @@ public final class SignalJson {
      * @param defaultSource
      *            the source when the JSON names none
      */
-    public static ParsedSignal parse(JsonNode node, Instant receivedAt, SignalSource defaultSource) {
+    public static ParsedSignal parse(JsonNode node, Instant receivedAt, Signal.Source defaultSource) {
         List<Violation> violations = new ArrayList<>();
         if (node == null || !node.isObject()) {
             violations.add(new Violation("body", "a signal is a JSON object with the fields " + sorted(FIELDS)));
@@ -57,11 +55,11 @@ public final class SignalJson {
         }
         String signalId = text(node, "signalId", violations);
         String subjectId = text(node, "subjectId", violations);
-        List<Identifier> identifiers = identifiers(node.get("identifiers"), violations);
-        SignalKind kind = enumValue(node, "kind", SignalKind.class, violations);
+        List<SubjectIdentifier> identifiers = identifiers(node.get("identifiers"), violations);
+        Signal.Kind kind = enumValue(node, "kind", Signal.Kind.class, violations);
         Set<String> purposes = purposes(node.get("purposes"), violations);
         String region = text(node, "region", violations);
-        SignalSource source = enumValue(node, "source", SignalSource.class, violations);
+        Signal.Source source = enumValue(node, "source", Signal.Source.class, violations);
         String method = text(node, "method", violations);
         String policyVersion = text(node, "policyVersion", violations);
         Instant occurredAt = instant(node, "occurredAt", violations);
@@ -70,7 +68,7 @@ public final class SignalJson {
         if (source == null && isAbsent(node.get("source"))) {
             source = defaultSource;
         }
-        return new ParsedSignal(new ConsentSignal(signalId, subjectId, identifiers, kind, purposes, region, source,
+        return new ParsedSignal(new Signal(signalId, subjectId, identifiers, kind, purposes, region, source,
                 method, policyVersion, occurredAt, receivedAt, erase, linkedSubjectId), violations);
     }
 
@@ -149,8 +147,8 @@ public final class SignalJson {
         return purposes;
     }
 
-    static List<Identifier> identifiers(JsonNode value, List<Violation> violations) {
-        List<Identifier> identifiers = new ArrayList<>();
+    static List<SubjectIdentifier> identifiers(JsonNode value, List<Violation> violations) {
+        List<SubjectIdentifier> identifiers = new ArrayList<>();
         if (isAbsent(value)) {
             return identifiers;
         }
@@ -170,7 +168,7 @@ public final class SignalJson {
                         + " with a non-empty type and value and nothing else"));
                 continue;
             }
-            identifiers.add(new Identifier(type.asText().trim(), text.asText().trim()));
+            identifiers.add(new SubjectIdentifier(type.asText().trim(), text.asText().trim()));
         }
         return identifiers;
     }

@@ -22,8 +22,8 @@ import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.config.IngestConfig;
 import dev.consentrelay.config.RegistryConfig;
 import dev.consentrelay.config.TopicsConfig;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.AvroSerializer;
 import dev.consentrelay.serde.SchemaRegistryClient;
 
@@ -43,7 +43,7 @@ public class SignalPublisher {
     private static final Logger LOG = Logger.getLogger(SignalPublisher.class);
 
     private final Emitter<byte[]> emitter;
-    private final Serializer<dev.consentrelay.schema.ConsentSignal> serializer;
+    private final Serializer<ConsentSignal> serializer;
     private final String signalsTopic;
     private final String gpcTopic;
     private final Duration timeout;
@@ -59,7 +59,7 @@ public class SignalPublisher {
                 topics.gpcSignals(), ingest.publishTimeout(), ingest.dedupCacheSize());
     }
 
-    public SignalPublisher(Emitter<byte[]> emitter, Serializer<dev.consentrelay.schema.ConsentSignal> serializer,
+    public SignalPublisher(Emitter<byte[]> emitter, Serializer<ConsentSignal> serializer,
             String signalsTopic, String gpcTopic, Duration timeout, int dedupCacheSize) {
         this.emitter = emitter;
         this.serializer = serializer;
@@ -76,12 +76,12 @@ public class SignalPublisher {
      *             when Kafka or the registry did not take the record within the publish timeout; the signal id is
      *             then released, so a retry publishes it
      */
-    public PublishOutcome publish(ConsentSignal signal) throws PublishUnavailableException {
+    public PublishOutcome publish(Signal signal) throws PublishUnavailableException {
         return await(start(signal));
     }
 
     /** Starts publishing; {@link #await(Pending)} waits for the outcome. Lets a batch publish its items together. */
-    public Pending start(ConsentSignal signal) {
+    public Pending start(Signal signal) {
         CompletableFuture<Void> publication = new CompletableFuture<>();
         CompletableFuture<Void> earlier = recent.claim(signal.signalId(), publication);
         if (earlier != null) {
@@ -106,7 +106,7 @@ public class SignalPublisher {
         return new Pending(signal, publication, false);
     }
 
-    /** Waits, at most the publish timeout, for a publication started with {@link #start(ConsentSignal)}. */
+    /** Waits, at most the publish timeout, for a publication started with {@link #start(Signal)}. */
     public PublishOutcome await(Pending pending) throws PublishUnavailableException {
         String signalId = pending.signal().signalId();
         try {
@@ -135,8 +135,8 @@ public class SignalPublisher {
     }
 
     /** The topic a signal goes to: GPC signals to the GPC topic. */
-    public String topicFor(ConsentSignal signal) {
-        return signal.kind() == SignalKind.GPC ? gpcTopic : signalsTopic;
+    public String topicFor(Signal signal) {
+        return signal.kind() == Signal.Kind.GPC ? gpcTopic : signalsTopic;
     }
 
     /**
@@ -149,6 +149,6 @@ public class SignalPublisher {
      * @param repeat
      *            whether this is a repeat of an earlier publication of the same signal id
      */
-    public record Pending(ConsentSignal signal, CompletableFuture<Void> publication, boolean repeat) {
+    public record Pending(Signal signal, CompletableFuture<Void> publication, boolean repeat) {
     }
 }

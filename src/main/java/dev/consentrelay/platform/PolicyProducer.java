@@ -9,7 +9,6 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.PolicyConfig;
-import dev.consentrelay.domain.ConsentModel;
 import dev.consentrelay.domain.Policy;
 
 /** Builds the consent policy: the spec's defaults with the configured overrides merged over them. */
@@ -34,7 +33,7 @@ public class PolicyProducer {
         config.purposes().ifPresent(builder::purposes);
         config.models().forEach((region, byPurpose) -> byPurpose.forEach((purpose, model) -> {
             try {
-                builder.model(region, purpose, ConsentModel.valueOf(model.trim().toUpperCase(Locale.ROOT)));
+                builder.model(region, purpose, Policy.Model.valueOf(model.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("consent-relay.policy.models.\"" + region + "\"." + purpose
                         + "=" + model + ": the model is OPT_IN or OPT_OUT");

@@ -23,12 +23,12 @@ import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.PolicyEngine;
-import dev.consentrelay.domain.PurposeChange;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SignalKind;
 import dev.consentrelay.schema.SubjectConsentState;
 
 /**
@@ -112,7 +112,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         SubjectConsent before = stored == null || stored.getState() == null
                 ? null
                 : AvroMapper.toDomain(stored.getState());
-        if (signal.getKind() == dev.consentrelay.schema.SignalKind.GPC && before != null && before.isGpcActive()) {
+        if (signal.getKind() == SignalKind.GPC && before != null && before.isGpcActive()) {
             // GPC is already active for the subject: a browser sends it on every request, and it can deny nothing
             // more. Decided as a no-op that writes nothing beyond its input record.
             metrics.decision("GPC_ALREADY_ACTIVE");
@@ -150,21 +150,18 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         LOG.debug("Signal {} ({}): {} with {} command(s)", signal.getSignalId(), signal.getKind(), decision.outcome(),
                 decision.commands().size());
         List<String> links = Links.of(stored);
-        boolean linking = signal.getKind() == dev.consentrelay.schema.SignalKind.LINK
-                && decision.outcome() != dev.consentrelay.domain.DecisionOutcome.REJECTED;
+        boolean linking = signal.getKind() == SignalKind.LINK && decision.outcome() != Decision.Outcome.REJECTED;
         if (linking) {
             links = Links.with(links, signal.getLinkedSubjectId());
         }
         emit(record.key(), rowAfter(stored, outputs, signal.getSignalId().toString(), links, now), before, decision,
                 outputs, record.timestamp(), now);
         metrics.decision(decision.outcome().name());
-        countChoices(decision, signal.getKind() == dev.consentrelay.schema.SignalKind.GPC ? "gpc" : null,
-                signal.getSource().name());
+        countChoices(decision, signal.getKind() == SignalKind.GPC ? "gpc" : null, signal.getSource().name());
         open(record.key(), signal.getSignalId().toString(), ((Outbound.Audit) outputs.decisionAudit()).event(),
                 outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(), now);
         context.forward(new Record<String, Outbound>(record.key(), outputs.decisionAudit(), record.timestamp()));
-        for (dev.consentrelay.schema.ConsentSignal linked : Links.crossing(record.key(), signal, decision, links,
-                engine.policy())) {
+        for (ConsentSignal linked : Links.crossing(record.key(), signal, decision, links, engine.policy())) {
             context.forward(new Record<String, Outbound>(linked.getSubjectId(), new Outbound.Linked(linked),
                     record.timestamp()));
         }
@@ -261,11 +258,11 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
 
     /** One count per purpose whose recorded choice the decision changed ({@code as}: the choice for all of them). */
     private void countChoices(Decision decision, String as, String source) {
-        if (decision.outcome() != dev.consentrelay.domain.DecisionOutcome.APPLIED) {
+        if (decision.outcome() != Decision.Outcome.APPLIED) {
             return;
         }
         String region = engine.policy().regionLabel(decision.stateAfter().region());
-        for (PurposeChange change : decision.changes()) {
+        for (Decision.Change change : decision.changes()) {
             if (change.statusAfter() == change.statusBefore() && as == null) {
                 continue;
             }

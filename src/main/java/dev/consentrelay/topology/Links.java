@@ -11,12 +11,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import dev.consentrelay.domain.ConsentStatus;
 import dev.consentrelay.domain.Decision;
-import dev.consentrelay.domain.DecisionOutcome;
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.PurposeChange;
-import dev.consentrelay.domain.PurposeConsent;
+import dev.consentrelay.domain.PurposeChoice;
+import dev.consentrelay.domain.PurposeStatus;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
@@ -67,7 +65,7 @@ final class Links {
     static List<ConsentSignal> crossing(String subjectId, ConsentSignal signal, Decision decision, List<String> links,
             Policy policy) {
         List<ConsentSignal> out = new ArrayList<>();
-        if (decision.outcome() == DecisionOutcome.REJECTED) {
+        if (decision.outcome() == Decision.Outcome.REJECTED) {
             return out;
         }
         if (signal.getKind() == SignalKind.LINK) {
@@ -79,7 +77,7 @@ final class Links {
                     SignalKind.OPT_OUT, purposes, subjectId, at, "refusals-at-" + at.toEpochMilli())));
             return out;
         }
-        if (links.isEmpty() || decision.outcome() != DecisionOutcome.APPLIED) {
+        if (links.isEmpty() || decision.outcome() != Decision.Outcome.APPLIED) {
             return out;
         }
         Set<String> refused = newlyRefused(decision);
@@ -99,9 +97,9 @@ final class Links {
     /** Purposes the decision turned from allowed to refused, or recorded a refusal for. */
     static Set<String> newlyRefused(Decision decision) {
         Set<String> refused = new TreeSet<>();
-        for (PurposeChange change : decision.changes()) {
-            boolean nowRefusedStatus = (change.statusAfter() == ConsentStatus.DENIED
-                    || change.statusAfter() == ConsentStatus.WITHDRAWN)
+        for (Decision.Change change : decision.changes()) {
+            boolean nowRefusedStatus = (change.statusAfter() == PurposeStatus.DENIED
+                    || change.statusAfter() == PurposeStatus.WITHDRAWN)
                     && change.statusBefore() != change.statusAfter();
             if (nowRefusedStatus || change.allowedBefore() && !change.allowedAfter()) {
                 refused.add(change.purpose());
@@ -117,9 +115,9 @@ final class Links {
             return byTime;
         }
         Set<String> seen = new TreeSet<>();
-        for (Map.Entry<String, PurposeConsent> entry : state.purposes().entrySet()) {
-            PurposeConsent consent = entry.getValue();
-            if (consent.status() == ConsentStatus.DENIED || consent.status() == ConsentStatus.WITHDRAWN) {
+        for (Map.Entry<String, PurposeChoice> entry : state.purposes().entrySet()) {
+            PurposeChoice consent = entry.getValue();
+            if (consent.status() == PurposeStatus.DENIED || consent.status() == PurposeStatus.WITHDRAWN) {
                 byTime.computeIfAbsent(consent.since(), at -> new TreeSet<>()).add(entry.getKey());
                 seen.add(entry.getKey());
             }

@@ -32,11 +32,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.testing.ApicurioRegistryResource;
@@ -119,10 +118,9 @@ class AbuseIT {
     @Test
     void hostileAvroBytesAreDeadLetteredAndTheNextSignalIsDecided() throws Exception {
         String subject = "hostile-" + UUID.randomUUID();
-        ConsentSignal valid = signal(subject, SignalKind.OPT_OUT, Set.of("advertising"), List.of());
+        Signal valid = signal(subject, Signal.Kind.OPT_OUT, Set.of("advertising"), List.of());
         byte[] good;
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false)) {
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false)) {
             good = serde.serializer().serialize(SIGNALS, AvroMapper.toAvro(valid));
         }
         // The wire header of a real schema id, then a string length of 2^30: a 10-byte record claiming a gigabyte.
@@ -165,16 +163,16 @@ class AbuseIT {
     void tenThousandSignalsWithEverNewIdentifiersLeaveTheSubjectAbleToOptOut() {
         String subject = "growing-" + UUID.randomUUID();
         Map<String, Object> config = producerConfig();
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-                KafkaProducer<String, dev.consentrelay.schema.ConsentSignal> producer = new KafkaProducer<>(config,
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(config,
                         new StringSerializer(), serde.serializer())) {
             for (int i = 0; i < 10_000; i++) {
                 producer.send(new ProducerRecord<>(SIGNALS, subject, AvroMapper.toAvro(signal(subject,
-                        SignalKind.OPT_OUT, Set.of("analytics"), List.of(new Identifier("device_id", "d-" + i))))));
+                        Signal.Kind.OPT_OUT, Set.of("analytics"),
+                        List.of(new SubjectIdentifier("device_id", "d-" + i))))));
             }
             producer.send(new ProducerRecord<>(SIGNALS, subject, AvroMapper.toAvro(signal(subject,
-                    SignalKind.OPT_OUT, Set.of("email_marketing"), List.of()))));
+                    Signal.Kind.OPT_OUT, Set.of("email_marketing"), List.of()))));
             producer.flush();
         }
 
@@ -225,10 +223,10 @@ class AbuseIT {
                 Instant.now().minusSeconds(5), identifiers);
     }
 
-    private static ConsentSignal signal(String subject, SignalKind kind, Set<String> purposes,
-            List<Identifier> identifiers) {
-        return new ConsentSignal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes, "US-CA",
-                SignalSource.API, "toggle", "2026-11-01", Instant.now().minusSeconds(5), null, false);
+    private static Signal signal(String subject, Signal.Kind kind, Set<String> purposes,
+            List<SubjectIdentifier> identifiers) {
+        return new Signal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes, "US-CA",
+                Signal.Source.API, "toggle", "2026-11-01", Instant.now().minusSeconds(5), null, false);
     }
 
     private static Map<String, Object> producerConfig() {

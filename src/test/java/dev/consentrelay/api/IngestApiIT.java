@@ -24,10 +24,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.testing.ApicurioRegistryResource;
@@ -74,14 +73,14 @@ class IngestApiIT {
                 .header("Location", endsWith("/v1/subjects/" + subject + "/signals/" + signalId))
                 .body("signalId", equalTo(signalId)).body("duplicate", equalTo(false));
 
-        List<ConsentSignal> records = read(SIGNALS, subject, 1);
+        List<Signal> records = read(SIGNALS, subject, 1);
         assertThat(records).singleElement().satisfies(record -> {
             assertThat(record.receivedAt()).isNotNull().isAfterOrEqualTo(occurredAt);
-            assertThat(record).isEqualTo(new ConsentSignal(signalId, subject,
-                    List.of(new Identifier("email_sha256",
+            assertThat(record).isEqualTo(new Signal(signalId, subject,
+                    List.of(new SubjectIdentifier("email_sha256",
                             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")),
-                    SignalKind.OPT_OUT,
-                    Set.of("advertising", "sale_sharing"), "US-CA", SignalSource.PREFERENCE_CENTER, "toggle",
+                    Signal.Kind.OPT_OUT,
+                    Set.of("advertising", "sale_sharing"), "US-CA", Signal.Source.PREFERENCE_CENTER, "toggle",
                     "2026-11-01", occurredAt, record.receivedAt(), false));
         });
 
@@ -164,7 +163,7 @@ class IngestApiIT {
                 .body("results[0].signalId", equalTo(first))
                 .body("results[1].errors.field", hasItems("signalId", "occurredAt", "purposes", "method"));
 
-        assertThat(read(SIGNALS, subject, 2)).extracting(ConsentSignal::signalId).containsExactly(first, third);
+        assertThat(read(SIGNALS, subject, 2)).extracting(Signal::signalId).containsExactly(first, third);
     }
 
     @Test
@@ -186,8 +185,8 @@ class IngestApiIT {
 
         assertThat(read(GPC, subject, 1)).singleElement().satisfies(signal -> {
             assertThat(signal.signalId()).isEqualTo(signalId);
-            assertThat(signal.kind()).isEqualTo(SignalKind.GPC);
-            assertThat(signal.source()).isEqualTo(SignalSource.BROWSER_GPC);
+            assertThat(signal.kind()).isEqualTo(Signal.Kind.GPC);
+            assertThat(signal.source()).isEqualTo(Signal.Source.BROWSER_GPC);
             assertThat(signal.method()).isEqualTo("header:Sec-GPC");
             assertThat(signal.region()).isEqualTo("US-CA");
         });
@@ -234,7 +233,7 @@ class IngestApiIT {
                 .statusCode(202).body("purposes", equalTo(List.of("sale_sharing")));
 
         assertThat(read(SIGNALS, subject, 1)).singleElement().satisfies(signal -> {
-            assertThat(signal.kind()).isEqualTo(SignalKind.OPT_OUT);
+            assertThat(signal.kind()).isEqualTo(Signal.Kind.OPT_OUT);
             assertThat(signal.purposes()).containsExactly("sale_sharing");
             assertThat(signal.method()).isEqualTo("iab:usp");
         });
@@ -311,11 +310,10 @@ class IngestApiIT {
      * to the end of what was committed by then (so extra records would be seen). For {@code expected} 0, to the end
      * once.
      */
-    private List<ConsentSignal> read(String topic, String subject, int expected) {
-        List<ConsentSignal> values = new ArrayList<>();
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-                KafkaConsumer<String, dev.consentrelay.schema.ConsentSignal> consumer = new KafkaConsumer<>(
+    private List<Signal> read(String topic, String subject, int expected) {
+        List<Signal> values = new ArrayList<>();
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+                KafkaConsumer<String, ConsentSignal> consumer = new KafkaConsumer<>(
                         TestKafka.readCommittedConsumerConfig("ingest-verifier-" + UUID.randomUUID()),
                         new StringDeserializer(), serde.deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -325,8 +323,7 @@ class IngestApiIT {
             long deadline = System.nanoTime() + TestKafka.timeout().toNanos();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, dev.consentrelay.schema.ConsentSignal> record : consumer
-                        .poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, ConsentSignal> record : consumer.poll(Duration.ofMillis(200))) {
                     if (subject.equals(record.key())) {
                         values.add(AvroMapper.toDomain(record.value()));
                     }

@@ -40,11 +40,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.IdentifierHasher;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.security.InstanceCredentials;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
@@ -136,7 +135,7 @@ class QueryApiIT {
     void shouldAnswerConsentWithEffectivePermissionsAndProofAsJsonAndHtml() {
         awaitRunning();
         String subject = "query-" + UUID.randomUUID();
-        ConsentSignal optOut = optOut(subject, "US-CA", "email_marketing");
+        Signal optOut = optOut(subject, "US-CA", "email_marketing");
         publish(optOut);
 
         await().atMost(TestKafka.timeout()).untilAsserted(() -> given().get("/v1/subjects/{id}/consent", subject)
@@ -175,15 +174,15 @@ class QueryApiIT {
     void afterAnErasureTheRowAndTheProofHoldNoRawIdentifierAndTheProofStillShowsEveryDecisionAndCommand() {
         awaitRunning();
         String subject = "erased-" + UUID.randomUUID();
-        ConsentSignal generic = optOut(subject, "US-CA", "email_marketing");
-        ConsentSignal optOut = new ConsentSignal(generic.signalId(), subject,
-                List.of(new Identifier("device_id", "device-to-erase-7f3a"),
-                        new Identifier("crm_id", "crm-to-erase-91c2")),
+        Signal generic = optOut(subject, "US-CA", "email_marketing");
+        Signal optOut = new Signal(generic.signalId(), subject,
+                List.of(new SubjectIdentifier("device_id", "device-to-erase-7f3a"),
+                        new SubjectIdentifier("crm_id", "crm-to-erase-91c2")),
                 generic.kind(), generic.purposes(), generic.region(), generic.source(), generic.method(),
                 generic.policyVersion(), generic.occurredAt(), null, false);
         publish(optOut);
-        ConsentSignal erasure = new ConsentSignal(UUID.randomUUID().toString(), subject, optOut.identifiers(),
-                SignalKind.ERASURE, Set.of(), "US-CA", SignalSource.SUPPORT, "ticket", "2026-11-01", Instant.now(),
+        Signal erasure = new Signal(UUID.randomUUID().toString(), subject, optOut.identifiers(),
+                Signal.Kind.ERASURE, Set.of(), "US-CA", Signal.Source.SUPPORT, "ticket", "2026-11-01", Instant.now(),
                 null, false);
         publish(erasure);
 
@@ -197,7 +196,7 @@ class QueryApiIT {
                     .body("entries.find { it.signalId == '%s' }.commands.action".formatted(erasure.signalId()),
                             hasItem("DELETE"))
                     .extract().asString();
-            for (Identifier raw : optOut.identifiers()) {
+            for (SubjectIdentifier raw : optOut.identifiers()) {
                 assertThat(proof).doesNotContain(raw.value());
             }
             assertThat(given().accept("text/html").get("/v1/subjects/{id}/proof", subject).asString())
@@ -332,7 +331,7 @@ class QueryApiIT {
         for (int i = 0; i < 12; i++) {
             String subject = "fwd-" + i + "-" + UUID.randomUUID();
             subjects.add(subject);
-            ConsentSignal signal = optOut(subject, "US-CA", "email_marketing");
+            Signal signal = optOut(subject, "US-CA", "email_marketing");
             signals.add(signal.signalId());
             publish(signal);
         }
@@ -423,21 +422,20 @@ class QueryApiIT {
         await().atMost(TestKafka.timeout()).until(() -> streams.state() == KafkaStreams.State.RUNNING);
     }
 
-    private static ConsentSignal optOut(String subject, String region, String purpose) {
-        return new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("email_sha256",
+    private static Signal optOut(String subject, String region, String purpose) {
+        return new Signal(UUID.randomUUID().toString(), subject,
+                List.of(new SubjectIdentifier("email_sha256",
                         "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
-                        new Identifier("device_id", "d-1")),
-                SignalKind.OPT_OUT, Set.of(purpose), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01",
+                        new SubjectIdentifier("device_id", "d-1")),
+                Signal.Kind.OPT_OUT, Set.of(purpose), region, Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01",
                 Instant.now().minusSeconds(1), null, false);
     }
 
-    private void publish(ConsentSignal signal) {
+    private void publish(Signal signal) {
         Map<String, Object> config = TestKafka.clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-                KafkaProducer<String, dev.consentrelay.schema.ConsentSignal> producer = new KafkaProducer<>(config,
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(config,
                         new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>("consent.signals.v1", signal.subjectId(), AvroMapper.toAvro(signal)));
             producer.flush();

@@ -10,17 +10,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.domain.Command;
-import dev.consentrelay.domain.CommandAction;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.ConsentStatus;
-import dev.consentrelay.domain.GpcState;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.PurposeConsent;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.PurposeChoice;
+import dev.consentrelay.domain.PurposeStatus;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SubjectConsent;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,16 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AvroMapperTest {
 
     private static final Instant T0 = Instant.parse("2026-11-20T09:00:00.123Z");
-    private static final Identifier EMAIL = new Identifier("email_sha256",
+    private static final SubjectIdentifier EMAIL = new SubjectIdentifier("email_sha256",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-    private static final Identifier DEVICE = new Identifier("device_id", "device-7");
+    private static final SubjectIdentifier DEVICE = new SubjectIdentifier("device_id", "device-7");
     private static final String SIGNAL_ID = "5d0c2e7a-0b7e-4a53-9a8e-3c1f2b0c9d11";
     private static final String OTHER_SIGNAL_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
 
     @Test
     void shouldRoundTripConsentSignal() {
-        ConsentSignal signal = new ConsentSignal(SIGNAL_ID, "user-1", List.of(EMAIL, DEVICE), SignalKind.WITHDRAWAL,
-                Set.of("analytics", "advertising"), "EU", SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01",
+        Signal signal = new Signal(SIGNAL_ID, "user-1", List.of(EMAIL, DEVICE), Signal.Kind.WITHDRAWAL,
+                Set.of("analytics", "advertising"), "EU", Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01",
                 T0, T0.plusMillis(250), true);
 
         assertThat(AvroMapper.toDomain(AvroMapper.toAvro(signal))).isEqualTo(signal);
@@ -45,8 +40,8 @@ class AvroMapperTest {
 
     @Test
     void shouldRoundTripConsentSignalWithoutOptionalFields() {
-        ConsentSignal signal = new ConsentSignal(SIGNAL_ID, "user-1", List.of(), SignalKind.GPC, Set.of(), null,
-                SignalSource.BROWSER_GPC, null, null, T0, null, false);
+        Signal signal = new Signal(SIGNAL_ID, "user-1", List.of(), Signal.Kind.GPC, Set.of(), null,
+                Signal.Source.BROWSER_GPC, null, null, T0, null, false);
 
         assertThat(AvroMapper.toDomain(AvroMapper.toAvro(signal))).isEqualTo(signal);
     }
@@ -54,13 +49,13 @@ class AvroMapperTest {
     @Test
     void shouldRoundTripSubjectConsentWithGpcExpiryAndErasure() {
         SubjectConsent row = new SubjectConsent("user-1", "EU", List.of(EMAIL, DEVICE), Map.of(
-                "analytics", new PurposeConsent(ConsentStatus.GRANTED, T0, SIGNAL_ID, SignalSource.WEB_BANNER,
+                "analytics", new PurposeChoice(PurposeStatus.GRANTED, T0, SIGNAL_ID, Signal.Source.WEB_BANNER,
                         "toggle", "2026-11-01", T0.plus(Duration.ofDays(395))),
-                "advertising", new PurposeConsent(ConsentStatus.DENIED, T0.plusSeconds(60), OTHER_SIGNAL_ID,
-                        SignalSource.SUPPORT, "verbal", "2026-11-01", null),
-                "email_marketing", new PurposeConsent(ConsentStatus.WITHDRAWN, T0, SIGNAL_ID, SignalSource.API,
+                "advertising", new PurposeChoice(PurposeStatus.DENIED, T0.plusSeconds(60), OTHER_SIGNAL_ID,
+                        Signal.Source.SUPPORT, "verbal", "2026-11-01", null),
+                "email_marketing", new PurposeChoice(PurposeStatus.WITHDRAWN, T0, SIGNAL_ID, Signal.Source.API,
                         "expired", "2026-10-01", T0.minusSeconds(1))),
-                new GpcState(true, T0.minusSeconds(3600), T0), T0.plusSeconds(120), T0.plusSeconds(120),
+                new SubjectConsent.Gpc(true, T0.minusSeconds(3600), T0), T0.plusSeconds(120), T0.plusSeconds(120),
                 OTHER_SIGNAL_ID);
 
         assertThat(AvroMapper.toDomain(AvroMapper.toAvro(row))).isEqualTo(row);
@@ -75,8 +70,8 @@ class AvroMapperTest {
 
     @Test
     void shouldRoundTripVendor() {
-        Vendor vendor = new Vendor("mailer", "Mailer Inc.", VendorKind.VENDOR, null, Set.of("email_marketing"),
-                Set.of("EU", "US-*"), EnumSet.allOf(CommandAction.class), Set.of("email_sha256"),
+        Vendor vendor = new Vendor("mailer", "Mailer Inc.", Vendor.Kind.VENDOR, null, Set.of("email_marketing"),
+                Set.of("EU", "US-*"), EnumSet.allOf(Command.Action.class), Set.of("email_sha256"),
                 Duration.ofMinutes(30), true);
 
         assertThat(AvroMapper.toDomain(AvroMapper.toAvro(vendor))).isEqualTo(vendor);
@@ -84,8 +79,8 @@ class AvroMapperTest {
 
     @Test
     void shouldRoundTripSubProcessor() {
-        Vendor vendor = new Vendor("mailer-cdn", "Mailer CDN", VendorKind.SUB_PROCESSOR, "mailer", Set.of(),
-                Set.of(), EnumSet.of(CommandAction.SUPPRESS), Set.of(), Duration.ofHours(2), false);
+        Vendor vendor = new Vendor("mailer-cdn", "Mailer CDN", Vendor.Kind.SUB_PROCESSOR, "mailer", Set.of(),
+                Set.of(), EnumSet.of(Command.Action.SUPPRESS), Set.of(), Duration.ofHours(2), false);
 
         assertThat(AvroMapper.toDomain(AvroMapper.toAvro(vendor))).isEqualTo(vendor);
     }
@@ -93,7 +88,7 @@ class AvroMapperTest {
     @Test
     void shouldRoundTripCommand() {
         Command command = new Command("7c9e6679-7425-40de-944b-e07fc1f90ae7", SIGNAL_ID, "user-1", "adnet",
-                CommandAction.SUPPRESS, Set.of("advertising", "sale_sharing"), List.of(EMAIL, DEVICE),
+                Command.Action.SUPPRESS, Set.of("advertising", "sale_sharing"), List.of(EMAIL, DEVICE),
                 "OPT_OUT of advertising, sale_sharing in US-CA", "US-CA", "2026-11-01", T0, T0.plusMillis(40),
                 T0.plus(Duration.ofMinutes(10)));
 

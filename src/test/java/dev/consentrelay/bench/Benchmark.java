@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.consentrelay.embedded.EmbeddedKafkaBroker;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SignalKind;
 import dev.consentrelay.serde.AvroDeserializer;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
@@ -323,7 +324,7 @@ public final class Benchmark {
                     watcher.expect(generated.signalId(), intended);
                 }
                 ConsentSignal signal = generated.signal();
-                String topic = signal.getKind() == dev.consentrelay.schema.SignalKind.GPC ? GPC_SIGNALS : SIGNALS;
+                String topic = signal.getKind() == SignalKind.GPC ? GPC_SIGNALS : SIGNALS;
                 producer.send(new ProducerRecord<>(topic, signal.getSubjectId(), signal), sends);
             }
             long sentAt = System.nanoTime();

@@ -8,10 +8,9 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
+import dev.consentrelay.schema.ConsentSignal;
 
 /**
  * Makes the benchmark's signals: one preload signal per subject, then a realistic mix for the measured phases.
@@ -34,7 +33,7 @@ final class SignalFactory {
     private final long subjects;
     private final Instant base = Instant.now();
     private final SplittableRandom random;
-    private dev.consentrelay.schema.ConsentSignal last;
+    private ConsentSignal last;
 
     SignalFactory(String runId, long subjects, long seed) {
         this.runId = runId;
@@ -43,7 +42,7 @@ final class SignalFactory {
     }
 
     /** A signal as produced by the mix, and whether it repeats an earlier one (same signal id). */
-    record Generated(dev.consentrelay.schema.ConsentSignal signal, boolean duplicate) {
+    record Generated(ConsentSignal signal, boolean duplicate) {
         String signalId() {
             return String.valueOf(signal.getSignalId());
         }
@@ -58,13 +57,13 @@ final class SignalFactory {
     }
 
     /** Preload: 70% of subjects opt in to four purposes, the rest opt out of sale/sharing; a day ago. */
-    dev.consentrelay.schema.ConsentSignal preload(long index) {
+    ConsentSignal preload(long index) {
         Instant at = base.minus(Duration.ofDays(1)).plusMillis(index % 86_400_000L);
         if (index % 10 < 7) {
-            return signal(index, SignalKind.OPT_IN, Set.of("email_marketing", "analytics", "advertising",
-                    "personalization"), SignalSource.PREFERENCE_CENTER, "toggle", at, false);
+            return signal(index, Signal.Kind.OPT_IN, Set.of("email_marketing", "analytics", "advertising",
+                    "personalization"), Signal.Source.PREFERENCE_CENTER, "toggle", at, false);
         }
-        return signal(index, SignalKind.OPT_OUT, Set.of("sale_sharing"), SignalSource.WEB_BANNER, "link", at, false);
+        return signal(index, Signal.Kind.OPT_OUT, Set.of("sale_sharing"), Signal.Source.WEB_BANNER, "link", at, false);
     }
 
     /** The next signal of the realistic mix ({@link #MIX}) for a random subject, occurring now. */
@@ -75,23 +74,23 @@ final class SignalFactory {
         }
         long index = random.nextLong(subjects);
         Instant now = Instant.now();
-        dev.consentrelay.schema.ConsentSignal signal;
+        ConsentSignal signal;
         if (roll < 35) {
             Set<String> purposes = random.nextInt(10) == 0 ? Set.of() : somePurposes();
-            signal = signal(index, SignalKind.OPT_OUT, purposes, SignalSource.WEB_BANNER, "toggle", now, false);
+            signal = signal(index, Signal.Kind.OPT_OUT, purposes, Signal.Source.WEB_BANNER, "toggle", now, false);
         } else if (roll < 50) {
-            signal = signal(index, SignalKind.WITHDRAWAL, somePurposes(), SignalSource.PREFERENCE_CENTER, "toggle",
+            signal = signal(index, Signal.Kind.WITHDRAWAL, somePurposes(), Signal.Source.PREFERENCE_CENTER, "toggle",
                     now, random.nextInt(10) == 0);
         } else if (roll < 65) {
-            signal = signal(index, SignalKind.GPC, Set.of(), SignalSource.BROWSER_GPC, "header:Sec-GPC", now, false);
+            signal = signal(index, Signal.Kind.GPC, Set.of(), Signal.Source.BROWSER_GPC, "header:Sec-GPC", now, false);
         } else if (roll < 85) {
-            signal = signal(index, SignalKind.OPT_IN, somePurposes(), SignalSource.PREFERENCE_CENTER, "toggle", now,
+            signal = signal(index, Signal.Kind.OPT_IN, somePurposes(), Signal.Source.PREFERENCE_CENTER, "toggle", now,
                     false);
         } else if (roll < 92) {
             // ERASURE (and the duplicate slot before anything was sent)
-            signal = signal(index, SignalKind.ERASURE, Set.of(), SignalSource.SUPPORT, "written", now, false);
+            signal = signal(index, Signal.Kind.ERASURE, Set.of(), Signal.Source.SUPPORT, "written", now, false);
         } else {
-            signal = signal(index, SignalKind.OPT_OUT, somePurposes(), SignalSource.CRM_IMPORT, "link",
+            signal = signal(index, Signal.Kind.OPT_OUT, somePurposes(), Signal.Source.CRM_IMPORT, "link",
                     now.minus(Duration.ofDays(3)), false);
         }
         last = signal;
@@ -99,22 +98,23 @@ final class SignalFactory {
     }
 
     /** Refusals for the max-throughput phase: opt-outs, withdrawals and GPC for random subjects. */
-    dev.consentrelay.schema.ConsentSignal refusal() {
+    ConsentSignal refusal() {
         long index = random.nextLong(subjects);
         Instant now = Instant.now();
         return switch (random.nextInt(3)) {
-            case 0 -> signal(index, SignalKind.OPT_OUT, somePurposes(), SignalSource.WEB_BANNER, "toggle", now, false);
-            case 1 -> signal(index, SignalKind.WITHDRAWAL, somePurposes(), SignalSource.PREFERENCE_CENTER, "toggle",
+            case 0 ->
+                signal(index, Signal.Kind.OPT_OUT, somePurposes(), Signal.Source.WEB_BANNER, "toggle", now, false);
+            case 1 -> signal(index, Signal.Kind.WITHDRAWAL, somePurposes(), Signal.Source.PREFERENCE_CENTER, "toggle",
                     now, false);
-            default -> signal(index, SignalKind.GPC, Set.of(), SignalSource.BROWSER_GPC, "header:Sec-GPC", now,
+            default -> signal(index, Signal.Kind.GPC, Set.of(), Signal.Source.BROWSER_GPC, "header:Sec-GPC", now,
                     false);
         };
     }
 
     /** An opt-out of everything for a new subject in an opt-out region: it always issues commands. */
-    dev.consentrelay.schema.ConsentSignal probe(String subjectId) {
-        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subjectId, List.of(new Identifier(
-                "device_id", "probe")), SignalKind.OPT_OUT, Set.of(), "US-CA", SignalSource.API, "api",
+    ConsentSignal probe(String subjectId) {
+        return AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), subjectId, List.of(new SubjectIdentifier(
+                "device_id", "probe")), Signal.Kind.OPT_OUT, Set.of(), "US-CA", Signal.Source.API, "api",
                 POLICY_VERSION, Instant.now(), null, false));
     }
 
@@ -127,13 +127,13 @@ final class SignalFactory {
         return second.equals(first) ? Set.of(first) : Set.of(first, second);
     }
 
-    private dev.consentrelay.schema.ConsentSignal signal(long index, SignalKind kind, Set<String> purposes,
-            SignalSource source, String method, Instant occurredAt, boolean erase) {
+    private ConsentSignal signal(long index, Signal.Kind kind, Set<String> purposes,
+            Signal.Source source, String method, Instant occurredAt, boolean erase) {
         String subject = subjectId(index);
-        List<Identifier> identifiers = List.of(new Identifier("device_id", "dev-" + subject),
-                new Identifier("email_sha256", "%064x".formatted(index * 0x9E3779B97F4A7C15L)),
-                new Identifier("crm_id", "crm-" + index));
-        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes,
+        List<SubjectIdentifier> identifiers = List.of(new SubjectIdentifier("device_id", "dev-" + subject),
+                new SubjectIdentifier("email_sha256", "%064x".formatted(index * 0x9E3779B97F4A7C15L)),
+                new SubjectIdentifier("crm_id", "crm-" + index));
+        return AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes,
                 REGIONS[(int) (index % REGIONS.length)], source, method, POLICY_VERSION, occurredAt, null, erase));
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.consentrelay.config.ConnectorsConfig.FileFormat;
+import dev.consentrelay.schema.Identifier;
 import dev.consentrelay.schema.PropagationCommand;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,7 +85,7 @@ class FileExportAdapterTest {
     @Test
     void shouldWriteACellASpreadsheetWouldReadAsAFormulaAsText() throws IOException {
         PropagationCommand command = TestCommands.suppress("warehouse", "s1");
-        command.setIdentifiers(List.of(new dev.consentrelay.schema.Identifier("crm_id", "x")));
+        command.setIdentifiers(List.of(new Identifier("crm_id", "x")));
         command.setReason("=HYPERLINK(\"http://evil.example\",\"click\")");
         command.setRegion("+1");
         command.setPolicyVersion("@SUM(A1)");

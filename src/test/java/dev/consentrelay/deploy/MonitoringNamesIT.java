@@ -22,9 +22,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.testing.ApicurioRegistryResource;
@@ -74,12 +73,11 @@ class MonitoringNamesIT {
         Map<String, Object> config = TestKafka.clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         String subject = "metrics-" + UUID.randomUUID();
-        ConsentSignal optOut = new ConsentSignal(UUID.randomUUID().toString(), subject, List.of(),
-                SignalKind.OPT_OUT, Set.of("advertising"), "US-CA", SignalSource.API, "link", "2026-11-01",
+        Signal optOut = new Signal(UUID.randomUUID().toString(), subject, List.of(),
+                Signal.Kind.OPT_OUT, Set.of("advertising"), "US-CA", Signal.Source.API, "link", "2026-11-01",
                 Instant.now().minusSeconds(1), null, false);
-        try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
-                KafkaProducer<String, dev.consentrelay.schema.ConsentSignal> producer = new KafkaProducer<>(config,
+        try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
+                KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(config,
                         new StringSerializer(), serde.serializer());
                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(config, new StringSerializer(),
                         new ByteArraySerializer())) {

@@ -14,9 +14,9 @@ final class Fixtures {
 
     static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     static final String SUBJECT = "subject-1";
-    static final Identifier EMAIL = new Identifier("email_sha256",
+    static final SubjectIdentifier EMAIL = new SubjectIdentifier("email_sha256",
             "b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514");
-    static final Identifier DEVICE = new Identifier("device_id", "d-42");
+    static final SubjectIdentifier DEVICE = new SubjectIdentifier("device_id", "d-42");
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -27,7 +27,7 @@ final class Fixtures {
         return new UUID(0x5151L, IDS.incrementAndGet()).toString();
     }
 
-    static SignalBuilder signal(SignalKind kind) {
+    static SignalBuilder signal(Signal.Kind kind) {
         return new SignalBuilder(kind);
     }
 
@@ -38,11 +38,11 @@ final class Fixtures {
     static final class SignalBuilder {
         private String signalId = uuid();
         private String subjectId = SUBJECT;
-        private List<Identifier> identifiers = List.of(EMAIL, DEVICE);
-        private final SignalKind kind;
+        private List<SubjectIdentifier> identifiers = List.of(EMAIL, DEVICE);
+        private final Signal.Kind kind;
         private Set<String> purposes = Set.of();
         private String region = "US-CA";
-        private SignalSource source = SignalSource.WEB_BANNER;
+        private Signal.Source source = Signal.Source.WEB_BANNER;
         private String method;
         private String policyVersion = "2026-11-01";
         private Instant occurredAt = T0;
@@ -50,9 +50,9 @@ final class Fixtures {
         private boolean erase;
         private String linkedSubjectId;
 
-        private SignalBuilder(SignalKind kind) {
+        private SignalBuilder(Signal.Kind kind) {
             this.kind = kind;
-            this.method = kind == SignalKind.GPC ? "header:Sec-GPC" : "toggle";
+            this.method = kind == Signal.Kind.GPC ? "header:Sec-GPC" : "toggle";
         }
 
         SignalBuilder id(String signalId) {
@@ -65,7 +65,7 @@ final class Fixtures {
             return this;
         }
 
-        SignalBuilder identifiers(Identifier... identifiers) {
+        SignalBuilder identifiers(SubjectIdentifier... identifiers) {
             this.identifiers = List.of(identifiers);
             return this;
         }
@@ -80,7 +80,7 @@ final class Fixtures {
             return this;
         }
 
-        SignalBuilder source(SignalSource source) {
+        SignalBuilder source(Signal.Source source) {
             this.source = source;
             return this;
         }
@@ -110,19 +110,19 @@ final class Fixtures {
             return this;
         }
 
-        ConsentSignal build() {
-            return new ConsentSignal(signalId, subjectId, identifiers, kind, purposes, region, source, method,
+        Signal build() {
+            return new Signal(signalId, subjectId, identifiers, kind, purposes, region, source, method,
                     policyVersion, occurredAt, receivedAt, erase, linkedSubjectId);
         }
     }
 
     static final class VendorBuilder {
         private final String vendorId;
-        private VendorKind kind = VendorKind.VENDOR;
+        private Vendor.Kind kind = Vendor.Kind.VENDOR;
         private String parentVendorId;
         private Set<String> purposes = Set.of();
         private Set<String> regions = Set.of();
-        private Set<CommandAction> actions = EnumSet.of(CommandAction.SUPPRESS, CommandAction.DELETE);
+        private Set<Command.Action> actions = EnumSet.of(Command.Action.SUPPRESS, Command.Action.DELETE);
         private Set<String> identifierTypes = Set.of();
         private Duration sla = Duration.ofHours(1);
         private boolean enabled = true;
@@ -141,7 +141,7 @@ final class Fixtures {
             return this;
         }
 
-        VendorBuilder actions(CommandAction... actions) {
+        VendorBuilder actions(Command.Action... actions) {
             this.actions = actions.length == 0 ? Set.of() : EnumSet.copyOf(Arrays.asList(actions));
             return this;
         }
@@ -162,7 +162,7 @@ final class Fixtures {
         }
 
         VendorBuilder subProcessorOf(String parentVendorId) {
-            this.kind = VendorKind.SUB_PROCESSOR;
+            this.kind = Vendor.Kind.SUB_PROCESSOR;
             this.parentVendorId = parentVendorId;
             return this;
         }

@@ -10,12 +10,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdentifierHasherTest {
 
-    private static final Identifier DEVICE = new Identifier("device_id", "device-7");
+    private static final SubjectIdentifier DEVICE = new SubjectIdentifier("device_id", "device-7");
     private final IdentifierHasher hasher = new IdentifierHasher(key("first-key-0123456789"));
 
     @Test
     void keepsTheTypeAndReplacesTheValueWithTheSameKeyedHashEveryTime() {
-        Identifier redacted = hasher.redact(DEVICE);
+        SubjectIdentifier redacted = hasher.redact(DEVICE);
 
         assertThat(redacted.type()).isEqualTo("device_id");
         assertThat(redacted.value()).startsWith(IdentifierHasher.PREFIX).doesNotContain("device-7")
@@ -28,14 +28,14 @@ class IdentifierHasherTest {
     void anotherKeyOrAnotherTypeGivesAnotherHash() {
         assertThat(new IdentifierHasher(key("second-key-0123456789")).redact(DEVICE))
                 .isNotEqualTo(hasher.redact(DEVICE));
-        assertThat(hasher.redact(new Identifier("crm_id", "device-7")).value())
+        assertThat(hasher.redact(new SubjectIdentifier("crm_id", "device-7")).value())
                 .isNotEqualTo(hasher.redact(DEVICE).value());
     }
 
     @Test
     void rawKeepsOnlyWhatAVendorCanMatchOn() {
-        assertThat(IdentifierHasher.raw(List.of(hasher.redact(DEVICE), new Identifier("crm_id", "C-1"))))
-                .containsExactly(new Identifier("crm_id", "C-1"));
+        assertThat(IdentifierHasher.raw(List.of(hasher.redact(DEVICE), new SubjectIdentifier("crm_id", "C-1"))))
+                .containsExactly(new SubjectIdentifier("crm_id", "C-1"));
     }
 
     @Test

@@ -60,7 +60,7 @@ class LegalDeadlinesTest {
             "US-CA; OPT_IN; email_marketing; ",
             "BR; OPT_OUT; analytics; ",
             "; OPT_OUT; analytics; "})
-    void shouldApplyTheRegimesOfTheRegion(String region, SignalKind kind, String purposes, String expected) {
+    void shouldApplyTheRegimesOfTheRegion(String region, Signal.Kind kind, String purposes, String expected) {
         Set<String> named = purposes == null ? Set.of() : Set.of(purposes.split(","));
         List<Regime> want = expected == null
                 ? List.of()
@@ -101,7 +101,7 @@ class LegalDeadlinesTest {
 
     @Test
     void shouldListTheDeadlinesOfASignal() {
-        assertThat(LegalDeadlines.deadlines("US-CA", SignalKind.OPT_OUT, Set.of("email_marketing"),
+        assertThat(LegalDeadlines.deadlines("US-CA", Signal.Kind.OPT_OUT, Set.of("email_marketing"),
                 Instant.parse("2026-11-02T09:00:00Z"))).containsExactly(
                         new LegalDeadlines.Deadline(Regime.CCPA, Instant.parse("2026-11-23T09:00:00Z")),
                         new LegalDeadlines.Deadline(Regime.CAN_SPAM, Instant.parse("2026-11-16T09:00:00Z")));

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static dev.consentrelay.domain.CommandAction.DELETE;
-import static dev.consentrelay.domain.CommandAction.RESUME;
-import static dev.consentrelay.domain.CommandAction.SUPPRESS;
+import static dev.consentrelay.domain.Command.Action.DELETE;
+import static dev.consentrelay.domain.Command.Action.RESUME;
+import static dev.consentrelay.domain.Command.Action.SUPPRESS;
 import static dev.consentrelay.domain.Fixtures.DEVICE;
 import static dev.consentrelay.domain.Fixtures.EMAIL;
 import static dev.consentrelay.domain.Fixtures.SUBJECT;
@@ -39,11 +39,11 @@ class PolicyEngineTest {
             vendor("mailer").purposes("email_marketing").build(),
             vendor("warehouse").purposes("analytics", "advertising", "profiling", "third_party_sharing").build());
 
-    private Decision decide(SubjectConsent state, ConsentSignal signal) {
+    private Decision decide(SubjectConsent state, Signal signal) {
         return engine.decide(state, signal, vendors, NOW);
     }
 
-    private SubjectConsent after(SubjectConsent state, ConsentSignal signal) {
+    private SubjectConsent after(SubjectConsent state, Signal signal) {
         return decide(state, signal).stateAfter();
     }
 
@@ -87,13 +87,13 @@ class PolicyEngineTest {
 
     @Test
     void shouldExplainAnEuGrantWithItsExpiry() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build());
 
         Permission permission = engine.permissions(state, NOW).get("analytics");
 
         assertThat(permission.allowed()).isTrue();
-        assertThat(permission.model()).isEqualTo(ConsentModel.OPT_IN);
-        assertThat(permission.status()).isEqualTo(ConsentStatus.GRANTED);
+        assertThat(permission.model()).isEqualTo(Policy.Model.OPT_IN);
+        assertThat(permission.status()).isEqualTo(PurposeStatus.GRANTED);
         assertThat(permission.rule()).isEqualTo("OPT_IN in EU: explicit grant until 2027-12-02T10:00:00Z");
     }
 
@@ -101,13 +101,13 @@ class PolicyEngineTest {
 
     @Test
     void shouldDenyListedPurposesAndSuppressTheVendorsProcessingThemOnOptOut() {
-        Decision decision = decide(null, signal(SignalKind.OPT_OUT).purposes("advertising", "sale_sharing").build());
+        Decision decision = decide(null, signal(Signal.Kind.OPT_OUT).purposes("advertising", "sale_sharing").build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.APPLIED);
         assertThat(decision.stateAfter().purposes()).containsOnlyKeys("advertising", "sale_sharing")
-                .allSatisfy((purpose, consent) -> assertThat(consent.status()).isEqualTo(ConsentStatus.DENIED));
-        assertThat(decision.changes()).extracting(PurposeChange::purpose, PurposeChange::allowedBefore,
-                PurposeChange::allowedAfter).containsExactly(
+                .allSatisfy((purpose, consent) -> assertThat(consent.status()).isEqualTo(PurposeStatus.DENIED));
+        assertThat(decision.changes()).extracting(Decision.Change::purpose, Decision.Change::allowedBefore,
+                Decision.Change::allowedAfter).containsExactly(
                         tuple("advertising", true, false),
                         tuple("sale_sharing", true, false));
         assertThat(decision.commands()).extracting(Command::vendorId, Command::action, Command::purposes)
@@ -121,7 +121,7 @@ class PolicyEngineTest {
 
     @Test
     void shouldDenyEveryPurposeOnOptOutWithoutPurposes() {
-        Decision decision = decide(null, signal(SignalKind.OPT_OUT).build());
+        Decision decision = decide(null, signal(Signal.Kind.OPT_OUT).build());
 
         assertThat(decision.stateAfter().purposes()).hasSize(8);
         assertThat(allowed(decision.stateAfter())).doesNotContainValue(true);
@@ -131,12 +131,12 @@ class PolicyEngineTest {
 
     @Test
     void shouldReportNoChangeAndIssueNothingForARepeatedOptOut() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_OUT).purposes("analytics").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_OUT).purposes("analytics").build());
 
-        Decision repeat = decide(state, signal(SignalKind.OPT_OUT).purposes("analytics")
+        Decision repeat = decide(state, signal(Signal.Kind.OPT_OUT).purposes("analytics")
                 .at(T0.plusSeconds(10)).build());
 
-        assertThat(repeat.outcome()).isEqualTo(DecisionOutcome.NO_CHANGE);
+        assertThat(repeat.outcome()).isEqualTo(Decision.Outcome.NO_CHANGE);
         assertThat(repeat.commands()).isEmpty();
         assertThat(repeat.changes()).isEmpty();
         assertThat(repeat.stateAfter().purposes().get("analytics").since()).isEqualTo(T0.plusSeconds(10));
@@ -144,23 +144,23 @@ class PolicyEngineTest {
 
     @Test
     void shouldReportNoChangeWhenTheSameSignalIsProcessedTwice() {
-        ConsentSignal signal = signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build();
+        Signal signal = signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build();
         SubjectConsent state = after(null, signal);
 
         Decision replay = decide(state, signal);
 
-        assertThat(replay.outcome()).isEqualTo(DecisionOutcome.NO_CHANGE);
+        assertThat(replay.outcome()).isEqualTo(Decision.Outcome.NO_CHANGE);
         assertThat(replay.stateAfter()).isEqualTo(state);
     }
 
     @Test
     void shouldWithdrawGrantsAndSuppressWithoutDeletingWhenEraseIsNotAsked() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build());
 
-        Decision decision = decide(state, signal(SignalKind.WITHDRAWAL).region("EU").purposes("analytics")
+        Decision decision = decide(state, signal(Signal.Kind.WITHDRAWAL).region("EU").purposes("analytics")
                 .at(T0.plusSeconds(60)).build());
 
-        assertThat(decision.stateAfter().purposes().get("analytics").status()).isEqualTo(ConsentStatus.WITHDRAWN);
+        assertThat(decision.stateAfter().purposes().get("analytics").status()).isEqualTo(PurposeStatus.WITHDRAWN);
         assertThat(decision.commands()).extracting(Command::vendorId, Command::action).containsExactly(
                 tuple("analytix", SUPPRESS),
                 tuple("warehouse", SUPPRESS));
@@ -168,9 +168,9 @@ class PolicyEngineTest {
 
     @Test
     void shouldAlsoAskVendorsOfTheWithdrawnPurposesToDeleteWhenEraseIsAsked() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build());
 
-        Decision decision = decide(state, signal(SignalKind.WITHDRAWAL).region("EU").purposes("analytics")
+        Decision decision = decide(state, signal(Signal.Kind.WITHDRAWAL).region("EU").purposes("analytics")
                 .at(T0.plusSeconds(60)).erase().build());
 
         assertThat(decision.commands()).extracting(Command::vendorId, Command::action, Command::purposes)
@@ -185,9 +185,9 @@ class PolicyEngineTest {
 
     @Test
     void shouldGrantWithoutExpiryInTheUsAndResumeVendorsThatSupportIt() {
-        SubjectConsent optedOut = after(null, signal(SignalKind.OPT_OUT).purposes("advertising", "analytics").build());
+        SubjectConsent optedOut = after(null, signal(Signal.Kind.OPT_OUT).purposes("advertising", "analytics").build());
 
-        Decision decision = decide(optedOut, signal(SignalKind.OPT_IN).purposes("advertising", "analytics")
+        Decision decision = decide(optedOut, signal(Signal.Kind.OPT_IN).purposes("advertising", "analytics")
                 .at(T0.plusSeconds(30)).build());
 
         assertThat(decision.stateAfter().purposes().get("advertising").expiresAt()).isNull();
@@ -199,13 +199,13 @@ class PolicyEngineTest {
 
     @Test
     void shouldRecordAGrantInAnOptInRegionWithoutCommandsWhenNoVendorResumes() {
-        Decision decision = decide(null, signal(SignalKind.OPT_IN).region("EU").purposes("email_marketing").build());
+        Decision decision = decide(null, signal(Signal.Kind.OPT_IN).region("EU").purposes("email_marketing").build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.APPLIED);
         assertThat(decision.changes()).singleElement().satisfies(change -> {
             assertThat(change.statusBefore()).isNull();
-            assertThat(change.statusAfter()).isEqualTo(ConsentStatus.GRANTED);
-            assertThat(change.model()).isEqualTo(ConsentModel.OPT_IN);
+            assertThat(change.statusAfter()).isEqualTo(PurposeStatus.GRANTED);
+            assertThat(change.model()).isEqualTo(Policy.Model.OPT_IN);
             assertThat(change.allowedAfter()).isTrue();
         });
         assertThat(decision.commands()).isEmpty();
@@ -213,12 +213,12 @@ class PolicyEngineTest {
 
     @Test
     void shouldRejectAnInvalidSignalWithoutChangingStateOrIssuingCommands() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_OUT).purposes("analytics").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_OUT).purposes("analytics").build());
 
-        Decision decision = decide(state, signal(SignalKind.OPT_IN).purposes("analytics").method("pre_checked_box")
+        Decision decision = decide(state, signal(Signal.Kind.OPT_IN).purposes("analytics").method("pre_checked_box")
                 .at(T0.plusSeconds(5)).build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.REJECTED);
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.REJECTED);
         assertThat(decision.reason())
                 .isEqualTo(
                         "method: method 'pre_checked_box' is not an affirmative act: a pre-checked box is not consent");
@@ -231,9 +231,9 @@ class PolicyEngineTest {
     void shouldRejectASignalForAnotherSubject() {
         SubjectConsent state = inRegion("EU");
 
-        Decision decision = decide(state, signal(SignalKind.OPT_OUT).subject("someone-else").build());
+        Decision decision = decide(state, signal(Signal.Kind.OPT_OUT).subject("someone-else").build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.REJECTED);
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.REJECTED);
         assertThat(decision.reason()).contains("does not match");
     }
 
@@ -241,11 +241,11 @@ class PolicyEngineTest {
 
     @Test
     void shouldNotOverrideNewerOptOutWithOlderOptIn() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_OUT).purposes("analytics").at(T0).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_OUT).purposes("analytics").at(T0).build());
 
-        Decision late = decide(state, signal(SignalKind.OPT_IN).purposes("analytics").at(T0.minusSeconds(1)).build());
+        Decision late = decide(state, signal(Signal.Kind.OPT_IN).purposes("analytics").at(T0.minusSeconds(1)).build());
 
-        assertThat(late.outcome()).isEqualTo(DecisionOutcome.SUPERSEDED);
+        assertThat(late.outcome()).isEqualTo(Decision.Outcome.SUPERSEDED);
         assertThat(late.supersededPurposes()).containsExactly("analytics");
         assertThat(late.stateAfter().purposes()).isEqualTo(state.purposes());
         assertThat(late.commands()).isEmpty();
@@ -253,46 +253,46 @@ class PolicyEngineTest {
 
     @Test
     void shouldNotOverrideNewerOptInWithOlderOptOut() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build());
 
-        Decision late = decide(state, signal(SignalKind.OPT_OUT).region("EU").purposes("analytics")
+        Decision late = decide(state, signal(Signal.Kind.OPT_OUT).region("EU").purposes("analytics")
                 .at(T0.minusSeconds(1)).build());
 
-        assertThat(late.outcome()).isEqualTo(DecisionOutcome.SUPERSEDED);
+        assertThat(late.outcome()).isEqualTo(Decision.Outcome.SUPERSEDED);
         assertThat(allowed(late.stateAfter())).containsEntry("analytics", true);
     }
 
     @Test
     void shouldLetARefusalWinOverAGrantWithTheSameTime() {
-        SubjectConsent granted = after(null, signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build());
+        SubjectConsent granted = after(null, signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build());
 
-        Decision refusal = decide(granted, signal(SignalKind.OPT_OUT).region("EU").purposes("analytics").build());
+        Decision refusal = decide(granted, signal(Signal.Kind.OPT_OUT).region("EU").purposes("analytics").build());
 
-        assertThat(refusal.outcome()).isEqualTo(DecisionOutcome.APPLIED);
-        assertThat(refusal.stateAfter().purposes().get("analytics").status()).isEqualTo(ConsentStatus.DENIED);
+        assertThat(refusal.outcome()).isEqualTo(Decision.Outcome.APPLIED);
+        assertThat(refusal.stateAfter().purposes().get("analytics").status()).isEqualTo(PurposeStatus.DENIED);
     }
 
     @Test
     void shouldSupersedeAGrantWithTheSameTimeAsARefusal() {
-        SubjectConsent refused = after(null, signal(SignalKind.OPT_OUT).region("EU").purposes("analytics").build());
+        SubjectConsent refused = after(null, signal(Signal.Kind.OPT_OUT).region("EU").purposes("analytics").build());
 
-        Decision grant = decide(refused, signal(SignalKind.OPT_IN).region("EU").purposes("analytics").build());
+        Decision grant = decide(refused, signal(Signal.Kind.OPT_IN).region("EU").purposes("analytics").build());
 
-        assertThat(grant.outcome()).isEqualTo(DecisionOutcome.SUPERSEDED);
-        assertThat(grant.stateAfter().purposes().get("analytics").status()).isEqualTo(ConsentStatus.DENIED);
+        assertThat(grant.outcome()).isEqualTo(Decision.Outcome.SUPERSEDED);
+        assertThat(grant.stateAfter().purposes().get("analytics").status()).isEqualTo(PurposeStatus.DENIED);
     }
 
     @Test
     void shouldApplyTheNewerPurposesAndListTheSupersededOnes() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).purposes("advertising").at(T0).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).purposes("advertising").at(T0).build());
 
-        Decision decision = decide(state, signal(SignalKind.OPT_OUT).purposes("advertising", "sale_sharing")
+        Decision decision = decide(state, signal(Signal.Kind.OPT_OUT).purposes("advertising", "sale_sharing")
                 .at(T0.minusSeconds(5)).build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.APPLIED);
         assertThat(decision.supersededPurposes()).containsExactly("advertising");
-        assertThat(decision.stateAfter().purposes().get("advertising").status()).isEqualTo(ConsentStatus.GRANTED);
-        assertThat(decision.stateAfter().purposes().get("sale_sharing").status()).isEqualTo(ConsentStatus.DENIED);
+        assertThat(decision.stateAfter().purposes().get("advertising").status()).isEqualTo(PurposeStatus.GRANTED);
+        assertThat(decision.stateAfter().purposes().get("sale_sharing").status()).isEqualTo(PurposeStatus.DENIED);
         assertThat(decision.commands()).extracting(Command::vendorId).containsExactly("adnet");
         assertThat(decision.commands().get(0).purposes()).containsExactly("sale_sharing");
     }
@@ -301,13 +301,13 @@ class PolicyEngineTest {
 
     @Test
     void shouldTakeTheRegionOfANewerSignalAndKeepTheRegionOnBlank() {
-        SubjectConsent us = after(null, signal(SignalKind.OPT_OUT).purposes("analytics").region("US-CA").build());
+        SubjectConsent us = after(null, signal(Signal.Kind.OPT_OUT).purposes("analytics").region("US-CA").build());
 
-        SubjectConsent eu = after(us, signal(SignalKind.OPT_OUT).purposes("profiling").region("EU")
+        SubjectConsent eu = after(us, signal(Signal.Kind.OPT_OUT).purposes("profiling").region("EU")
                 .at(T0.plusSeconds(1)).build());
-        SubjectConsent blank = after(eu, signal(SignalKind.OPT_OUT).purposes("email_marketing").region(" ")
+        SubjectConsent blank = after(eu, signal(Signal.Kind.OPT_OUT).purposes("email_marketing").region(" ")
                 .at(T0.plusSeconds(2)).build());
-        SubjectConsent older = after(blank, signal(SignalKind.OPT_OUT).purposes("sms_marketing").region("CA")
+        SubjectConsent older = after(blank, signal(Signal.Kind.OPT_OUT).purposes("sms_marketing").region("CA")
                 .at(T0.minusSeconds(2)).build());
 
         assertThat(eu.region()).isEqualTo("EU");
@@ -318,13 +318,13 @@ class PolicyEngineTest {
 
     @Test
     void shouldSuppressWhenAMoveToAStricterRegionTakesPermissionAway() {
-        SubjectConsent us = after(null, signal(SignalKind.OPT_OUT).purposes("email_marketing").build());
+        SubjectConsent us = after(null, signal(Signal.Kind.OPT_OUT).purposes("email_marketing").build());
 
-        Decision decision = decide(us, signal(SignalKind.OPT_OUT).purposes("email_marketing").region("EU")
+        Decision decision = decide(us, signal(Signal.Kind.OPT_OUT).purposes("email_marketing").region("EU")
                 .at(T0.plusSeconds(1)).build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
-        assertThat(decision.changes()).extracting(PurposeChange::purpose).doesNotContain("email_marketing")
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.APPLIED);
+        assertThat(decision.changes()).extracting(Decision.Change::purpose).doesNotContain("email_marketing")
                 .contains("analytics", "advertising");
         assertThat(decision.commands()).extracting(Command::vendorId)
                 .containsExactly("adnet", "analytix", "warehouse");
@@ -332,11 +332,11 @@ class PolicyEngineTest {
 
     @Test
     void shouldMergeIdentifiers() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_OUT).purposes("analytics").identifiers(EMAIL)
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_OUT).purposes("analytics").identifiers(EMAIL)
                 .build());
-        Identifier crm = new Identifier("crm_id", "c-1");
+        SubjectIdentifier crm = new SubjectIdentifier("crm_id", "c-1");
 
-        SubjectConsent merged = after(state, signal(SignalKind.OPT_OUT).purposes("analytics").identifiers(crm, EMAIL)
+        SubjectConsent merged = after(state, signal(Signal.Kind.OPT_OUT).purposes("analytics").identifiers(crm, EMAIL)
                 .at(T0.plusSeconds(1)).build());
 
         assertThat(merged.identifiers()).containsExactly(EMAIL, crm);
@@ -346,27 +346,28 @@ class PolicyEngineTest {
     void shouldKeepARowsIdentifiersBoundedWhateverArrivesNewestFirst() {
         SubjectConsent state = null;
         for (int i = 0; i < 40; i++) {
-            state = after(state, signal(SignalKind.OPT_OUT).identifiers(new Identifier("device_id", "d-" + i))
+            state = after(state, signal(Signal.Kind.OPT_OUT).identifiers(new SubjectIdentifier("device_id", "d-" + i))
                     .at(T0.plusSeconds(i)).build());
         }
 
         assertThat(state.identifiers()).hasSize(SignalValidator.MAX_IDENTIFIERS)
-                .contains(new Identifier("device_id", "d-39")).doesNotContain(new Identifier("device_id", "d-0"));
+                .contains(new SubjectIdentifier("device_id", "d-39"))
+                .doesNotContain(new SubjectIdentifier("device_id", "d-0"));
     }
 
     // --- GPC ---------------------------------------------------------------------------------------------------
 
     @Test
     void shouldDenyTheGpcPurposesInCaliforniaOnGpc() {
-        Decision decision = decide(null, signal(SignalKind.GPC).source(SignalSource.BROWSER_GPC).build());
+        Decision decision = decide(null, signal(Signal.Kind.GPC).source(Signal.Source.BROWSER_GPC).build());
 
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
-        assertThat(decision.stateAfter().gpc()).isEqualTo(new GpcState(true, T0, T0));
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.APPLIED);
+        assertThat(decision.stateAfter().gpc()).isEqualTo(new SubjectConsent.Gpc(true, T0, T0));
         assertThat(allowed(decision.stateAfter())).containsEntry("advertising", false)
                 .containsEntry("sale_sharing", false).containsEntry("third_party_sharing", false)
                 .containsEntry("analytics", true).containsEntry("email_marketing", true)
                 .containsEntry("profiling", true).containsEntry("personalization", true);
-        assertThat(decision.changes()).extracting(PurposeChange::purpose).containsExactlyElementsOf(
+        assertThat(decision.changes()).extracting(Decision.Change::purpose).containsExactlyElementsOf(
                 List.of("advertising", "sale_sharing", "third_party_sharing"));
         assertThat(decision.commands()).extracting(Command::vendorId, Command::purposes).containsExactly(
                 tuple("adnet", Set.of("advertising", "sale_sharing")),
@@ -378,20 +379,20 @@ class PolicyEngineTest {
 
     @Test
     void shouldReportNoChangeAndIssueNothingForARepeatedGpc() {
-        SubjectConsent state = after(null, signal(SignalKind.GPC).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.GPC).build());
 
-        Decision repeat = decide(state, signal(SignalKind.GPC).at(T0.plusSeconds(3600)).build());
+        Decision repeat = decide(state, signal(Signal.Kind.GPC).at(T0.plusSeconds(3600)).build());
 
-        assertThat(repeat.outcome()).isEqualTo(DecisionOutcome.NO_CHANGE);
+        assertThat(repeat.outcome()).isEqualTo(Decision.Outcome.NO_CHANGE);
         assertThat(repeat.commands()).isEmpty();
-        assertThat(repeat.stateAfter().gpc()).isEqualTo(new GpcState(true, T0, T0.plusSeconds(3600)));
+        assertThat(repeat.stateAfter().gpc()).isEqualTo(new SubjectConsent.Gpc(true, T0, T0.plusSeconds(3600)));
     }
 
     @Test
     void shouldNeverLetAGpcSignalMoveAKnownRegionOrAllowAnything() {
-        SubjectConsent optedOut = after(null, signal(SignalKind.OPT_OUT).region("EU").build());
+        SubjectConsent optedOut = after(null, signal(Signal.Kind.OPT_OUT).region("EU").build());
 
-        Decision gpc = decide(optedOut, signal(SignalKind.GPC).region("CA").at(T0.plusSeconds(60)).build());
+        Decision gpc = decide(optedOut, signal(Signal.Kind.GPC).region("CA").at(T0.plusSeconds(60)).build());
 
         assertThat(gpc.stateAfter().region()).as("the geo header of a GPC request is not trusted").isEqualTo("EU");
         assertThat(allowed(gpc.stateAfter())).allSatisfy((purpose, allowed) -> assertThat(allowed)
@@ -402,16 +403,16 @@ class PolicyEngineTest {
 
     @Test
     void shouldGiveAGpcSignalsRegionToASubjectWhoseRegionIsUnknown() {
-        Decision gpc = decide(null, signal(SignalKind.GPC).region("US-CA").build());
+        Decision gpc = decide(null, signal(Signal.Kind.GPC).region("US-CA").build());
 
         assertThat(gpc.stateAfter().region()).isEqualTo("US-CA");
     }
 
     @Test
     void shouldLetAnExplicitGrantAfterGpcOverrideIt() {
-        SubjectConsent state = after(null, signal(SignalKind.GPC).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.GPC).build());
 
-        Decision grant = decide(state, signal(SignalKind.OPT_IN).purposes("advertising").at(T0.plusSeconds(30))
+        Decision grant = decide(state, signal(Signal.Kind.OPT_IN).purposes("advertising").at(T0.plusSeconds(30))
                 .build());
 
         assertThat(allowed(grant.stateAfter())).containsEntry("advertising", true).containsEntry("sale_sharing",
@@ -422,18 +423,18 @@ class PolicyEngineTest {
 
     @Test
     void shouldSuppressAnEarlierGrantWhenGpcArrivesLater() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).purposes("advertising").at(T0).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).purposes("advertising").at(T0).build());
 
-        Decision gpc = decide(state, signal(SignalKind.GPC).at(T0.plusSeconds(1)).build());
+        Decision gpc = decide(state, signal(Signal.Kind.GPC).at(T0.plusSeconds(1)).build());
 
         assertThat(allowed(gpc.stateAfter())).containsEntry("advertising", false);
     }
 
     @Test
     void shouldKeepAGrantMadeAfterAGpcSignalThatArrivesLate() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).purposes("advertising").at(T0).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).purposes("advertising").at(T0).build());
 
-        Decision gpc = decide(state, signal(SignalKind.GPC).at(T0.minusSeconds(60)).build());
+        Decision gpc = decide(state, signal(Signal.Kind.GPC).at(T0.minusSeconds(60)).build());
 
         assertThat(gpc.supersededPurposes()).containsExactly("advertising");
         assertThat(allowed(gpc.stateAfter())).containsEntry("advertising", true).containsEntry("sale_sharing", false);
@@ -441,9 +442,9 @@ class PolicyEngineTest {
 
     @Test
     void shouldLetGpcWinOverAGrantWithTheSameTime() {
-        SubjectConsent state = after(null, signal(SignalKind.GPC).at(T0).build());
+        SubjectConsent state = after(null, signal(Signal.Kind.GPC).at(T0).build());
 
-        SubjectConsent granted = after(state, signal(SignalKind.OPT_IN).purposes("advertising").at(T0).build());
+        SubjectConsent granted = after(state, signal(Signal.Kind.OPT_IN).purposes("advertising").at(T0).build());
 
         assertThat(allowed(granted)).containsEntry("advertising", false);
     }
@@ -452,13 +453,13 @@ class PolicyEngineTest {
 
     @Test
     void shouldKeepASuppressionRecordAndDeleteEverywhereOnErasure() {
-        SubjectConsent state = after(null, signal(SignalKind.OPT_IN).purposes("advertising").build());
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).purposes("advertising").build());
 
-        Decision decision = decide(state, signal(SignalKind.ERASURE).source(SignalSource.SUPPORT)
+        Decision decision = decide(state, signal(Signal.Kind.ERASURE).source(Signal.Source.SUPPORT)
                 .at(T0.plusSeconds(60)).build());
 
         SubjectConsent record = decision.stateAfter();
-        assertThat(decision.outcome()).isEqualTo(DecisionOutcome.APPLIED);
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.APPLIED);
         assertThat(record.subjectId()).isEqualTo(SUBJECT);
         assertThat(record.identifiers()).as("the row keeps keyed hashes, no raw identifier")
                 .containsExactly(engine.hasher().redact(EMAIL), engine.hasher().redact(DEVICE))
@@ -467,7 +468,7 @@ class PolicyEngineTest {
                 .allSatisfy(delete -> assertThat(delete.identifiers()).isNotEmpty().isSubsetOf(EMAIL, DEVICE));
         assertThat(record.erasedAt()).isEqualTo(T0.plusSeconds(60));
         assertThat(record.purposes()).hasSize(8)
-                .allSatisfy((purpose, consent) -> assertThat(consent.status()).isEqualTo(ConsentStatus.DENIED));
+                .allSatisfy((purpose, consent) -> assertThat(consent.status()).isEqualTo(PurposeStatus.DENIED));
         assertThat(allowed(record)).doesNotContainValue(true);
         assertThat(decision.commands()).filteredOn(command -> command.action() == DELETE)
                 .extracting(Command::vendorId).containsExactly("adnet", "analytix", "mailer", "warehouse");
@@ -479,23 +480,23 @@ class PolicyEngineTest {
 
     @Test
     void shouldSendOnlyRawIdentifiersAfterAnErasureNeverTheKeyedHashes() {
-        SubjectConsent erased = after(null, signal(SignalKind.ERASURE).at(T0).build());
+        SubjectConsent erased = after(null, signal(Signal.Kind.ERASURE).at(T0).build());
 
-        Decision withNew = decide(erased, signal(SignalKind.OPT_IN).purposes("advertising").at(T0.plusSeconds(10))
+        Decision withNew = decide(erased, signal(Signal.Kind.OPT_IN).purposes("advertising").at(T0.plusSeconds(10))
                 .build());
-        Decision optOut = decide(withNew.stateAfter(), signal(SignalKind.OPT_OUT).purposes("advertising")
-                .identifiers(new Identifier("crm_id", "C-1")).at(T0.plusSeconds(20)).build());
+        Decision optOut = decide(withNew.stateAfter(), signal(Signal.Kind.OPT_OUT).purposes("advertising")
+                .identifiers(new SubjectIdentifier("crm_id", "C-1")).at(T0.plusSeconds(20)).build());
 
         assertThat(optOut.commands()).isNotEmpty().allSatisfy(command -> assertThat(command.identifiers())
                 .noneMatch(id -> IdentifierHasher.isKeyedHash(id.value())));
-        assertThat(optOut.stateAfter().identifiers()).contains(new Identifier("crm_id", "C-1"));
+        assertThat(optOut.stateAfter().identifiers()).contains(new SubjectIdentifier("crm_id", "C-1"));
     }
 
     @Test
     void shouldCountOnlyGrantsMadeAfterAnErasure() {
-        SubjectConsent erased = after(null, signal(SignalKind.ERASURE).at(T0).build());
+        SubjectConsent erased = after(null, signal(Signal.Kind.ERASURE).at(T0).build());
 
-        SubjectConsent regranted = after(erased, signal(SignalKind.OPT_IN).purposes("analytics")
+        SubjectConsent regranted = after(erased, signal(Signal.Kind.OPT_IN).purposes("analytics")
                 .at(T0.plusSeconds(10)).build());
 
         assertThat(regranted.erasedAt()).isEqualTo(T0);
@@ -505,11 +506,11 @@ class PolicyEngineTest {
 
     @Test
     void shouldDenyOptOutPurposesAddedToTheCatalogueAfterAnErasure() {
-        SubjectConsent erased = after(null, signal(SignalKind.ERASURE).build());
+        SubjectConsent erased = after(null, signal(Signal.Kind.ERASURE).build());
         PolicyEngine wider = new PolicyEngine(Policy.defaults().toBuilder()
                 .purposes(java.util.stream.Stream
                         .concat(Policy.DEFAULT_PURPOSES.stream(), Stream.of("research")).toList())
-                .model("US-*", "research", ConsentModel.OPT_OUT)
+                .model("US-*", "research", Policy.Model.OPT_OUT)
                 .build());
 
         assertThat(wider.permissions(erased, NOW).get("research").allowed()).isFalse();
@@ -517,7 +518,7 @@ class PolicyEngineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"OPT_OUT", "WITHDRAWAL", "ERASURE"})
-    void shouldPutTheDecidingPolicyVersionOnDecisionsAndCommands(SignalKind kind) {
+    void shouldPutTheDecidingPolicyVersionOnDecisionsAndCommands(Signal.Kind kind) {
         Decision decision = decide(null, signal(kind).build());
 
         assertThat(decision.policyVersion()).isEqualTo("2026-11-01");

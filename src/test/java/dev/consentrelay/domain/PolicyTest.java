@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static dev.consentrelay.domain.ConsentModel.OPT_IN;
-import static dev.consentrelay.domain.ConsentModel.OPT_OUT;
+import static dev.consentrelay.domain.Policy.Model.OPT_IN;
+import static dev.consentrelay.domain.Policy.Model.OPT_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +36,7 @@ class PolicyTest {
             "US-TX, email_marketing, OPT_OUT", "US-TX, sms_marketing, OPT_IN", "US-TX, sale_sharing, OPT_OUT",
             "US-CO, advertising, OPT_OUT", "US-VA, profiling, OPT_OUT",
             "BR, analytics, OPT_IN", "JP, email_marketing, OPT_IN", "US, analytics, OPT_IN"})
-    void shouldApplyTheDefaultModelOfEachRegion(String region, String purpose, ConsentModel expected) {
+    void shouldApplyTheDefaultModelOfEachRegion(String region, String purpose, Policy.Model expected) {
         assertThat(policy.model(region, purpose)).isEqualTo(expected);
     }
 

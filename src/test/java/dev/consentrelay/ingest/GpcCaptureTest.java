@@ -6,9 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,12 +38,12 @@ class GpcCaptureTest {
     @Test
     void shouldBuildAGpcSignalWithARandomId() {
         Instant now = Instant.parse("2026-11-05T15:00:00Z");
-        ConsentSignal first = GpcCapture.signal("s1", "US-CA", now);
-        ConsentSignal second = GpcCapture.signal("s1", "US-CA", now);
+        Signal first = GpcCapture.signal("s1", "US-CA", now);
+        Signal second = GpcCapture.signal("s1", "US-CA", now);
 
         assertThat(first.signalId()).isNotEqualTo(second.signalId());
-        assertThat(first.kind()).isEqualTo(SignalKind.GPC);
-        assertThat(first.source()).isEqualTo(SignalSource.BROWSER_GPC);
+        assertThat(first.kind()).isEqualTo(Signal.Kind.GPC);
+        assertThat(first.source()).isEqualTo(Signal.Source.BROWSER_GPC);
         assertThat(first.method()).isEqualTo("header:Sec-GPC");
         assertThat(first.purposes()).isEmpty();
         assertThat(first.occurredAt()).isEqualTo(now);

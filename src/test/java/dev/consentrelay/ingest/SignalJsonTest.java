@@ -6,10 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Violation;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,20 +24,21 @@ class SignalJsonTest {
                  "identifiers": [{"type": "email_sha256", "value": "ab"}], "kind": "OPT_OUT",
                  "purposes": ["advertising"], "region": "US-CA", "source": "PREFERENCE_CENTER", "method": "toggle",
                  "policyVersion": "2026-11-01", "occurredAt": "2026-11-05T14:03:00+01:00", "erase": false}"""), NOW,
-                SignalSource.API);
+                Signal.Source.API);
 
         assertThat(parsed.violations()).isEmpty();
-        assertThat(parsed.signal()).isEqualTo(new ConsentSignal("0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "s1",
-                List.of(new Identifier("email_sha256", "ab")), SignalKind.OPT_OUT, java.util.Set.of("advertising"),
-                "US-CA", SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01",
+        assertThat(parsed.signal()).isEqualTo(new Signal("0b6f6a2e-8f5c-4c1e-9a53-1f2d3c4b5a69", "s1",
+                List.of(new SubjectIdentifier("email_sha256", "ab")), Signal.Kind.OPT_OUT,
+                java.util.Set.of("advertising"),
+                "US-CA", Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01",
                 Instant.parse("2026-11-05T13:03:00Z"), NOW, false));
     }
 
     @Test
     void shouldDefaultTheSourceWhenAbsent() throws Exception {
-        ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("{\"kind\": \"OPT_OUT\"}"), NOW, SignalSource.API);
+        ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("{\"kind\": \"OPT_OUT\"}"), NOW, Signal.Source.API);
 
-        assertThat(parsed.signal().source()).isEqualTo(SignalSource.API);
+        assertThat(parsed.signal().source()).isEqualTo(Signal.Source.API);
     }
 
     @Test
@@ -47,7 +46,7 @@ class SignalJsonTest {
         ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("""
                 {"subjectId": 7, "kind": "OPTOUT", "purpose": ["ads"], "source": "FAX", "occurredAt": "yesterday",
                  "identifiers": [{"type": "email_sha256"}], "erase": "yes", "receivedAt": "2026-01-01T00:00:00Z"}"""),
-                NOW, SignalSource.API);
+                NOW, Signal.Source.API);
 
         assertThat(parsed.violations()).extracting(Violation::field).containsExactlyInAnyOrder("purpose",
                 "receivedAt", "subjectId", "identifiers[0]", "kind", "source", "occurredAt", "erase");
@@ -59,7 +58,7 @@ class SignalJsonTest {
 
     @Test
     void shouldRefuseABodyThatIsNotAnObject() throws Exception {
-        ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("[1]"), NOW, SignalSource.API);
+        ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("[1]"), NOW, Signal.Source.API);
 
         assertThat(parsed.signal()).isNull();
         assertThat(parsed.violations()).extracting(Violation::field).containsExactly("body");
@@ -69,10 +68,10 @@ class SignalJsonTest {
     void shouldReadTheLinkedSubjectOfALink() throws Exception {
         ParsedSignal parsed = SignalJson.parse(MAPPER.readTree("""
                 {"subjectId": "device-1", "kind": "LINK", "linkedSubjectId": "account-1", "method": "login",
-                 "occurredAt": "2026-11-05T14:03:00Z"}"""), NOW, SignalSource.API);
+                 "occurredAt": "2026-11-05T14:03:00Z"}"""), NOW, Signal.Source.API);
 
         assertThat(parsed.violations()).isEmpty();
-        assertThat(parsed.signal().kind()).isEqualTo(SignalKind.LINK);
+        assertThat(parsed.signal().kind()).isEqualTo(Signal.Kind.LINK);
         assertThat(parsed.signal().linkedSubjectId()).isEqualTo("account-1");
     }
 }

@@ -15,9 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.AvroSerializer;
 import dev.consentrelay.serde.SchemaRegistryClient;
@@ -33,7 +32,7 @@ class SignalPublisherTest {
     @Test
     void shouldPublishAvroKeyedBySubjectToTheSignalsTopicOnceAcknowledged() throws Exception {
         RecordingEmitter emitter = new RecordingEmitter(Message::ack);
-        ConsentSignal signal = signal(SignalKind.OPT_OUT);
+        Signal signal = signal(Signal.Kind.OPT_OUT);
 
         assertThat(publisher(emitter, Duration.ofSeconds(5)).publish(signal)).isEqualTo(PublishOutcome.PUBLISHED);
 
@@ -41,8 +40,7 @@ class SignalPublisherTest {
             OutgoingKafkaRecordMetadata<?> kafka = message.getMetadata(OutgoingKafkaRecordMetadata.class).get();
             assertThat(kafka.getTopic()).isEqualTo("signals");
             assertThat(kafka.getKey()).isEqualTo(signal.subjectId());
-            try (AvroSerde<dev.consentrelay.schema.ConsentSignal> serde = AvroSerde
-                    .forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false)) {
+            try (AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false)) {
                 assertThat(dev.consentrelay.avro.AvroMapper
                         .toDomain(serde.deserializer().deserialize("signals", message.getPayload())))
                         .isEqualTo(signal);
@@ -54,7 +52,7 @@ class SignalPublisherTest {
     void shouldSendGpcSignalsToTheGpcTopic() throws Exception {
         RecordingEmitter emitter = new RecordingEmitter(Message::ack);
 
-        publisher(emitter, Duration.ofSeconds(5)).publish(signal(SignalKind.GPC));
+        publisher(emitter, Duration.ofSeconds(5)).publish(signal(Signal.Kind.GPC));
 
         assertThat(emitter.sent.get(0).getMetadata(OutgoingKafkaRecordMetadata.class).get().getTopic())
                 .isEqualTo("gpc");
@@ -64,7 +62,7 @@ class SignalPublisherTest {
     void shouldNotRepublishARepeatedSignalId() throws Exception {
         RecordingEmitter emitter = new RecordingEmitter(Message::ack);
         SignalPublisher publisher = publisher(emitter, Duration.ofSeconds(5));
-        ConsentSignal signal = signal(SignalKind.OPT_OUT);
+        Signal signal = signal(Signal.Kind.OPT_OUT);
 
         assertThat(publisher.publish(signal)).isEqualTo(PublishOutcome.PUBLISHED);
         assertThat(publisher.publish(signal)).isEqualTo(PublishOutcome.DUPLICATE);
@@ -77,7 +75,7 @@ class SignalPublisherTest {
                 m -> m.nack(new org.apache.kafka.common.errors.TimeoutException("broker down")), Message::ack));
         RecordingEmitter emitter = new RecordingEmitter(m -> behaviours.remove(0).accept(m));
         SignalPublisher publisher = publisher(emitter, Duration.ofSeconds(5));
-        ConsentSignal signal = signal(SignalKind.OPT_OUT);
+        Signal signal = signal(Signal.Kind.OPT_OUT);
 
         assertThatThrownBy(() -> publisher.publish(signal)).isInstanceOf(PublishUnavailableException.class)
                 .hasMessageContaining("broker down").hasMessageContaining("retry");
@@ -90,7 +88,7 @@ class SignalPublisherTest {
         RecordingEmitter emitter = new RecordingEmitter(m -> {
         });
 
-        assertThatThrownBy(() -> publisher(emitter, Duration.ofMillis(50)).publish(signal(SignalKind.OPT_OUT)))
+        assertThatThrownBy(() -> publisher(emitter, Duration.ofMillis(50)).publish(signal(Signal.Kind.OPT_OUT)))
                 .isInstanceOf(PublishUnavailableException.class).hasMessageContaining("did not acknowledge");
     }
 
@@ -100,7 +98,7 @@ class SignalPublisherTest {
             throw new IllegalStateException("buffer full");
         });
 
-        assertThatThrownBy(() -> publisher(emitter, Duration.ofSeconds(5)).publish(signal(SignalKind.OPT_OUT)))
+        assertThatThrownBy(() -> publisher(emitter, Duration.ofSeconds(5)).publish(signal(Signal.Kind.OPT_OUT)))
                 .isInstanceOf(PublishUnavailableException.class).hasMessageContaining("buffer full");
     }
 
@@ -109,9 +107,9 @@ class SignalPublisherTest {
                 100);
     }
 
-    private static ConsentSignal signal(SignalKind kind) {
-        return new ConsentSignal(UUID.randomUUID().toString(), "subject-1", List.of(), kind,
-                kind == SignalKind.GPC ? Set.of() : Set.of("advertising"), "US-CA", SignalSource.API, "toggle",
+    private static Signal signal(Signal.Kind kind) {
+        return new Signal(UUID.randomUUID().toString(), "subject-1", List.of(), kind,
+                kind == Signal.Kind.GPC ? Set.of() : Set.of("advertising"), "US-CA", Signal.Source.API, "toggle",
                 "2026-11-01", Instant.parse("2026-11-05T14:00:00Z"), Instant.parse("2026-11-05T14:00:01Z"), false);
     }
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.config.PolicyConfig;
-import dev.consentrelay.domain.ConsentModel;
 import dev.consentrelay.domain.Policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,8 +34,8 @@ class PolicyProducerTest {
         Policy policy = PolicyProducer.fromConfig(new Config(Map.of("US-*", Map.of("sms_marketing", " opt_out "))));
         Policy defaults = Policy.defaults();
 
-        assertThat(policy.model("US-CA", "sms_marketing")).isEqualTo(ConsentModel.OPT_OUT);
-        assertThat(policy.model("US-CA", "advertising")).isEqualTo(ConsentModel.OPT_OUT);
+        assertThat(policy.model("US-CA", "sms_marketing")).isEqualTo(Policy.Model.OPT_OUT);
+        assertThat(policy.model("US-CA", "advertising")).isEqualTo(Policy.Model.OPT_OUT);
         assertThat(policy.models().get("US-*")).hasSameSizeAs(defaults.models().get("US-*"));
         for (String region : List.of("EU", "UK", "CA")) {
             assertThat(policy.models().get(region)).as(region).isEqualTo(defaults.models().get(region));

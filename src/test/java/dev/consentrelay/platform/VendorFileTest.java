@@ -13,10 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,11 +49,11 @@ class VendorFileTest {
         List<Vendor> vendors = VendorFile.read(file, POLICY);
 
         assertThat(vendors).containsExactly(
-                new Vendor("mailer", "Mailer Inc.", VendorKind.VENDOR, null, Set.of("email_marketing"),
-                        Set.of("EU", "US-*"), EnumSet.allOf(CommandAction.class), Set.of("email_sha256"),
+                new Vendor("mailer", "Mailer Inc.", Vendor.Kind.VENDOR, null, Set.of("email_marketing"),
+                        Set.of("EU", "US-*"), EnumSet.allOf(Command.Action.class), Set.of("email_sha256"),
                         Duration.ofHours(1), true),
-                new Vendor("mailer-cdn", "mailer-cdn", VendorKind.SUB_PROCESSOR, "mailer", Set.of(), Set.of(),
-                        EnumSet.of(CommandAction.SUPPRESS, CommandAction.DELETE), Set.of(), Duration.ofMinutes(30),
+                new Vendor("mailer-cdn", "mailer-cdn", Vendor.Kind.SUB_PROCESSOR, "mailer", Set.of(), Set.of(),
+                        EnumSet.of(Command.Action.SUPPRESS, Command.Action.DELETE), Set.of(), Duration.ofMinutes(30),
                         false));
     }
 
@@ -152,7 +151,7 @@ class VendorFileTest {
 
         assertThat(vendors).singleElement().satisfies(vendor -> {
             assertThat(vendor.regions()).isEmpty();
-            assertThat(vendor.actions()).containsExactlyInAnyOrder(CommandAction.SUPPRESS, CommandAction.DELETE);
+            assertThat(vendor.actions()).containsExactlyInAnyOrder(Command.Action.SUPPRESS, Command.Action.DELETE);
             assertThat(vendor.identifierTypes()).isEmpty();
         });
     }

@@ -15,12 +15,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.platform.VendorFile;
 import dev.consentrelay.serde.HttpSchemaRegistryClient;
@@ -131,9 +129,10 @@ final class Harness implements AutoCloseable {
         while (true) {
             String subject = "probe-" + UUID.randomUUID();
             Instant at = Instant.now().minusSeconds(5);
-            producer.send(new ConsentSignal(UUID.randomUUID().toString(), subject,
-                    List.of(new Identifier("device_id", "probe"), new Identifier("email_sha256", "0".repeat(64))),
-                    SignalKind.OPT_OUT, Set.of(), "US-CA", SignalSource.API, "link", Policy.DEFAULT_VERSION, at, at,
+            producer.send(new Signal(UUID.randomUUID().toString(), subject,
+                    List.of(new SubjectIdentifier("device_id", "probe"),
+                            new SubjectIdentifier("email_sha256", "0".repeat(64))),
+                    Signal.Kind.OPT_OUT, Set.of(), "US-CA", Signal.Source.API, "link", Policy.DEFAULT_VERSION, at, at,
                     false));
             producer.flush();
             Deadline probe = Deadline.in(Duration.ofSeconds(10));

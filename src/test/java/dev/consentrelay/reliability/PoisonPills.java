@@ -15,11 +15,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.topology.DeadLetters;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +39,8 @@ final class PoisonPills {
     private final List<Pill> pills = new ArrayList<>();
 
     PoisonPills(Harness h, Workload workload) {
-        ConsentSignal template = workload.signal(0, SignalKind.OPT_OUT, Set.of("advertising"), "link",
-                SignalSource.API, false, Instant.now().minusSeconds(600));
+        Signal template = workload.signal(0, Signal.Kind.OPT_OUT, Set.of("advertising"), "link",
+                Signal.Source.API, false, Instant.now().minusSeconds(600));
         byte[] valid = h.producer.encode(template);
         int schemaId = ByteBuffer.wrap(valid, 1, 4).getInt();
 
@@ -58,22 +56,22 @@ final class PoisonPills {
         ByteBuffer.wrap(unknownId, 1, 4).putInt(987_654_321);
         pills.add(new Pill("unknown schema id", "pill-schema", unknownId, "Cannot decode"));
         pills.add(new Pill("unknown purpose", "pill-purpose", h.producer.encode(copy(template, "pill-purpose",
-                SignalKind.OPT_OUT, Set.of("telepathy"), "link", template.identifiers())), "telepathy"));
+                Signal.Kind.OPT_OUT, Set.of("telepathy"), "link", template.identifiers())), "telepathy"));
         pills.add(new Pill("opt-in from a pre-checked box", "pill-prechecked", h.producer.encode(copy(template,
-                "pill-prechecked", SignalKind.OPT_IN, Set.of("analytics"), "pre_checked_box",
+                "pill-prechecked", Signal.Kind.OPT_IN, Set.of("analytics"), "pre_checked_box",
                 template.identifiers())), "pre_checked_box"));
-        pills.add(new Pill("empty subject", null, h.producer.encode(copy(template, "", SignalKind.OPT_OUT,
+        pills.add(new Pill("empty subject", null, h.producer.encode(copy(template, "", Signal.Kind.OPT_OUT,
                 Set.of("analytics"), "link", template.identifiers())), "subjectId"));
-        pills.add(new Pill("blank subject", "   ", h.producer.encode(copy(template, "   ", SignalKind.OPT_OUT,
+        pills.add(new Pill("blank subject", "   ", h.producer.encode(copy(template, "   ", Signal.Kind.OPT_OUT,
                 Set.of("analytics"), "link", template.identifiers())), "subjectId"));
-        List<Identifier> many = new ArrayList<>();
+        List<SubjectIdentifier> many = new ArrayList<>();
         for (int i = 0; many.size() * 48 < 2 * STATE_TOPIC_MAX_BYTES; i++) {
-            many.add(new Identifier("crm_id", "crm-" + i + "-" + UUID.nameUUIDFromBytes(
+            many.add(new SubjectIdentifier("crm_id", "crm-" + i + "-" + UUID.nameUUIDFromBytes(
                     String.valueOf(i).getBytes(StandardCharsets.UTF_8))));
         }
         // Thousands of identifiers: over the input bound (32), which keeps every row far below the topic's limit.
         pills.add(new Pill("signal over the input bounds", HUGE_SUBJECT, h.producer.encode(copy(
-                template, HUGE_SUBJECT, SignalKind.OPT_OUT, Set.of(), "link", many)),
+                template, HUGE_SUBJECT, Signal.Kind.OPT_OUT, Set.of(), "link", many)),
                 "identifiers; at most " + dev.consentrelay.domain.SignalValidator.MAX_IDENTIFIERS));
     }
 
@@ -117,9 +115,9 @@ final class PoisonPills {
         }
     }
 
-    private static ConsentSignal copy(ConsentSignal s, String subject, SignalKind kind, Set<String> purposes,
-            String method, List<Identifier> identifiers) {
-        return new ConsentSignal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes, s.region(),
+    private static Signal copy(Signal s, String subject, Signal.Kind kind, Set<String> purposes,
+            String method, List<SubjectIdentifier> identifiers) {
+        return new Signal(UUID.randomUUID().toString(), subject, identifiers, kind, purposes, s.region(),
                 s.source(), method, Policy.DEFAULT_VERSION, s.occurredAt(), s.receivedAt(), false);
     }
 }

@@ -8,11 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.consentrelay.domain.Command;
-import dev.consentrelay.domain.ConsentSignal;
 import dev.consentrelay.domain.Decision;
-import dev.consentrelay.domain.DecisionOutcome;
 import dev.consentrelay.domain.PolicyEngine;
-import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.Vendor;
 
@@ -34,7 +32,7 @@ final class Reference {
     private final Set<String> applied = new HashSet<>();
     private final Map<String, String> subjectOfSignal = new HashMap<>();
     private final Set<CommandKey> commands = new HashSet<>();
-    private final Map<String, DecisionOutcome> outcomes = new HashMap<>();
+    private final Map<String, Decision.Outcome> outcomes = new HashMap<>();
     private int duplicates;
     private int gpcNoOps;
 
@@ -45,19 +43,19 @@ final class Reference {
     }
 
     /** Applies the signals in publication order. */
-    Reference applyAll(List<ConsentSignal> signals) {
+    Reference applyAll(List<Signal> signals) {
         signals.forEach(this::apply);
         return this;
     }
 
-    Decision apply(ConsentSignal signal) {
+    Decision apply(Signal signal) {
         subjectOfSignal.put(signal.signalId(), signal.subjectId());
         if (applied.contains(signal.signalId())) {
             duplicates++;
             return null;
         }
         SubjectConsent before = states.get(signal.subjectId());
-        if (signal.kind() == SignalKind.GPC && before != null && before.isGpcActive()) {
+        if (signal.kind() == Signal.Kind.GPC && before != null && before.isGpcActive()) {
             // The service writes nothing for a GPC signal while the subject's GPC is active, nor remembers its id.
             gpcNoOps++;
             return null;
@@ -75,7 +73,7 @@ final class Reference {
     }
 
     /** The decision a signal would get now, without applying it. */
-    Decision wouldDecide(SubjectConsent state, ConsentSignal signal) {
+    Decision wouldDecide(SubjectConsent state, Signal signal) {
         return engine.decide(state, signal, vendors, now);
     }
 
@@ -93,7 +91,7 @@ final class Reference {
     }
 
     /** Ids of the signals decided (first deliveries), with their outcome. */
-    Map<String, DecisionOutcome> outcomes() {
+    Map<String, Decision.Outcome> outcomes() {
         return outcomes;
     }
 

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.DecisionOutcome;
+import dev.consentrelay.domain.Decision;
+import dev.consentrelay.domain.PurposeStatus;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.testing.ApicurioRegistryExtension;
@@ -56,7 +58,7 @@ class ReliabilityIT {
         long started = System.nanoTime();
         try (Harness h = Harness.start("1-processor-kill", registryUrl)) {
             Workload workload = Workload.startingNow(SEED, "k-", subjects);
-            List<ConsentSignal> input = workload.next(signals);
+            List<Signal> input = workload.next(signals);
             Random random = new Random(SEED);
             List<Long> killPoints = new ArrayList<>();
             for (int i = 0; i < kills; i++) {
@@ -111,7 +113,7 @@ class ReliabilityIT {
         long started = System.nanoTime();
         try (Harness h = Harness.start("2-broker-restart", registryUrl)) {
             Workload workload = Workload.startingNow(SEED + 2, "b-", subjects);
-            List<ConsentSignal> input = workload.next(signals);
+            List<Signal> input = workload.next(signals);
             long point = (long) (signals * (0.2 + 0.6 * new Random(SEED + 2).nextDouble()));
             long base = h.committedInput();
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
@@ -164,7 +166,7 @@ class ReliabilityIT {
         try (Harness h = Harness.start("3-poison-pills", registryUrl, admin -> PoisonPills.createSmallStateTopic(
                 admin, PoisonPills.STATE_TOPIC_MAX_BYTES))) {
             Workload workload = Workload.startingNow(SEED + 3, "p-", subjects);
-            List<ConsentSignal> valid = workload.next(signals);
+            List<Signal> valid = workload.next(signals);
             PoisonPills pills = new PoisonPills(h, workload);
             Random random = new Random(SEED + 3);
             List<Integer> positions = new ArrayList<>();
@@ -212,23 +214,23 @@ class ReliabilityIT {
         long started = System.nanoTime();
         try (Harness h = Harness.start("4-duplicates-disorder", registryUrl)) {
             Workload workload = Workload.startingNow(SEED + 4, "d-", subjects);
-            List<ConsentSignal> input = new ArrayList<>(workload.next(signals));
+            List<Signal> input = new ArrayList<>(workload.next(signals));
             // Each disordered subject refuses advertising, then an older opt-in to it arrives.
             Workload late = Workload.startingNow(SEED + 40, "late-", disordered * 6);
             java.time.Instant refusedAt = java.time.Instant.now().minus(Duration.ofMinutes(30));
-            List<ConsentSignal> refusals = new ArrayList<>();
-            List<ConsentSignal> olderOptIns = new ArrayList<>();
+            List<Signal> refusals = new ArrayList<>();
+            List<Signal> olderOptIns = new ArrayList<>();
             for (int i = 0; i < disordered; i++) {
                 int index = 6 * i + 3; // a US state: advertising is allowed until refused
-                refusals.add(late.signal(index, dev.consentrelay.domain.SignalKind.OPT_OUT, Set.of("advertising"),
-                        "link", dev.consentrelay.domain.SignalSource.PREFERENCE_CENTER, false, refusedAt));
-                olderOptIns.add(late.signal(index, dev.consentrelay.domain.SignalKind.OPT_IN, Set.of("advertising"),
-                        "toggle", dev.consentrelay.domain.SignalSource.WEB_BANNER, false,
+                refusals.add(late.signal(index, Signal.Kind.OPT_OUT, Set.of("advertising"),
+                        "link", Signal.Source.PREFERENCE_CENTER, false, refusedAt));
+                olderOptIns.add(late.signal(index, Signal.Kind.OPT_IN, Set.of("advertising"),
+                        "toggle", Signal.Source.WEB_BANNER, false,
                         refusedAt.minus(Duration.ofHours(1))));
             }
             input.addAll(refusals);
             input.addAll(olderOptIns);
-            List<ConsentSignal> replay = new ArrayList<>(input.subList(0, Math.min(replayed, signals)));
+            List<Signal> replay = new ArrayList<>(input.subList(0, Math.min(replayed, signals)));
             replay.addAll(refusals);
             input.addAll(replay);
             h.producer.sendAll(input);
@@ -256,16 +258,16 @@ class ReliabilityIT {
             Set<String> lateIds = ids(olderOptIns);
             assertThat(h.verifier.commands()).as("no command from an older opt-in")
                     .noneMatch(c -> lateIds.contains(String.valueOf(c.getSignalId())));
-            for (ConsentSignal optIn : olderOptIns) {
+            for (Signal optIn : olderOptIns) {
                 assertThat(h.verifier.decisions(optIn.signalId())).singleElement()
                         .satisfies(audit -> assertThat(audit.getOutcome())
-                                .isEqualTo(dev.consentrelay.schema.DecisionOutcome.SUPERSEDED));
+                                .isEqualTo(DecisionOutcome.SUPERSEDED));
             }
             var states = h.verifier.latestStates();
-            for (ConsentSignal refusal : refusals) {
+            for (Signal refusal : refusals) {
                 assertThat(states.get(refusal.subjectId()).purposes().get("advertising").status())
                         .as("the refusal of %s stands", refusal.subjectId())
-                        .isEqualTo(dev.consentrelay.domain.ConsentStatus.DENIED);
+                        .isEqualTo(PurposeStatus.DENIED);
             }
         }
     }
@@ -297,7 +299,7 @@ class ReliabilityIT {
             try (Harness h = Harness.start("5-vendor-outage", registryUrl, null, "reliability-outage-vendors.yaml",
                     connectors)) {
                 Workload workload = Workload.startingNow(SEED + 5, "o-", subjects);
-                List<ConsentSignal> input = workload.next(signals);
+                List<Signal> input = workload.next(signals);
                 Reference reference = h.reference().applyAll(input);
                 adnet.down(true);
                 long downAt = System.nanoTime();
@@ -366,7 +368,7 @@ class ReliabilityIT {
         long started = System.nanoTime();
         try (Harness h = Harness.start("6-state-loss", registryUrl)) {
             Workload workload = Workload.startingNow(SEED + 6, "r-", subjects);
-            List<ConsentSignal> input = workload.next(signals);
+            List<Signal> input = workload.next(signals);
             h.producer.sendAll(input);
             h.producer.flush();
             Reference reference = h.reference().applyAll(input);
@@ -379,7 +381,7 @@ class ReliabilityIT {
             long restoreMillis = Duration.ofNanos(System.nanoTime() - restartAt).toMillis();
 
             // A probe per sampled subject: no change if the table was restored, commands if it was lost.
-            List<ConsentSignal> probes = new ArrayList<>();
+            List<Signal> probes = new ArrayList<>();
             java.time.Instant probeAt = java.time.Instant.now().minusSeconds(60);
             for (int index = 0; index < subjects && probes.size() < sampled; index++) {
                 var state = reference.states().get(workload.subject(index));
@@ -387,11 +389,11 @@ class ReliabilityIT {
                     continue;
                 }
                 for (String purpose : Workload.PURPOSES) {
-                    ConsentSignal probe = workload.signal(index, dev.consentrelay.domain.SignalKind.OPT_OUT,
-                            Set.of(purpose), "link", dev.consentrelay.domain.SignalSource.API, false, probeAt);
+                    Signal probe = workload.signal(index, Signal.Kind.OPT_OUT,
+                            Set.of(purpose), "link", Signal.Source.API, false, probeAt);
                     var restored = reference.wouldDecide(state, probe);
                     var lost = reference.wouldDecide(null, probe);
-                    if (restored.commands().isEmpty() && restored.outcome() == DecisionOutcome.NO_CHANGE
+                    if (restored.commands().isEmpty() && restored.outcome() == Decision.Outcome.NO_CHANGE
                             && !lost.commands().isEmpty()) {
                         probes.add(probe);
                         break;
@@ -403,7 +405,7 @@ class ReliabilityIT {
             h.producer.flush();
             h.verifier.awaitProcessed(reference.outcomes().keySet(), 0, 0, PROCESSING_TIMEOUT);
             long noChange = probes.stream().filter(p -> h.verifier.decisions(p.signalId()).stream()
-                    .allMatch(a -> a.getOutcome() == dev.consentrelay.schema.DecisionOutcome.NO_CHANGE)).count();
+                    .allMatch(a -> a.getOutcome() == DecisionOutcome.NO_CHANGE)).count();
             h.service.stop();
             h.verifier.awaitNoOpenTransactions(Duration.ofSeconds(60));
             Verifier.Result result = h.verifier.compare(reference, Harness.NOT_PROBE);
@@ -426,11 +428,11 @@ class ReliabilityIT {
         long started = System.nanoTime();
         try (Harness h = Harness.start("7-schema-evolution", registryUrl)) {
             Workload workload = Workload.startingNow(SEED + 7, "v-", subjects);
-            List<ConsentSignal> input = workload.next(signals);
+            List<Signal> input = workload.next(signals);
             SignalV2Writer v2 = new SignalV2Writer(h.registry, Verifier.TOPICS.signals());
             int switchAt = signals / 2;
             for (int i = 0; i < input.size(); i++) {
-                ConsentSignal signal = input.get(i);
+                Signal signal = input.get(i);
                 if (i < switchAt) {
                     h.producer.send(signal);
                 } else {
@@ -452,7 +454,7 @@ class ReliabilityIT {
             // no-op (the subject's GPC already active); commands and final states are compared exactly below.
             assertThat(input).filteredOn(signal -> h.verifier.decisions(signal.signalId()).isEmpty())
                     .as("signals without a decision").allSatisfy(signal -> assertThat(signal.kind())
-                            .isEqualTo(dev.consentrelay.domain.SignalKind.GPC));
+                            .isEqualTo(Signal.Kind.GPC));
             assertThat(result.decided()).isGreaterThanOrEqualTo(signals - reference.gpcNoOps());
             assertExact(result, reference);
         }
@@ -468,11 +470,11 @@ class ReliabilityIT {
         assertThat(result.stateMismatches()).as("subjects whose final state differs from the reference").isEmpty();
     }
 
-    static Set<String> ids(List<ConsentSignal> signals) {
-        return signals.stream().map(ConsentSignal::signalId).collect(Collectors.toSet());
+    static Set<String> ids(List<Signal> signals) {
+        return signals.stream().map(Signal::signalId).collect(Collectors.toSet());
     }
 
     static boolean applied(Reference reference, String signalId) {
-        return reference.outcomes().get(signalId) == DecisionOutcome.APPLIED;
+        return reference.outcomes().get(signalId) == Decision.Outcome.APPLIED;
     }
 }

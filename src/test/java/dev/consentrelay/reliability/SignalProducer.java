@@ -12,7 +12,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 
@@ -24,8 +25,8 @@ import dev.consentrelay.serde.SchemaRegistryClient;
 final class SignalProducer implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
-    private final AvroSerde<dev.consentrelay.schema.ConsentSignal> serde;
-    private final Serializer<dev.consentrelay.schema.ConsentSignal> serializer;
+    private final AvroSerde<ConsentSignal> serde;
+    private final Serializer<ConsentSignal> serializer;
     private long sent;
 
     SignalProducer(String bootstrapServers, SchemaRegistryClient registry) {
@@ -39,20 +40,20 @@ final class SignalProducer implements AutoCloseable {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.serde = AvroSerde.forClass(dev.consentrelay.schema.ConsentSignal.class, registry, false);
+        this.serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
         this.serializer = serde.serializer();
     }
 
     /** The Confluent wire format of a signal, as the project's serializer writes it. */
-    byte[] encode(ConsentSignal signal) {
+    byte[] encode(Signal signal) {
         return serializer.serialize(Verifier.TOPICS.signals(), AvroMapper.toAvro(signal));
     }
 
-    void send(ConsentSignal signal) {
+    void send(Signal signal) {
         sendRaw(signal.subjectId(), encode(signal));
     }
 
-    void sendAll(List<ConsentSignal> signals) {
+    void sendAll(List<Signal> signals) {
         signals.forEach(this::send);
     }
 

@@ -16,7 +16,8 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentSignal;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.serde.WireFormat;
 
@@ -46,8 +47,8 @@ final class SignalV2Writer {
         return schemaId;
     }
 
-    byte[] encode(ConsentSignal signal, String consentString) {
-        dev.consentrelay.schema.ConsentSignal v1 = AvroMapper.toAvro(signal);
+    byte[] encode(Signal signal, String consentString) {
+        ConsentSignal v1 = AvroMapper.toAvro(signal);
         GenericRecord record = new GenericData.Record(schema);
         for (Schema.Field field : schema.getFields()) {
             Schema.Field old = v1.getSchema().getField(field.name());

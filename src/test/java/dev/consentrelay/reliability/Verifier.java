@@ -26,8 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.ConsentStatus;
-import dev.consentrelay.domain.PurposeConsent;
+import dev.consentrelay.domain.PurposeChoice;
+import dev.consentrelay.domain.PurposeStatus;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
@@ -207,13 +207,13 @@ final class Verifier implements AutoCloseable {
     }
 
     static String summary(SubjectConsent state) {
-        Map<String, ConsentStatus> statuses = new TreeMap<>();
+        Map<String, PurposeStatus> statuses = new TreeMap<>();
         state.purposes().forEach((purpose, consent) -> statuses.put(purpose, statusOf(consent)));
         return "region=" + state.region() + " erased=" + state.isErased() + " gpc=" + state.isGpcActive() + " "
                 + statuses;
     }
 
-    private static ConsentStatus statusOf(PurposeConsent consent) {
+    private static PurposeStatus statusOf(PurposeChoice consent) {
         return consent == null ? null : consent.status();
     }
 

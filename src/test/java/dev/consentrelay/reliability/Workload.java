@@ -9,11 +9,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 
 /**
  * A seeded, reproducible stream of valid signals over a set of subjects. Event times increase with the position in
@@ -53,24 +51,24 @@ final class Workload {
         return REGIONS.get(Math.floorMod(index * 31, REGIONS.size()));
     }
 
-    List<ConsentSignal> next(int count) {
-        List<ConsentSignal> signals = new ArrayList<>(count);
+    List<Signal> next(int count) {
+        List<Signal> signals = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             signals.add(next());
         }
         return signals;
     }
 
-    ConsentSignal next() {
+    Signal next() {
         int index = random.nextInt(subjects);
         int roll = random.nextInt(100);
-        SignalKind kind = roll < 35
-                ? SignalKind.OPT_OUT
+        Signal.Kind kind = roll < 35
+                ? Signal.Kind.OPT_OUT
                 : roll < 70
-                        ? SignalKind.OPT_IN
-                        : roll < 82 ? SignalKind.WITHDRAWAL : roll < 97 ? SignalKind.GPC : SignalKind.ERASURE;
+                        ? Signal.Kind.OPT_IN
+                        : roll < 82 ? Signal.Kind.WITHDRAWAL : roll < 97 ? Signal.Kind.GPC : Signal.Kind.ERASURE;
         Set<String> purposes = new TreeSet<>();
-        if (kind == SignalKind.OPT_IN || (kind != SignalKind.GPC && kind != SignalKind.ERASURE
+        if (kind == Signal.Kind.OPT_IN || (kind != Signal.Kind.GPC && kind != Signal.Kind.ERASURE
                 && random.nextInt(10) > 0)) {
             int n = 1 + random.nextInt(2);
             for (int p = 0; p < n; p++) {
@@ -82,18 +80,19 @@ final class Workload {
             case GPC -> "header:Sec-GPC";
             default -> "link";
         };
-        SignalSource source = kind == SignalKind.GPC ? SignalSource.BROWSER_GPC : SignalSource.PREFERENCE_CENTER;
-        boolean erase = kind == SignalKind.WITHDRAWAL && random.nextInt(5) == 0;
+        Signal.Source source = kind == Signal.Kind.GPC ? Signal.Source.BROWSER_GPC : Signal.Source.PREFERENCE_CENTER;
+        boolean erase = kind == Signal.Kind.WITHDRAWAL && random.nextInt(5) == 0;
         return signal(index, kind, purposes, method, source, erase, base.plusMillis(10 * sequence++));
     }
 
     /** One signal for subject {@code index} at {@code occurredAt}. */
-    ConsentSignal signal(int index, SignalKind kind, Set<String> purposes, String method, SignalSource source,
+    Signal signal(int index, Signal.Kind kind, Set<String> purposes, String method, Signal.Source source,
             boolean erase, Instant occurredAt) {
-        List<Identifier> identifiers = List.of(new Identifier("device_id", "dev-" + subjectPrefix + index),
-                new Identifier("email_sha256",
+        List<SubjectIdentifier> identifiers = List.of(
+                new SubjectIdentifier("device_id", "dev-" + subjectPrefix + index),
+                new SubjectIdentifier("email_sha256",
                         "%064x".formatted(Integer.toUnsignedLong((subjectPrefix + index).hashCode()))));
-        return new ConsentSignal(new UUID(random.nextLong(), random.nextLong()).toString(), subject(index),
+        return new Signal(new UUID(random.nextLong(), random.nextLong()).toString(), subject(index),
                 identifiers, kind, purposes, regionOf(index), source, method, Policy.DEFAULT_VERSION, occurredAt,
                 occurredAt.plusMillis(1), erase);
     }

@@ -21,12 +21,13 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PolicyEngine;
-import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.CommandAction;
 import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
@@ -76,7 +77,7 @@ class ApplySignalProcessorTest {
 
         vendors = new VendorDirectory();
         vendors.put("adnet", vendor("adnet", Set.of("advertising", "sale_sharing"),
-                EnumSet.allOf(CommandAction.class)));
+                EnumSet.allOf(Command.Action.class)));
         vendors.put("metrics", vendor("metrics", "analytics"));
 
         processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors,
@@ -96,13 +97,13 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldCountEachChoiceByPurposeRegionGroupAndSourceAndNothingForADuplicate() {
-        ConsentSignal optIn = signal(SignalKind.OPT_IN, "user-9", "EU", NOW.minusSeconds(50), "analytics",
+        ConsentSignal optIn = signal(Signal.Kind.OPT_IN, "user-9", "EU", NOW.minusSeconds(50), "analytics",
                 "advertising");
         apply(optIn);
         apply(optIn);
-        apply(signal(SignalKind.WITHDRAWAL, "user-9", "EU", NOW.minusSeconds(40), "analytics"));
-        apply(signal(SignalKind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(30), "advertising"));
-        apply(signal(SignalKind.GPC, "user-11", "US-CA", NOW.minusSeconds(20)));
+        apply(signal(Signal.Kind.WITHDRAWAL, "user-9", "EU", NOW.minusSeconds(40), "analytics"));
+        apply(signal(Signal.Kind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(30), "advertising"));
+        apply(signal(Signal.Kind.GPC, "user-11", "US-CA", NOW.minusSeconds(20)));
 
         String us = Policy.defaults().regionLabel("US-CA");
         assertThat(counted).containsExactlyInAnyOrder("advertising EU PREFERENCE_CENTER granted",
@@ -115,7 +116,7 @@ class ApplySignalProcessorTest {
     @Test
     void shouldCountALapsedGrantAsExpired() {
         Instant grantedAt = NOW.minusSeconds(5);
-        apply(signal(SignalKind.OPT_IN, "user-12", "EU", grantedAt, "analytics"));
+        apply(signal(Signal.Kind.OPT_IN, "user-12", "EU", grantedAt, "analytics"));
         counted.clear();
 
         punctuator().getPunctuator().punctuate(grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant()
@@ -131,7 +132,7 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldOpenTheSignalsPropagationEntryWithItsDecisionAndEveryCommandPending() {
-        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
 
         apply(optOut);
 
@@ -153,7 +154,7 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldStoreNewRowAndEmitSuppressForOptOut() {
-        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
 
         apply(optOut);
 
@@ -164,7 +165,7 @@ class ApplySignalProcessorTest {
                 .satisfies(change -> assertThat(change.state()).isEqualTo(row));
         assertThat(commands()).singleElement().satisfies(command -> {
             assertThat(command.getVendorId()).isEqualTo("adnet");
-            assertThat(command.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(command.getAction()).isEqualTo(CommandAction.SUPPRESS);
             assertThat(command.getPurposes()).containsExactly("advertising");
             assertThat(command.getSignalId()).isEqualTo(optOut.getSignalId());
         });
@@ -175,7 +176,7 @@ class ApplySignalProcessorTest {
                         assertThat(issued.getCommandId().toString())
                                 .isEqualTo(commands().get(0).getCommandId().toString());
                         assertThat(issued.getVendorId()).isEqualTo("adnet");
-                        assertThat(issued.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+                        assertThat(issued.getAction()).isEqualTo(CommandAction.SUPPRESS);
                     });
                 });
         assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key()).isEqualTo("user-1"));
@@ -183,12 +184,12 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldWriteNothingForAGpcSignalWhileTheSubjectsGpcIsActive() {
-        apply(signal(SignalKind.GPC, "user-1", "US-CA", NOW.minusSeconds(60)));
+        apply(signal(Signal.Kind.GPC, "user-1", "US-CA", NOW.minusSeconds(60)));
         ConsentRow rowAfterFirst = table.get("user-1");
         assertThat(rowAfterFirst.getState().getGpc().getActive()).isTrue();
         context.resetForwards();
 
-        apply(signal(SignalKind.GPC, "user-1", "US-CA", NOW.minusSeconds(5)));
+        apply(signal(Signal.Kind.GPC, "user-1", "US-CA", NOW.minusSeconds(5)));
 
         assertThat(context.forwarded()).as("no audit, no state, no command, no tracking entry").isEmpty();
         assertThat(table.get("user-1")).as("not even the signal id is remembered").isEqualTo(rowAfterFirst);
@@ -196,7 +197,7 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldNotEmitStateOrCommandsForDuplicateSignal() {
-        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
         apply(optOut);
         SubjectConsentState rowAfterFirst = state("user-1");
         context.resetForwards();
@@ -215,7 +216,7 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldApplySameSignalIdAgainOnceTheDedupWindowHasPassed() {
-        ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
         apply(optOut);
         context.resetForwards();
         context.setCurrentSystemTimeMs(NOW.plus(DEDUP_WINDOW).plusSeconds(1).toEpochMilli());
@@ -227,10 +228,10 @@ class ApplySignalProcessorTest {
 
     @Test
     void shouldNotUpdateStatusForOlderSignal() {
-        apply(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(10), "advertising"));
+        apply(signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(10), "advertising"));
         context.resetForwards();
 
-        apply(signal(SignalKind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(60), "advertising"));
+        apply(signal(Signal.Kind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(60), "advertising"));
 
         assertThat(state("user-1").getPurposes().get("advertising").getStatus())
                 .isEqualTo(ConsentStatus.DENIED);
@@ -245,7 +246,7 @@ class ApplySignalProcessorTest {
     void shouldIndexGrantExpiry() {
         Instant grantedAt = NOW.minusSeconds(5);
 
-        apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
+        apply(signal(Signal.Kind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
 
         Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
         assertThat(state("user-1").getPurposes().get("analytics").getExpiresAt()).isEqualTo(expiresAt);
@@ -256,7 +257,7 @@ class ApplySignalProcessorTest {
     @Test
     void shouldSuppressWhenPunctuatorFiresPastTheExpiry() {
         Instant grantedAt = NOW.minusSeconds(5);
-        apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
+        apply(signal(Signal.Kind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
         Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
         context.resetForwards();
 
@@ -264,7 +265,7 @@ class ApplySignalProcessorTest {
 
         assertThat(commands()).singleElement().satisfies(command -> {
             assertThat(command.getVendorId()).isEqualTo("metrics");
-            assertThat(command.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(command.getAction()).isEqualTo(CommandAction.SUPPRESS);
             assertThat(command.getPurposes()).containsExactly("analytics");
             assertThat(command.getSignalReceivedAt()).isEqualTo(expiresAt);
         });
@@ -280,7 +281,7 @@ class ApplySignalProcessorTest {
     @Test
     void shouldLeaveGrantAloneWhenPunctuatorFiresBeforeTheExpiry() {
         Instant grantedAt = NOW.minusSeconds(5);
-        apply(signal(SignalKind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
+        apply(signal(Signal.Kind.OPT_IN, "user-1", "EU", grantedAt, "analytics"));
         Instant expiresAt = grantedAt.atZone(ZoneOffset.UTC).plusMonths(13).toInstant();
         context.resetForwards();
 
@@ -318,7 +319,7 @@ class ApplySignalProcessorTest {
                 ConsentMetrics.NONE, marking);
         processor.init(context);
 
-        apply(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        apply(signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
 
         assertThat(checked).as("state, one command, the decision: each checked once").hasSize(3);
         List<Outbound> forwarded = context.forwarded().stream().map(f -> (Outbound) f.record().value()).toList();

@@ -21,20 +21,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.CommandAction;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.PurposeStatus;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
+import dev.consentrelay.schema.CommandAction;
 import dev.consentrelay.schema.ConsentRow;
+import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
@@ -53,14 +54,14 @@ class ConsentTopologyTest {
     private static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
     private static final TopicNames TOPICS = TopicNames.defaults();
     private static final int STATE_TOPIC_MAX_BYTES = 8 * 1024;
-    private static final Identifier EMAIL = new Identifier("email_sha256",
+    private static final SubjectIdentifier EMAIL = new SubjectIdentifier("email_sha256",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-    private static final Identifier DEVICE = new Identifier("device_id", "device-7");
+    private static final SubjectIdentifier DEVICE = new SubjectIdentifier("device_id", "device-7");
 
     private InMemorySchemaRegistryClient registry;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
-    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> gpc;
+    private TestInputTopic<String, ConsentSignal> signals;
+    private TestInputTopic<String, ConsentSignal> gpc;
     private TestInputTopic<String, byte[]> rawSignals;
     private TestInputTopic<String, VendorRecord> vendors;
     private TestOutputTopic<String, SubjectConsentState> subjectState;
@@ -95,11 +96,11 @@ class ConsentTopologyTest {
         receipts = TopologyFixture.output(driver, io.receipts());
         breaches = TopologyFixture.output(driver, io.breaches());
 
-        vendor("adnet", Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(CommandAction.class));
-        vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS,
-                CommandAction.DELETE));
-        vendor("metrics", Set.of("analytics"), Set.of("EU", "UK"), EnumSet.of(CommandAction.SUPPRESS,
-                CommandAction.DELETE));
+        vendor("adnet", Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(Command.Action.class));
+        vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(Command.Action.SUPPRESS,
+                Command.Action.DELETE));
+        vendor("metrics", Set.of("analytics"), Set.of("EU", "UK"), EnumSet.of(Command.Action.SUPPRESS,
+                Command.Action.DELETE));
     }
 
     @AfterEach
@@ -109,11 +110,11 @@ class ConsentTopologyTest {
 
     @Test
     void optOutSendsOneSuppressToEachVendorOfThePurposeAndNoneToOthers() {
-        send(signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        send(signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
 
         List<PropagationCommand> adnet = commands("adnet");
         assertThat(adnet).singleElement().satisfies(c -> {
-            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getAction()).isEqualTo(CommandAction.SUPPRESS);
             assertThat(c.getPurposes()).containsExactly("advertising");
             assertThat(c.getSubjectId()).isEqualTo("user-1");
             assertThat(c.getDeadline()).isAfter(c.getSignalReceivedAt());
@@ -121,17 +122,17 @@ class ConsentTopologyTest {
         assertThat(commands("mailer")).isEmpty();
         assertThat(commands("metrics")).isEmpty();
         assertThat(subjectState.readKeyValuesToMap().get("user-1").getPurposes().get("advertising").getStatus())
-                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED);
+                .isEqualTo(ConsentStatus.DENIED);
     }
 
     @Test
     void gpcInCaliforniaSuppressesSaleSharingAndAdvertisingVendors() {
-        gpc.pipeInput("user-2", AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), "user-2",
-                List.of(DEVICE), SignalKind.GPC, Set.of(), "US-CA", SignalSource.BROWSER_GPC, "header:Sec-GPC",
+        gpc.pipeInput("user-2", AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), "user-2",
+                List.of(DEVICE), Signal.Kind.GPC, Set.of(), "US-CA", Signal.Source.BROWSER_GPC, "header:Sec-GPC",
                 "2026-11-01", NOW.minusSeconds(1), null, false)));
 
         assertThat(commands("adnet")).singleElement().satisfies(c -> {
-            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getAction()).isEqualTo(CommandAction.SUPPRESS);
             assertThat(c.getPurposes()).containsExactlyInAnyOrder("advertising", "sale_sharing");
         });
         assertThat(commands("mailer")).isEmpty();
@@ -139,26 +140,25 @@ class ConsentTopologyTest {
 
     @Test
     void olderOptInArrivingAfterOptOutChangesNothing() {
-        send(signal(SignalKind.OPT_OUT, "user-3", "US-CA", NOW.minusSeconds(10), "advertising"));
+        send(signal(Signal.Kind.OPT_OUT, "user-3", "US-CA", NOW.minusSeconds(10), "advertising"));
         commands("adnet");
         subjectState.readValuesToList();
 
-        send(signal(SignalKind.OPT_IN, "user-3", "US-CA", NOW.minusSeconds(60), "advertising"));
+        send(signal(Signal.Kind.OPT_IN, "user-3", "US-CA", NOW.minusSeconds(60), "advertising"));
 
         assertThat(commands("adnet")).isEmpty();
         assertThat(subjectState.readValuesToList()).allSatisfy(row -> assertThat(
                 row.getPurposes().get("advertising").getStatus())
-                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED));
+                .isEqualTo(ConsentStatus.DENIED));
         assertThat(decisions()).extracting(AuditEvent::getOutcome).containsExactly(DecisionOutcome.APPLIED,
                 DecisionOutcome.SUPERSEDED);
         assertThat(row("user-3").getPurposes().get("advertising").getStatus())
-                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED);
+                .isEqualTo(ConsentStatus.DENIED);
     }
 
     @Test
     void duplicateSignalProducesNothing() {
-        dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-4", "US-CA",
-                NOW.minusSeconds(5), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-4", "US-CA", NOW.minusSeconds(5), "advertising");
         send(optOut);
         assertThat(commands("adnet")).hasSize(1);
         subjectState.readValuesToList();
@@ -171,14 +171,14 @@ class ConsentTopologyTest {
 
     @Test
     void expiredGrantProducesSuppression() {
-        send(signal(SignalKind.OPT_IN, "user-5", "EU", NOW.minusSeconds(5), "analytics"));
+        send(signal(Signal.Kind.OPT_IN, "user-5", "EU", NOW.minusSeconds(5), "analytics"));
         assertThat(commands("metrics")).as("granting in EU allows analytics: nothing to suppress").isEmpty();
 
         // 13 months later the expiry punctuator finds the grant through the index.
         driver.advanceWallClockTime(Duration.ofDays(13 * 31));
 
         assertThat(commands("metrics")).singleElement().satisfies(c -> {
-            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getAction()).isEqualTo(CommandAction.SUPPRESS);
             assertThat(c.getPurposes()).containsExactly("analytics");
         });
         assertThat(audit.readValuesToList()).extracting(AuditEvent::getType).contains(AuditEventType.GRANT_EXPIRED);
@@ -186,28 +186,28 @@ class ConsentTopologyTest {
 
     @Test
     void erasureDeletesAtEveryVendorConcernedAndKeepsASuppressionRecord() {
-        send(signal(SignalKind.OPT_IN, "user-6", "US-CA", NOW.minusSeconds(30), "email_marketing"));
+        send(signal(Signal.Kind.OPT_IN, "user-6", "US-CA", NOW.minusSeconds(30), "email_marketing"));
         drainCommands();
 
-        send(signal(SignalKind.ERASURE, "user-6", "US-CA", NOW.minusSeconds(5)));
+        send(signal(Signal.Kind.ERASURE, "user-6", "US-CA", NOW.minusSeconds(5)));
 
         assertThat(commands("adnet")).extracting(PropagationCommand::getAction)
-                .contains(dev.consentrelay.schema.CommandAction.DELETE);
+                .contains(CommandAction.DELETE);
         assertThat(commands("mailer")).extracting(PropagationCommand::getAction)
-                .contains(dev.consentrelay.schema.CommandAction.DELETE);
+                .contains(CommandAction.DELETE);
         assertThat(commands("metrics")).as("metrics serves EU and UK only").isEmpty();
         SubjectConsentState row = row("user-6");
         assertThat(row.getErasedAt()).isNotNull();
         assertThat(row.getPurposes().values()).allSatisfy(p -> assertThat(p.getStatus())
-                .isEqualTo(dev.consentrelay.schema.ConsentStatus.DENIED));
+                .isEqualTo(ConsentStatus.DENIED));
     }
 
     @Test
     void erasureLeavesNoRawIdentifierInTheRowOrTheTrailWhileItsDeletesCarryThem() {
-        send(signal(SignalKind.OPT_IN, "user-16", "US-CA", NOW.minusSeconds(30), "email_marketing"));
-        send(signal(SignalKind.ERASURE, "user-16", "US-CA", NOW.minusSeconds(5)));
+        send(signal(Signal.Kind.OPT_IN, "user-16", "US-CA", NOW.minusSeconds(30), "email_marketing"));
+        send(signal(Signal.Kind.ERASURE, "user-16", "US-CA", NOW.minusSeconds(5)));
 
-        assertThat(commands("adnet")).filteredOn(c -> c.getAction() == dev.consentrelay.schema.CommandAction.DELETE)
+        assertThat(commands("adnet")).filteredOn(c -> c.getAction() == CommandAction.DELETE)
                 .singleElement().satisfies(delete -> assertThat(delete.getIdentifiers())
                         .extracting(id -> id.getValue().toString()).contains(EMAIL.value(), DEVICE.value()));
         SubjectConsentState row = row("user-16");
@@ -231,12 +231,11 @@ class ConsentTopologyTest {
     void badInputGoesToTheDeadLetterTopicAndTheNextGoodRecordIsProcessed() {
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
         rawSignals.pipeInput("user-7", garbage);
-        send(signal(SignalKind.OPT_IN, "user-7", "US-CA", NOW.minusSeconds(5), "no_such_purpose"));
-        dev.consentrelay.schema.ConsentSignal preChecked = signal(SignalKind.OPT_IN, "user-7", "EU",
-                NOW.minusSeconds(5), "analytics");
+        send(signal(Signal.Kind.OPT_IN, "user-7", "US-CA", NOW.minusSeconds(5), "no_such_purpose"));
+        ConsentSignal preChecked = signal(Signal.Kind.OPT_IN, "user-7", "EU", NOW.minusSeconds(5), "analytics");
         preChecked.setMethod("pre_checked_box");
         send(preChecked);
-        send(signal(SignalKind.OPT_OUT, "user-7", "US-CA", NOW.minusSeconds(5), "advertising"));
+        send(signal(Signal.Kind.OPT_OUT, "user-7", "US-CA", NOW.minusSeconds(5), "advertising"));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(3);
@@ -251,15 +250,15 @@ class ConsentTopologyTest {
     @Test
     void signalWhoseStateRowExceedsTheTopicLimitIsDeadLetteredAndChangesNothing() {
         // Within every input bound (32 identifiers of 256 characters), but more than the topic takes.
-        List<Identifier> many = new ArrayList<>();
+        List<SubjectIdentifier> many = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
-            many.add(new Identifier("crm_id", ("crm-" + i + "-").repeat(64).substring(0, 256)));
+            many.add(new SubjectIdentifier("crm_id", ("crm-" + i + "-").repeat(64).substring(0, 256)));
         }
-        dev.consentrelay.schema.ConsentSignal huge = AvroMapper.toAvro(new ConsentSignal(
-                UUID.randomUUID().toString(), "user-10", many, SignalKind.OPT_OUT, Set.of("advertising"), "US-CA",
-                SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", NOW.minusSeconds(9), null, false));
+        ConsentSignal huge = AvroMapper.toAvro(new Signal(
+                UUID.randomUUID().toString(), "user-10", many, Signal.Kind.OPT_OUT, Set.of("advertising"), "US-CA",
+                Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01", NOW.minusSeconds(9), null, false));
         send(huge);
-        send(signal(SignalKind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
+        send(signal(Signal.Kind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).singleElement().satisfies(letter -> assertThat(
@@ -272,24 +271,23 @@ class ConsentTopologyTest {
                 .extracting(c -> c.getSubjectId()).containsExactly("user-11");
         assertThat(decisions()).filteredOn(a -> "user-10".equals(a.getSubjectId())).singleElement()
                 .satisfies(a -> assertThat(a.getOutcome())
-                        .isEqualTo(dev.consentrelay.schema.DecisionOutcome.REJECTED));
+                        .isEqualTo(DecisionOutcome.REJECTED));
     }
 
     @Test
     void vendorChangeAppliesFromTheNextSignal() {
-        send(signal(SignalKind.OPT_OUT, "user-8", "US-CA", NOW.minusSeconds(50), "email_marketing"));
+        send(signal(Signal.Kind.OPT_OUT, "user-8", "US-CA", NOW.minusSeconds(50), "email_marketing"));
         assertThat(commands("mailer")).hasSize(1);
 
-        vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS), false);
-        send(signal(SignalKind.OPT_OUT, "user-9", "US-CA", NOW.minusSeconds(5), "email_marketing"));
+        vendor("mailer", Set.of("email_marketing"), Set.of(), EnumSet.of(Command.Action.SUPPRESS), false);
+        send(signal(Signal.Kind.OPT_OUT, "user-9", "US-CA", NOW.minusSeconds(5), "email_marketing"));
 
         assertThat(commands("mailer")).as("disabled vendors get nothing").isEmpty();
     }
 
     @Test
     void ackOfTheOnlyCommandPublishesReceiptWithTheVendorsLatency() {
-        dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-10", "US-CA",
-                NOW.minusSeconds(5), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(5), "advertising");
         send(optOut);
         PropagationCommand command = commands("adnet").get(0);
 
@@ -319,20 +317,18 @@ class ConsentTopologyTest {
 
     @Test
     void signalKeyedByAnythingButItsSubjectIsDecidedInTheSubjectsTaskAndItsAckMatched() {
-        dev.consentrelay.schema.ConsentSignal optIn = signal(SignalKind.OPT_IN, "user-13", "US-CA",
-                NOW.minusSeconds(10), "advertising");
-        dev.consentrelay.schema.ConsentSignal optOut = signal(SignalKind.OPT_OUT, "user-13", "US-CA",
-                NOW.minusSeconds(5), "advertising");
+        ConsentSignal optIn = signal(Signal.Kind.OPT_IN, "user-13", "US-CA", NOW.minusSeconds(10), "advertising");
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-13", "US-CA", NOW.minusSeconds(5), "advertising");
         signals.pipeInput("device-42", optIn, NOW);
         signals.pipeInput(null, optOut, NOW);
 
         assertThat(row("user-13"))
                 .as("one row, re-keyed by subject").isNotNull()
                 .satisfies(row -> assertThat(AvroMapper.toDomain(row).purposes().get("advertising").status())
-                        .isEqualTo(dev.consentrelay.domain.ConsentStatus.DENIED));
+                        .isEqualTo(PurposeStatus.DENIED));
         PropagationCommand command = commands("adnet").stream()
                 .filter(c -> c.getSignalId().equals(optOut.getSignalId())).findFirst().orElseThrow();
-        assertThat(command.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+        assertThat(command.getAction()).isEqualTo(CommandAction.SUPPRESS);
 
         acks.pipeInput("user-13", ack(command, NOW.plusMillis(1_500)), NOW.plusMillis(1_600));
 
@@ -342,7 +338,7 @@ class ConsentTopologyTest {
 
     @Test
     void commandUnansweredPastItsSlaBreachesOnce() {
-        send(signal(SignalKind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
+        send(signal(Signal.Kind.OPT_OUT, "user-11", "US-CA", NOW.minusSeconds(5), "advertising"));
         PropagationCommand command = commands("adnet").get(0);
 
         driver.advanceWallClockTime(Duration.ofMinutes(9));
@@ -362,9 +358,9 @@ class ConsentTopologyTest {
 
     @Test
     void ackForNoKnownCommandIsAuditedAsUnmatched() {
-        PropagationCommand stranger = AvroMapper.toAvro(new dev.consentrelay.domain.Command(
+        PropagationCommand stranger = AvroMapper.toAvro(new Command(
                 UUID.randomUUID().toString(), UUID.randomUUID().toString(), "user-12", "adnet",
-                CommandAction.SUPPRESS, Set.of("advertising"), List.of(), "opt_out", "US-CA", "2026-11-01", NOW, NOW,
+                Command.Action.SUPPRESS, Set.of("advertising"), List.of(), "opt_out", "US-CA", "2026-11-01", NOW, NOW,
                 NOW.plusSeconds(600)));
 
         acks.pipeInput("user-12", ack(stranger, NOW), NOW);
@@ -385,20 +381,20 @@ class ConsentTopologyTest {
         return row == null ? null : row.getState();
     }
 
-    private void vendor(String id, Set<String> purposes, Set<String> regions, Set<CommandAction> actions) {
+    private void vendor(String id, Set<String> purposes, Set<String> regions, Set<Command.Action> actions) {
         vendor(id, purposes, regions, actions, true);
     }
 
-    private void vendor(String id, Set<String> purposes, Set<String> regions, Set<CommandAction> actions,
+    private void vendor(String id, Set<String> purposes, Set<String> regions, Set<Command.Action> actions,
             boolean enabled) {
-        vendors.pipeInput(id, AvroMapper.toAvro(new Vendor(id, id, VendorKind.VENDOR, null, purposes, regions,
+        vendors.pipeInput(id, AvroMapper.toAvro(new Vendor(id, id, Vendor.Kind.VENDOR, null, purposes, regions,
                 actions, Set.of(), Duration.ofMinutes(10), enabled)));
     }
 
-    private static dev.consentrelay.schema.ConsentSignal signal(SignalKind kind, String subject, String region,
+    private static ConsentSignal signal(Signal.Kind kind, String subject, String region,
             Instant occurredAt, String... purposes) {
-        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject, List.of(EMAIL, DEVICE),
-                kind, Set.of(purposes), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", occurredAt,
+        return AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), subject, List.of(EMAIL, DEVICE),
+                kind, Set.of(purposes), region, Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01", occurredAt,
                 null, false));
     }
 
@@ -413,7 +409,7 @@ class ConsentTopologyTest {
                 .build();
     }
 
-    private void send(dev.consentrelay.schema.ConsentSignal signal) {
+    private void send(ConsentSignal signal) {
         signals.pipeInput(signal.getSubjectId(), signal, NOW);
     }
 

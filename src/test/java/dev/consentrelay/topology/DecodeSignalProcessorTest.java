@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentSignal;
@@ -53,7 +53,7 @@ class DecodeSignalProcessorTest {
 
     @Test
     void shouldForwardValidSignalKeyedBySubject() {
-        ConsentSignal signal = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal signal = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
 
         processor.process(raw("producer-key", serializer.serialize(TOPIC, signal)));
 
@@ -69,7 +69,7 @@ class DecodeSignalProcessorTest {
 
     @Test
     void shouldDefaultReceivedAtToTheRecordTimestamp() {
-        ConsentSignal signal = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal signal = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
 
         processor.process(raw("user-1", serializer.serialize(TOPIC, signal)));
 
@@ -78,7 +78,7 @@ class DecodeSignalProcessorTest {
 
     @Test
     void shouldKeepReceivedAtSetByTheProducer() {
-        ConsentSignal signal = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        ConsentSignal signal = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
         signal.setReceivedAt(NOW.minusSeconds(4));
 
         processor.process(raw("user-1", serializer.serialize(TOPIC, signal)));
@@ -101,7 +101,7 @@ class DecodeSignalProcessorTest {
     @Test
     void shouldDeadLetterWrongMagicByte() {
         byte[] bytes = serializer.serialize(TOPIC,
-                signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+                signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
         bytes[0] = 1;
 
         processor.process(raw("user-1", bytes));
@@ -113,7 +113,7 @@ class DecodeSignalProcessorTest {
     @Test
     void shouldDeadLetterUnknownSchemaId() {
         byte[] bytes = serializer.serialize(TOPIC,
-                signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+                signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
         ByteBuffer.wrap(bytes).putInt(1, 999_999);
 
         processor.process(raw("user-1", bytes));
@@ -136,7 +136,7 @@ class DecodeSignalProcessorTest {
     @Test
     void shouldDeadLetterUnknownPurpose() {
         byte[] bytes = serializer.serialize(TOPIC,
-                signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "no_such_purpose"));
+                signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "no_such_purpose"));
 
         processor.process(raw("user-1", bytes));
 
@@ -147,7 +147,7 @@ class DecodeSignalProcessorTest {
 
     @Test
     void shouldDeadLetterPreCheckedOptIn() {
-        ConsentSignal preChecked = signal(SignalKind.OPT_IN, "user-1", "EU", NOW.minusSeconds(5), "analytics");
+        ConsentSignal preChecked = signal(Signal.Kind.OPT_IN, "user-1", "EU", NOW.minusSeconds(5), "analytics");
         preChecked.setMethod("pre_checked_box");
         byte[] bytes = serializer.serialize(TOPIC, preChecked);
 
@@ -161,14 +161,14 @@ class DecodeSignalProcessorTest {
     @Test
     void shouldKeyDeadLetterOfDecodedSignalBySubject() {
         processor.process(raw("producer-key", serializer.serialize(TOPIC,
-                signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "no_such_purpose"))));
+                signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "no_such_purpose"))));
 
         assertThat(context.forwarded()).extracting(forward -> (String) forward.record().key()).containsOnly("user-1");
     }
 
     @Test
     void shouldAuditEveryRejectionAsRejected() {
-        ConsentSignal invalid = signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5),
+        ConsentSignal invalid = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5),
                 "no_such_purpose");
 
         processor.process(raw("user-1", serializer.serialize(TOPIC, invalid)));

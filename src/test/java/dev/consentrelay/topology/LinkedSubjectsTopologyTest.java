@@ -14,18 +14,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.CommandAction;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
+import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
+import dev.consentrelay.schema.CommandAction;
 import dev.consentrelay.schema.ConsentRow;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PurposeConsent;
+import dev.consentrelay.schema.SignalSource;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
@@ -43,7 +43,7 @@ class LinkedSubjectsTopologyTest {
     private static final TopicNames TOPICS = TopicNames.defaults();
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
+    private TestInputTopic<String, ConsentSignal> signals;
     private ConsentTopics io;
 
     @BeforeEach
@@ -54,11 +54,11 @@ class LinkedSubjectsTopologyTest {
         io = ConsentTopics.of(TOPICS, registry);
         signals = TopologyFixture.input(driver, io.signals());
         TestInputTopic<String, VendorRecord> vendors = TopologyFixture.input(driver, io.vendors());
-        vendors.pipeInput("adnet", AvroMapper.toAvro(new Vendor("adnet", "adnet", VendorKind.VENDOR, null,
-                Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(CommandAction.class), Set.of(),
+        vendors.pipeInput("adnet", AvroMapper.toAvro(new Vendor("adnet", "adnet", Vendor.Kind.VENDOR, null,
+                Set.of("advertising", "sale_sharing"), Set.of(), EnumSet.allOf(Command.Action.class), Set.of(),
                 Duration.ofMinutes(10), true)));
-        vendors.pipeInput("mailer", AvroMapper.toAvro(new Vendor("mailer", "mailer", VendorKind.VENDOR, null,
-                Set.of("email_marketing"), Set.of(), EnumSet.of(CommandAction.SUPPRESS, CommandAction.DELETE),
+        vendors.pipeInput("mailer", AvroMapper.toAvro(new Vendor("mailer", "mailer", Vendor.Kind.VENDOR, null,
+                Set.of("email_marketing"), Set.of(), EnumSet.of(Command.Action.SUPPRESS, Command.Action.DELETE),
                 Set.of(), Duration.ofMinutes(10), true)));
     }
 
@@ -69,20 +69,20 @@ class LinkedSubjectsTopologyTest {
 
     @Test
     void aGpcOnTheDeviceAfterTheLinkSuppressesTheAccountAtEveryVendorWithTheAccountsIdentifiers() {
-        send(signal(SignalKind.OPT_IN, "account-1", NOW.minusSeconds(60), "email_marketing"));
+        send(signal(Signal.Kind.OPT_IN, "account-1", NOW.minusSeconds(60), "email_marketing"));
         send(link("device-1", "account-1", NOW.minusSeconds(50)));
         drain();
 
-        send(signal(SignalKind.GPC, "device-1", NOW.minusSeconds(40)));
+        send(signal(Signal.Kind.GPC, "device-1", NOW.minusSeconds(40)));
 
         assertThat(purpose("account-1", "advertising")).satisfies(p -> {
             assertThat(p.getStatus()).isEqualTo(ConsentStatus.DENIED);
-            assertThat(p.getSource()).isEqualTo(dev.consentrelay.schema.SignalSource.LINK);
+            assertThat(p.getSource()).isEqualTo(SignalSource.LINK);
             assertThat(p.getSince()).isEqualTo(NOW.minusSeconds(40));
         });
         assertThat(commands("adnet")).filteredOn(c -> c.getSubjectId().equals("account-1")).singleElement()
                 .satisfies(c -> {
-                    assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+                    assertThat(c.getAction()).isEqualTo(CommandAction.SUPPRESS);
                     assertThat(c.getIdentifiers()).extracting(id -> id.getValue().toString())
                             .containsExactly("account-1-device");
                 });
@@ -94,8 +94,8 @@ class LinkedSubjectsTopologyTest {
 
     @Test
     void aGpcBeforeTheLinkReachesTheAccountWhenTheLinkArrivesButALaterGrantOfItsOwnStillWins() {
-        send(signal(SignalKind.GPC, "device-2", NOW.minusSeconds(60)));
-        send(signal(SignalKind.OPT_IN, "account-2", NOW.minusSeconds(30), "sale_sharing"));
+        send(signal(Signal.Kind.GPC, "device-2", NOW.minusSeconds(60)));
+        send(signal(Signal.Kind.OPT_IN, "account-2", NOW.minusSeconds(30), "sale_sharing"));
 
         send(link("device-2", "account-2", NOW.minusSeconds(20)));
 
@@ -107,9 +107,9 @@ class LinkedSubjectsTopologyTest {
 
     @Test
     void grantsDoNotCrossALinkAndTheAccountsRefusalsReachTheDevice() {
-        send(signal(SignalKind.OPT_OUT, "account-3", NOW.minusSeconds(60), "email_marketing"));
+        send(signal(Signal.Kind.OPT_OUT, "account-3", NOW.minusSeconds(60), "email_marketing"));
         send(link("device-3", "account-3", NOW.minusSeconds(50)));
-        send(signal(SignalKind.OPT_IN, "device-3", NOW.minusSeconds(40), "advertising"));
+        send(signal(Signal.Kind.OPT_IN, "device-3", NOW.minusSeconds(40), "advertising"));
 
         assertThat(purpose("device-3", "email_marketing").getStatus()).isEqualTo(ConsentStatus.DENIED);
         assertThat(row("account-3").getPurposes()).doesNotContainKey("advertising");
@@ -117,12 +117,12 @@ class LinkedSubjectsTopologyTest {
 
     @Test
     void aRefusalTravelsAlongAChain() {
-        send(signal(SignalKind.OPT_IN, "b-4", NOW.minusSeconds(70), "analytics"));
+        send(signal(Signal.Kind.OPT_IN, "b-4", NOW.minusSeconds(70), "analytics"));
         send(link("a-4", "b-4", NOW.minusSeconds(60)));
         // Linked from C's side (a login on C's device), so C's own region is known and vendors serve it.
         send(link("c-4", "b-4", NOW.minusSeconds(55)));
 
-        send(signal(SignalKind.OPT_OUT, "a-4", NOW.minusSeconds(30), "email_marketing"));
+        send(signal(Signal.Kind.OPT_OUT, "a-4", NOW.minusSeconds(30), "email_marketing"));
 
         for (String subject : List.of("b-4", "c-4")) {
             assertThat(purpose(subject, "email_marketing").getStatus()).as(subject).isEqualTo(ConsentStatus.DENIED);
@@ -138,7 +138,7 @@ class LinkedSubjectsTopologyTest {
         send(link("c-5", "a-5", NOW.minusSeconds(50)));
         drain();
 
-        send(signal(SignalKind.OPT_OUT, "b-5", NOW.minusSeconds(30), "advertising"));
+        send(signal(Signal.Kind.OPT_OUT, "b-5", NOW.minusSeconds(30), "advertising"));
 
         for (String subject : List.of("a-5", "b-5", "c-5")) {
             assertThat(purpose(subject, "advertising").getStatus()).as(subject).isEqualTo(ConsentStatus.DENIED);
@@ -150,11 +150,11 @@ class LinkedSubjectsTopologyTest {
 
     @Test
     void anErasureKeepsTheLinkedAccountsSuppressionWithoutErasingIt() {
-        send(signal(SignalKind.OPT_IN, "account-6", NOW.minusSeconds(70), "email_marketing", "advertising"));
+        send(signal(Signal.Kind.OPT_IN, "account-6", NOW.minusSeconds(70), "email_marketing", "advertising"));
         send(link("device-6", "account-6", NOW.minusSeconds(60)));
         drain();
 
-        send(signal(SignalKind.ERASURE, "device-6", NOW.minusSeconds(30)));
+        send(signal(Signal.Kind.ERASURE, "device-6", NOW.minusSeconds(30)));
 
         SubjectConsentState account = row("account-6");
         assertThat(account.getErasedAt()).isNull();
@@ -164,29 +164,28 @@ class LinkedSubjectsTopologyTest {
                 .containsExactly("account-6-device");
         List<PropagationCommand> toMailer = commands("mailer");
         assertThat(toMailer).filteredOn(c -> c.getSubjectId().equals("device-6"))
-                .extracting(PropagationCommand::getAction).contains(dev.consentrelay.schema.CommandAction.DELETE);
+                .extracting(PropagationCommand::getAction).contains(CommandAction.DELETE);
         assertThat(toMailer).filteredOn(c -> c.getSubjectId().equals("account-6"))
                 .extracting(PropagationCommand::getAction)
-                .containsExactly(dev.consentrelay.schema.CommandAction.SUPPRESS);
+                .containsExactly(CommandAction.SUPPRESS);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
-    private void send(dev.consentrelay.schema.ConsentSignal signal) {
+    private void send(ConsentSignal signal) {
         signals.pipeInput(signal.getSubjectId(), signal, NOW);
     }
 
-    private static dev.consentrelay.schema.ConsentSignal signal(SignalKind kind, String subject, Instant at,
-            String... purposes) {
-        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("device_id", subject + "-device")), kind, Set.of(purposes), "US-CA",
-                SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", at, null, false));
+    private static ConsentSignal signal(Signal.Kind kind, String subject, Instant at, String... purposes) {
+        return AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), subject,
+                List.of(new SubjectIdentifier("device_id", subject + "-device")), kind, Set.of(purposes), "US-CA",
+                Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01", at, null, false));
     }
 
-    private static dev.consentrelay.schema.ConsentSignal link(String subject, String linked, Instant at) {
-        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject,
-                List.of(new Identifier("device_id", subject + "-device")), SignalKind.LINK, Set.of(), "US-CA",
-                SignalSource.API, "login", "2026-11-01", at, null, false, linked));
+    private static ConsentSignal link(String subject, String linked, Instant at) {
+        return AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), subject,
+                List.of(new SubjectIdentifier("device_id", subject + "-device")), Signal.Kind.LINK, Set.of(), "US-CA",
+                Signal.Source.API, "login", "2026-11-01", at, null, false, linked));
     }
 
     private SubjectConsentState row(String subjectId) {

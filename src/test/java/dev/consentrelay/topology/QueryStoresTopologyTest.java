@@ -20,13 +20,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.CommandAction;
+import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Policy;
-import dev.consentrelay.domain.SignalKind;
+import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
+import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.schema.SignalKind;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
 import dev.consentrelay.testing.TopologyFixture;
@@ -41,7 +44,7 @@ class QueryStoresTopologyTest {
     private static final TopicNames TOPICS = TopicNames.defaults();
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, dev.consentrelay.schema.ConsentSignal> signals;
+    private TestInputTopic<String, ConsentSignal> signals;
     private TestInputTopic<String, VendorRecord> vendors;
     private InMemorySchemaRegistryClient registry;
     private ConsentTopics io;
@@ -65,10 +68,10 @@ class QueryStoresTopologyTest {
     @Test
     void shouldKeepEverySubjectsAuditTrailInRecordingOrderUnderItsPrefix() {
         publish(TestSignals.vendor("adnet", "advertising"));
-        signals.pipeInput("user-1", signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
-        signals.pipeInput("user-10", signal(SignalKind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(5),
+        signals.pipeInput("user-1", signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        signals.pipeInput("user-10", signal(Signal.Kind.OPT_OUT, "user-10", "US-CA", NOW.minusSeconds(5),
                 "analytics"));
-        signals.pipeInput("user-1", signal(SignalKind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(1), "advertising"));
+        signals.pipeInput("user-1", signal(Signal.Kind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(1), "advertising"));
 
         List<KeyValue<String, AuditEvent>> trail = trail("user-1");
 
@@ -80,8 +83,7 @@ class QueryStoresTopologyTest {
                 .containsExactlyInAnyOrder(1, 0);
         assertThat(trail).filteredOn(kv -> kv.value.getType() == AuditEventType.DECISION)
                 .extracting(kv -> kv.value.getSignal().getKind())
-                .containsExactlyInAnyOrder(dev.consentrelay.schema.SignalKind.OPT_OUT,
-                        dev.consentrelay.schema.SignalKind.OPT_IN);
+                .containsExactlyInAnyOrder(SignalKind.OPT_OUT, SignalKind.OPT_IN);
         assertThat(trail).allSatisfy(kv -> {
             assertThat(kv.value.getSubjectId()).isEqualTo("user-1");
             assertThat(kv.key).startsWith("user-1|").endsWith("|" + kv.value.getEventId());
@@ -93,7 +95,7 @@ class QueryStoresTopologyTest {
     @Test
     void shouldKeyAuditRecordsAsTheStoreDoesSoTheTopicIsTheStoresOnlyChangelog() {
         publish(TestSignals.vendor("adnet", "advertising"));
-        signals.pipeInput("user-1", signal(SignalKind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        signals.pipeInput("user-1", signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
         TestOutputTopic<String, AuditEvent> audit = TopologyFixture.output(driver, io.audit());
 
         List<KeyValue<String, AuditEvent>> written = audit.readKeyValuesToList();
@@ -108,18 +110,18 @@ class QueryStoresTopologyTest {
 
     @Test
     void shouldSuppressANewVendorForDeniedSubjectsOnly() {
-        signals.pipeInput("denied-1", signal(SignalKind.OPT_OUT, "denied-1", "US-CA", NOW.minusSeconds(9),
+        signals.pipeInput("denied-1", signal(Signal.Kind.OPT_OUT, "denied-1", "US-CA", NOW.minusSeconds(9),
                 "advertising"));
-        signals.pipeInput("allowed", signal(SignalKind.OPT_OUT, "allowed", "US-CA", NOW.minusSeconds(9),
+        signals.pipeInput("allowed", signal(Signal.Kind.OPT_OUT, "allowed", "US-CA", NOW.minusSeconds(9),
                 "analytics"));
-        signals.pipeInput("denied-2", signal(SignalKind.GPC, "denied-2", "US-VA", NOW.minusSeconds(9)));
-        signals.pipeInput("eu-no-grant", signal(SignalKind.OPT_OUT, "eu-no-grant", "EU", NOW.minusSeconds(9),
+        signals.pipeInput("denied-2", signal(Signal.Kind.GPC, "denied-2", "US-VA", NOW.minusSeconds(9)));
+        signals.pipeInput("eu-no-grant", signal(Signal.Kind.OPT_OUT, "eu-no-grant", "EU", NOW.minusSeconds(9),
                 "email_marketing"));
-        signals.pipeInput("us-only", signal(SignalKind.OPT_OUT, "us-only", "US-CA", NOW.minusSeconds(9),
+        signals.pipeInput("us-only", signal(Signal.Kind.OPT_OUT, "us-only", "US-CA", NOW.minusSeconds(9),
                 "advertising"));
 
-        publish(new Vendor("adnet", "Ad Network", dev.consentrelay.domain.VendorKind.VENDOR, null,
-                Set.of("advertising"), Set.of("US-*", "EU"), EnumSet.allOf(CommandAction.class), Set.of("device_id"),
+        publish(new Vendor("adnet", "Ad Network", Vendor.Kind.VENDOR, null,
+                Set.of("advertising"), Set.of("US-*", "EU"), EnumSet.allOf(Command.Action.class), Set.of("device_id"),
                 Duration.ofMinutes(5), true));
         // Batches of two subjects per tick: five subjects take three ticks.
         for (int i = 0; i < 4; i++) {
@@ -130,7 +132,7 @@ class QueryStoresTopologyTest {
         assertThat(adnet).extracting(PropagationCommand::getSubjectId).containsExactlyInAnyOrder("denied-1",
                 "denied-2", "eu-no-grant", "us-only");
         assertThat(adnet).allSatisfy(c -> {
-            assertThat(c.getAction()).isEqualTo(dev.consentrelay.schema.CommandAction.SUPPRESS);
+            assertThat(c.getAction()).isEqualTo(CommandAction.SUPPRESS);
             assertThat(c.getPurposes()).containsExactly("advertising");
             assertThat(c.getIdentifiers()).extracting(i -> i.getType()).containsExactly("device_id");
             assertThat(c.getReason()).startsWith("BACKFILL of advertising");
@@ -147,7 +149,7 @@ class QueryStoresTopologyTest {
     void shouldBackfillOnlyThePurposesAVendorGains() {
         publish(TestSignals.vendor("adnet", "advertising"));
         driver.advanceWallClockTime(Duration.ofSeconds(1));
-        signals.pipeInput("u", signal(SignalKind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising",
+        signals.pipeInput("u", signal(Signal.Kind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising",
                 "sale_sharing"));
         assertThat(commands("adnet")).extracting(c -> c.getReason()).allMatch(r -> r.startsWith("OPT_OUT"));
 
@@ -164,7 +166,7 @@ class QueryStoresTopologyTest {
     void shouldNotBackfillAVendorThatChangedWithoutGainingPurposes() {
         publish(TestSignals.vendor("adnet", "advertising", "sale_sharing"));
         driver.advanceWallClockTime(Duration.ofSeconds(1));
-        signals.pipeInput("u", signal(SignalKind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising"));
+        signals.pipeInput("u", signal(Signal.Kind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising"));
         commands("adnet");
 
         publish(TestSignals.vendor("adnet", "advertising"));
@@ -175,7 +177,7 @@ class QueryStoresTopologyTest {
 
     @Test
     void shouldGiveTheSameCommandIdToTheSameBackfillOfTheSameSubject() {
-        signals.pipeInput("u", signal(SignalKind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising"));
+        signals.pipeInput("u", signal(Signal.Kind.OPT_OUT, "u", "US-CA", NOW.minusSeconds(9), "advertising"));
         publish(TestSignals.vendor("adnet", "advertising"));
         driver.advanceWallClockTime(Duration.ofSeconds(1));
 
@@ -184,7 +186,7 @@ class QueryStoresTopologyTest {
         String signalId = dev.consentrelay.domain.BackfillPlanner.signalId(job.backfillId(), "u");
         assertThat(command.getSignalId().toString()).isEqualTo(signalId);
         assertThat(command.getCommandId().toString()).isEqualTo(dev.consentrelay.domain.CommandIds.of(signalId,
-                "adnet", CommandAction.SUPPRESS));
+                "adnet", Command.Action.SUPPRESS));
     }
 
     private void publish(Vendor vendor) {

@@ -8,40 +8,38 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.consentrelay.avro.AvroMapper;
-import dev.consentrelay.domain.CommandAction;
-import dev.consentrelay.domain.ConsentSignal;
-import dev.consentrelay.domain.Identifier;
-import dev.consentrelay.domain.SignalKind;
-import dev.consentrelay.domain.SignalSource;
+import dev.consentrelay.domain.Command;
+import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
-import dev.consentrelay.domain.VendorKind;
+import dev.consentrelay.schema.ConsentSignal;
 
 /** Signals and vendors for the processor tests, so each test states only what matters to it. */
 final class TestSignals {
 
     static final Instant NOW = Instant.parse("2026-11-20T09:00:00Z");
-    static final Identifier EMAIL = new Identifier("email_sha256",
+    static final SubjectIdentifier EMAIL = new SubjectIdentifier("email_sha256",
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-    static final Identifier DEVICE = new Identifier("device_id", "device-7");
+    static final SubjectIdentifier DEVICE = new SubjectIdentifier("device_id", "device-7");
 
     private TestSignals() {
     }
 
     /** An Avro signal from the preference centre, expressed with a toggle, received by no one yet. */
-    static dev.consentrelay.schema.ConsentSignal signal(SignalKind kind, String subject, String region,
+    static ConsentSignal signal(Signal.Kind kind, String subject, String region,
             Instant occurredAt, String... purposes) {
-        return AvroMapper.toAvro(new ConsentSignal(UUID.randomUUID().toString(), subject, List.of(EMAIL, DEVICE),
-                kind, Set.of(purposes), region, SignalSource.PREFERENCE_CENTER, "toggle", "2026-11-01", occurredAt,
+        return AvroMapper.toAvro(new Signal(UUID.randomUUID().toString(), subject, List.of(EMAIL, DEVICE),
+                kind, Set.of(purposes), region, Signal.Source.PREFERENCE_CENTER, "toggle", "2026-11-01", occurredAt,
                 null, false));
     }
 
     /** An enabled vendor serving every region, with a ten-minute SLA. */
-    static Vendor vendor(String id, Set<String> purposes, Set<CommandAction> actions) {
-        return new Vendor(id, id + " Inc.", VendorKind.VENDOR, null, purposes, Set.of(), actions, Set.of(),
+    static Vendor vendor(String id, Set<String> purposes, Set<Command.Action> actions) {
+        return new Vendor(id, id + " Inc.", Vendor.Kind.VENDOR, null, purposes, Set.of(), actions, Set.of(),
                 Duration.ofMinutes(10), true);
     }
 
     static Vendor vendor(String id, String... purposes) {
-        return vendor(id, Set.of(purposes), EnumSet.of(CommandAction.SUPPRESS, CommandAction.DELETE));
+        return vendor(id, Set.of(purposes), EnumSet.of(Command.Action.SUPPRESS, Command.Action.DELETE));
     }
 }

@@ -20,16 +20,16 @@ import java.time.Instant;
  * @param expiresAt
  *            when a grant lapses; {@code null} when it does not
  */
-public record PurposeConsent(ConsentStatus status, Instant since, String signalId, SignalSource source, String method,
+public record PurposeChoice(PurposeStatus status, Instant since, String signalId, Signal.Source source, String method,
         String policyVersion, Instant expiresAt) {
 
     /** Whether this is a grant whose lifetime ended by the lapse of {@code expiresAt} (handled by expiry). */
     public boolean isLapsedGrant() {
-        return status == ConsentStatus.WITHDRAWN && PolicyEngine.EXPIRED_METHOD.equals(method);
+        return status == PurposeStatus.WITHDRAWN && PolicyEngine.EXPIRED_METHOD.equals(method);
     }
 
     /** Whether this is a grant whose lifetime has not ended at {@code now}. */
     public boolean isUnexpiredGrant(Instant now) {
-        return status == ConsentStatus.GRANTED && (expiresAt == null || expiresAt.isAfter(now));
+        return status == PurposeStatus.GRANTED && (expiresAt == null || expiresAt.isAfter(now));
     }
 }

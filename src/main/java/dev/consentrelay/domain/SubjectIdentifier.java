@@ -8,5 +8,5 @@ package dev.consentrelay.domain;
  * @param value
  *            the value, hashed where it is contact data
  */
-public record Identifier(String type, String value) {
+public record SubjectIdentifier(String type, String value) {
 }

@@ -31,16 +31,16 @@ import java.util.Set;
  * @param receivedAt
  *            when the service received the signal; nullable, then {@code occurredAt} stands in
  * @param erase
- *            for {@link SignalKind#WITHDRAWAL}: also ask vendors to delete; ignored for other kinds
+ *            for {@link Signal.Kind#WITHDRAWAL}: also ask vendors to delete; ignored for other kinds
  * @param linkedSubjectId
- *            for {@link SignalKind#LINK}: the other subject; for a refusal with source {@link SignalSource#LINK}: the
+ *            for {@link Signal.Kind#LINK}: the other subject; for a refusal with source {@link Signal.Source#LINK}: the
  *            linked subject it came from; otherwise {@code null}
  */
-public record ConsentSignal(String signalId, String subjectId, List<Identifier> identifiers, SignalKind kind,
-        Set<String> purposes, String region, SignalSource source, String method, String policyVersion,
+public record Signal(String signalId, String subjectId, List<SubjectIdentifier> identifiers, Kind kind,
+        Set<String> purposes, String region, Source source, String method, String policyVersion,
         Instant occurredAt, Instant receivedAt, boolean erase, String linkedSubjectId) {
 
-    public ConsentSignal {
+    public Signal {
         identifiers = Copies.distinctList(identifiers);
         purposes = Copies.sortedSet(purposes);
     }
@@ -48,8 +48,8 @@ public record ConsentSignal(String signalId, String subjectId, List<Identifier> 
     /** A signal that names no linked subject (every kind but {@code LINK} and a refusal that crossed a link). */
     // The record's own components but one; a value type with the Avro schema's fields, not a settings list.
     @SuppressWarnings("checkstyle:ParameterNumber")
-    public ConsentSignal(String signalId, String subjectId, List<Identifier> identifiers, SignalKind kind,
-            Set<String> purposes, String region, SignalSource source, String method, String policyVersion,
+    public Signal(String signalId, String subjectId, List<SubjectIdentifier> identifiers, Kind kind,
+            Set<String> purposes, String region, Source source, String method, String policyVersion,
             Instant occurredAt, Instant receivedAt, boolean erase) {
         this(signalId, subjectId, identifiers, kind, purposes, region, source, method, policyVersion, occurredAt,
                 receivedAt, erase, null);
@@ -58,5 +58,36 @@ public record ConsentSignal(String signalId, String subjectId, List<Identifier> 
     /** {@link #receivedAt()} when known, else {@link #occurredAt()}. */
     public Instant receivedOrOccurredAt() {
         return receivedAt != null ? receivedAt : occurredAt;
+    }
+
+    /** What a consent signal asks for. */
+    public enum Kind {
+        /** Grants the listed purposes; needs purposes and an affirmative method. */
+        OPT_IN,
+        /** Refuses the listed purposes, or all purposes when none are listed. */
+        OPT_OUT,
+        /** Withdraws earlier grants for the listed purposes (or all); may also ask vendors to erase. */
+        WITHDRAWAL,
+        /** A browser's Global Privacy Control signal: denies the region's GPC purposes. */
+        GPC,
+        /** The right to deletion: every vendor is told to delete, a suppression record is kept. */
+        ERASURE,
+        /**
+         * Joins the subject to {@code linkedSubjectId} (e.g. a device and the account logged in on it): from then on a
+         * refusal of either reaches the other, as a refusal with source {@code LINK}. Changes no status by itself.
+         */
+        LINK;
+
+        /** Whether this kind refuses processing; on equal event times a refusal wins over a grant. */
+        public boolean isRefusal() {
+            return this != OPT_IN && this != LINK;
+        }
+    }
+
+    /** Where a consent signal was captured. */
+    public enum Source {
+        WEB_BANNER, PREFERENCE_CENTER, EMAIL_UNSUBSCRIBE, BROWSER_GPC, API, CRM_IMPORT, SUPPORT,
+        /** A refusal that crossed a link from a linked subject. */
+        LINK
     }
 }

@@ -1,6 +1,6 @@
 package dev.consentrelay.domain;
 
 /** The recorded status of one purpose for one subject. */
-public enum ConsentStatus {
+public enum PurposeStatus {
     GRANTED, DENIED, WITHDRAWN
 }
