@@ -9,6 +9,8 @@ import java.util.UUID;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.IdentifierHasher;
+import dev.consentrelay.schema.AckStatus;
+import dev.consentrelay.schema.AckedCommand;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
@@ -17,10 +19,12 @@ import dev.consentrelay.schema.ConsentModel;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.DecisionOutcome;
+import dev.consentrelay.schema.IssuedCommand;
 import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
 import dev.consentrelay.schema.PurposeChange;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.VendorOutcome;
 
@@ -92,10 +96,10 @@ public final class AuditRecords {
     }
 
     /** What a decision's audit event says of each command it issued. */
-    private static List<dev.consentrelay.schema.IssuedCommand> issuedCommands(List<Command> commands) {
-        List<dev.consentrelay.schema.IssuedCommand> issued = new ArrayList<>(commands.size());
+    private static List<IssuedCommand> issuedCommands(List<Command> commands) {
+        List<IssuedCommand> issued = new ArrayList<>(commands.size());
         for (Command command : commands) {
-            issued.add(dev.consentrelay.schema.IssuedCommand.newBuilder()
+            issued.add(IssuedCommand.newBuilder()
                     .setCommandId(uuid(command.commandId()))
                     .setVendorId(command.vendorId())
                     .setAction(enumToAvro(command.action(), CommandAction.class))
@@ -176,9 +180,9 @@ public final class AuditRecords {
     }
 
     /** A signal's propagation entry as its decision opens it: every command waiting for its vendor. */
-    public static dev.consentrelay.schema.SignalPropagation propagationOf(String subjectId, String signalId,
+    public static SignalPropagation propagationOf(String subjectId, String signalId,
             AuditEvent decision, List<PendingCommand> commands, Instant now) {
-        return dev.consentrelay.schema.SignalPropagation.newBuilder()
+        return SignalPropagation.newBuilder()
                 .setSubjectId(subjectId)
                 .setSignalId(signalId)
                 .setDecision(decision)
@@ -201,8 +205,8 @@ public final class AuditRecords {
         for (PendingCommand p : entries) {
             Instant appliedAt = p.getAppliedAt() == null ? p.getUpdatedAt() : p.getAppliedAt();
             completedAt = appliedAt.isAfter(completedAt) ? appliedAt : completedAt;
-            allHonoured &= p.getStatus() == dev.consentrelay.schema.AckStatus.APPLIED
-                    || p.getStatus() == dev.consentrelay.schema.AckStatus.NOT_FOUND;
+            allHonoured &= p.getStatus() == AckStatus.APPLIED
+                    || p.getStatus() == AckStatus.NOT_FOUND;
             vendors.add(VendorOutcome.newBuilder()
                     .setVendorId(p.getVendorId())
                     .setCommandId(p.getCommandId())
@@ -299,11 +303,11 @@ public final class AuditRecords {
     }
 
     /** The final acknowledgements among a signal's tracked commands, as an audit event lists them. */
-    public static List<dev.consentrelay.schema.AckedCommand> acked(List<PendingCommand> entries) {
-        List<dev.consentrelay.schema.AckedCommand> acks = new ArrayList<>();
+    public static List<AckedCommand> acked(List<PendingCommand> entries) {
+        List<AckedCommand> acks = new ArrayList<>();
         for (PendingCommand entry : entries) {
             if (entry.getStatus() != null) {
-                acks.add(dev.consentrelay.schema.AckedCommand.newBuilder()
+                acks.add(AckedCommand.newBuilder()
                         .setCommandId(entry.getCommandId())
                         .setVendorId(entry.getVendorId())
                         .setAction(entry.getAction())

@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.TopicConfig;
 
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.Signal;
+import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.topology.DeadLetters;
 
@@ -72,7 +73,7 @@ final class PoisonPills {
         // Thousands of identifiers: over the input bound (32), which keeps every row far below the topic's limit.
         pills.add(new Pill("signal over the input bounds", HUGE_SUBJECT, h.producer.encode(copy(
                 template, HUGE_SUBJECT, Signal.Kind.OPT_OUT, Set.of(), "link", many)),
-                "identifiers; at most " + dev.consentrelay.domain.SignalValidator.MAX_IDENTIFIERS));
+                "identifiers; at most " + SignalValidator.MAX_IDENTIFIERS));
     }
 
     /** Subjects whose valid signals the reference covers (the oversized subject is a pill). */

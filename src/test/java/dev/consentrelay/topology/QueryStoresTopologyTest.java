@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.avro.AvroMapper;
+import dev.consentrelay.domain.BackfillPlanner;
 import dev.consentrelay.domain.Command;
+import dev.consentrelay.domain.CommandIds;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.Vendor;
@@ -183,9 +185,9 @@ class QueryStoresTopologyTest {
 
         PropagationCommand command = commands("adnet").get(0);
         BackfillJob job = job("adnet");
-        String signalId = dev.consentrelay.domain.BackfillPlanner.signalId(job.backfillId(), "u");
+        String signalId = BackfillPlanner.signalId(job.backfillId(), "u");
         assertThat(command.getSignalId().toString()).isEqualTo(signalId);
-        assertThat(command.getCommandId().toString()).isEqualTo(dev.consentrelay.domain.CommandIds.of(signalId,
+        assertThat(command.getCommandId().toString()).isEqualTo(CommandIds.of(signalId,
                 "adnet", Command.Action.SUPPRESS));
     }
 
