@@ -93,9 +93,8 @@ public class SignalResource {
     @Operation(operationId = "signalById",
             summary = "One signal by its id alone: its decision and its propagation per vendor", description = "Kept"
                     + " for existing callers; prefer /v1/subjects/{subjectId}/signals/{signalId}, the 202's Location,"
-                    + " which"
-                    + " asks one instance. This route asks the instance it reaches and, on a miss, each other instance"
-                    + " in turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
+                    + " which asks one instance. This route asks the instance it reaches and, on a miss, each other"
+                    + " instance in turn. state is REJECTED, DECIDED (no command to send), PROPAGATING or PROPAGATED.")
     @APIResponse(responseCode = "200", description = "The signal's decision and propagation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = SignalStatus.class),
