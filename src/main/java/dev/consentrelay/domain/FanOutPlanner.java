@@ -71,7 +71,12 @@ public final class FanOutPlanner {
         return computed;
     }
 
-    /** The commands for one decision, sorted by vendor id, then action. */
+    /**
+     * The commands for one decision, sorted by vendor id, then action.
+     *
+     * @param vendors every known vendor, as an immutable collection: the scopes worked out from it are kept until a
+     *            different collection comes
+     */
     public List<Command> plan(FanOutRequest request, Collection<Vendor> vendors) {
         Scopes known = scopes(vendors);
         Map<String, Vendor> byId = known.byId();
