@@ -1,8 +1,15 @@
 package dev.consentrelay.connector;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,6 +18,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.RegistryConfig;
@@ -21,17 +29,20 @@ import dev.consentrelay.serde.SchemaRegistryClient;
 
 /**
  * Publishes final acknowledgements through the {@value #CHANNEL} SmallRye Reactive Messaging channel (an idempotent
- * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's subjectId
- * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} returns only once
- * the broker has the record, so
- * the command's message may then be acknowledged to its own channel and committed; a failed send is retried until it
- * succeeds or the connector stops, because committing past an unpublished ack would lose it.
+ * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's subject id
+ * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} does not block:
+ * its stage completes once the broker has the record, and only then may the command's message be acknowledged to its
+ * own channel and committed. A failed send is retried every second until it succeeds or the publisher stops, because
+ * committing past an unpublished ack would lose it. The emitter buffers what the connectors have in flight (each
+ * bounds its own), so a lane never waits on the broker.
  */
 @ApplicationScoped
 public class AckPublisher implements AckSink {
 
     /** The outgoing channel of acknowledgements. */
     public static final String CHANNEL = "command-acks";
+    /** Acknowledgements the emitter holds while the broker has not taken them. */
+    static final int BUFFER = 16_384;
 
     private static final Logger LOG = Logger.getLogger(AckPublisher.class);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -41,12 +52,19 @@ public class AckPublisher implements AckSink {
     private final SchemaRegistryClient registry;
     private final boolean autoRegister;
     private final Object firstSerialization = new Object();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ack-publish-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Serializer<CommandAck> serializer;
     private volatile boolean schemaKnown;
+    private volatile boolean stopped;
 
     @Inject
-    public AckPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> emitter, TopicsConfig topics,
-            SchemaRegistryClient registry, RegistryConfig registryConfig) {
+    public AckPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
+            bufferSize = BUFFER) MutinyEmitter<byte[]> emitter, TopicsConfig topics, SchemaRegistryClient registry,
+            RegistryConfig registryConfig) {
         this.emitter = emitter;
         this.topic = topics.commandAcks();
         this.registry = registry;
@@ -58,24 +76,51 @@ public class AckPublisher implements AckSink {
         return topic;
     }
 
-    /** Publishes the ack and waits until the broker has it. */
+    /** Publishes the ack; the stage completes once the broker has it. */
     @Override
-    public void publish(String subjectId, CommandAck ack) throws InterruptedException {
-        while (true) {
-            try {
-                Message<byte[]> message = Message.of(serialize(ack)).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(subjectId).build());
-                emitter.sendMessageAndAwait(message);
-                return;
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
-                    throw new InterruptedException("stopped while publishing an acknowledgement");
-                }
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), cause);
-                Thread.sleep(RETRY_BACKOFF.toMillis());
-            }
+    public CompletionStage<Void> publish(String subjectId, CommandAck ack) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        attempt(subjectId, ack, stored);
+        return stored;
+    }
+
+    private void attempt(String subjectId, CommandAck ack, CompletableFuture<Void> stored) {
+        if (stopped) {
+            stored.completeExceptionally(new IllegalStateException("acknowledgement publisher stopped"));
+            return;
         }
+        try {
+            Message<byte[]> message = Message.of(serialize(ack)).addMetadata(
+                    OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(subjectId).build());
+            emitter.sendMessage(message).subscribe().with(done -> stored.complete(null),
+                    failure -> retry(subjectId, ack, stored, failure));
+        } catch (RuntimeException e) {
+            // A registry that cannot register the schema is as unavailable as a broker: retried alike.
+            retry(subjectId, ack, stored, e);
+        }
+    }
+
+    private void retry(String subjectId, CommandAck ack, CompletableFuture<Void> stored, Throwable failure) {
+        if (stopped) {
+            stored.completeExceptionally(failure);
+            return;
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), cause);
+        try {
+            retries.schedule(() -> attempt(subjectId, ack, stored), RETRY_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            stored.completeExceptionally(failure);
+        }
+    }
+
+    /** Stops retrying: acknowledgements not yet stored stay unpublished, their commands uncommitted. */
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        retries.shutdownNow();
     }
 
     private byte[] serialize(CommandAck ack) {

@@ -123,11 +123,11 @@ public final class BatchingWebhookAdapter implements VendorAdapter {
         WebhookAdapter.Answer response;
         try {
             response = webhook.post(body.toString().getBytes(StandardCharsets.UTF_8), key);
-        } catch (IOException e) {
-            return all(commands, DeliveryResult.retry(e.getClass().getSimpleName()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return all(commands, DeliveryResult.retry("interrupted"));
+        } catch (Exception e) {
+            return all(commands, DeliveryResult.retry(e.getClass().getSimpleName()));
         }
         return interpret(commands, response.status(), response.body(), response.retryAfter().orElse(null));
     }

@@ -1,5 +1,7 @@
 package dev.consentrelay.connector;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -11,10 +13,8 @@ import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
 import dev.consentrelay.schema.Identifier;
 import dev.consentrelay.schema.PropagationCommand;
@@ -30,35 +30,49 @@ public final class CommandRendering {
     public static final List<String> CSV_COLUMNS = List.of("commandId", "signalId", "vendorId", "action", "purposes",
             "identifiers", "reason", "region", "policyVersion", "signalReceivedAt", "issuedAt", "deadline");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private CommandRendering() {
     }
 
     /** The command as one line of compact JSON (fields in a fixed order, instants as ISO-8601). */
     public static String json(PropagationCommand command) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("commandId", command.getCommandId().toString());
-        node.put("signalId", command.getSignalId().toString());
-        node.put("vendorId", command.getVendorId());
-        node.put("action", command.getAction().name());
-        ArrayNode purposes = node.putArray("purposes");
-        command.getPurposes().forEach(purposes::add);
-        ArrayNode identifiers = node.putArray("identifiers");
-        for (Identifier identifier : command.getIdentifiers()) {
-            identifiers.addObject().put("type", identifier.getType()).put("value", identifier.getValue());
-        }
-        node.put("reason", command.getReason());
-        node.put("region", command.getRegion());
-        node.put("policyVersion", command.getPolicyVersion());
-        node.put("signalReceivedAt", iso(command.getSignalReceivedAt()));
-        node.put("issuedAt", iso(command.getIssuedAt()));
-        node.put("deadline", iso(command.getDeadline()));
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
+        return new String(jsonBytes(command), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #json} as UTF-8 bytes, written field by field without building a tree first. */
+    public static byte[] jsonBytes(PropagationCommand command) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("commandId", command.getCommandId().toString());
+            json.writeStringField("signalId", command.getSignalId().toString());
+            json.writeStringField("vendorId", command.getVendorId());
+            json.writeStringField("action", command.getAction().name());
+            json.writeArrayFieldStart("purposes");
+            for (String purpose : command.getPurposes()) {
+                json.writeString(purpose);
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("identifiers");
+            for (Identifier identifier : command.getIdentifiers()) {
+                json.writeStartObject();
+                json.writeStringField("type", identifier.getType());
+                json.writeStringField("value", identifier.getValue());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeStringField("reason", command.getReason());
+            json.writeStringField("region", command.getRegion());
+            json.writeStringField("policyVersion", command.getPolicyVersion());
+            json.writeStringField("signalReceivedAt", iso(command.getSignalReceivedAt()));
+            json.writeStringField("issuedAt", iso(command.getIssuedAt()));
+            json.writeStringField("deadline", iso(command.getDeadline()));
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("Cannot render a command as JSON", e);
         }
+        return out.toByteArray();
     }
 
     /** The CSV header line (no line end). */
@@ -79,10 +93,15 @@ public final class CommandRendering {
 
     /** Hex HMAC-SHA256 of the body with the secret, as sent in {@code X-Consent-Signature: sha256=<hex>}. */
     public static String hmacSha256Hex(String secret, byte[] body) {
+        return HexFormat.of().formatHex(hmacSha256(secret).doFinal(body));
+    }
+
+    /** An HMAC-SHA256 keyed with the secret; not thread-safe, so one per thread when reused. */
+    public static Mac hmacSha256(String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }

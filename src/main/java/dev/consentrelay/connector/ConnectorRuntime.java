@@ -66,6 +66,7 @@ public class ConnectorRuntime {
 
     private final List<VendorConnector> running = new ArrayList<>();
     private final List<VendorAdapter> adapters = new ArrayList<>();
+    private WebhookTransport webhooks;
     private ConnectorMetrics metrics;
 
     @Inject
@@ -143,6 +144,7 @@ public class ConnectorRuntime {
             metrics = new ConnectorMetrics(meters);
         }
         Map<String, Object> clientConfig = clientConfig();
+        webhooks = new WebhookTransport();
         Map<String, AckedCommands> acked = new HashMap<>();
         config.vendors().keySet().forEach(vendorId -> acked.put(vendorId, ackedCommands(config.ackedCapacity())));
         AckHistory.load(clientConfig, topics.commandAcks(),
@@ -151,7 +153,7 @@ public class ConnectorRuntime {
         config.vendors().forEach((vendorId, vendor) -> {
             // The rate limit counts requests: per command, or per batch when the adapter sends batches.
             TokenBucket requests = TokenBucket.perSecond(vendor.rateLimit());
-            VendorAdapter adapter = VendorAdapters.create(vendorId, vendor, clock, requests);
+            VendorAdapter adapter = VendorAdapters.create(vendorId, vendor, clock, requests, webhooks);
             adapters.add(adapter);
             RetryingDelivery delivery = new RetryingDelivery(vendorId, adapter,
                     new RetryPolicy(vendor.maxAttempts(), vendor.initialBackoff(), vendor.maxBackoff()),
@@ -206,6 +208,10 @@ public class ConnectorRuntime {
         running.clear();
         adapters.forEach(VendorAdapter::close);
         adapters.clear();
+        if (webhooks != null) {
+            webhooks.close();
+            webhooks = null;
+        }
     }
 
     private static AckedCommands ackedCommands(int capacity) {

@@ -22,9 +22,10 @@ public final class VendorAdapters {
     /**
      * @param requests the vendor's rate limit, when the adapter takes it per request (a batch) rather than leaving it
      *            to the delivery of each command
+     * @param http the webhook vendors' shared HTTP transport
      */
     public static VendorAdapter create(String vendorId, ConnectorsConfig.Vendor config, Clock clock,
-            TokenBucket requests) {
+            TokenBucket requests, WebhookTransport http) {
         if (config.batchSize() < 1 || config.batchSize() > MAX_BATCH) {
             throw new IllegalArgumentException("consent-relay.connectors.vendors." + vendorId + ".batch-size must be"
                     + " between 1 and " + MAX_BATCH + ", got " + config.batchSize());
@@ -43,7 +44,7 @@ public final class VendorAdapters {
                             + " allow plain http to this vendor");
                 }
                 WebhookAdapter webhook = new WebhookAdapter(url,
-                        config.secret().orElseThrow(() -> missing(vendorId, "secret")), config.timeout(), clock);
+                        config.secret().orElseThrow(() -> missing(vendorId, "secret")), config.timeout(), clock, http);
                 yield config.batchSize() == 1
                         ? webhook
                         : new BatchingWebhookAdapter(webhook, config.batchSize(), config.batchLinger(), requests,

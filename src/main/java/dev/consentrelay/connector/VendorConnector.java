@@ -22,8 +22,9 @@ import dev.consentrelay.schema.PropagationCommand;
  * delivered in order, retries included, while other subjects proceed on other lanes. Nothing is shared with other
  * vendors but the ack channel, so a slow or dead vendor only holds back itself.
  * <p>
- * A message is acknowledged to the channel only once the command's own acknowledgement is on the broker (or the
- * command was skipped), and the channel commits a partition only up to its lowest unacknowledged message, so a crash
+ * A lane hands each acknowledgement to the {@link AckSink} and goes on without waiting for the broker. A message is
+ * acknowledged to the channel only once the command's own acknowledgement is on the broker (or the command was
+ * skipped), and the channel commits a partition only up to its lowest unacknowledged message, so a crash
  * redelivers every command whose ack is not published. The connector requests {@code bufferLimit} messages and one
  * more for each finished, so no more are ever in flight; when they all are, it also pauses the channel's consumer
  * ({@link ChannelPauser}) and resumes it once half have finished.
@@ -148,24 +149,40 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
         }
     }
 
+    /**
+     * Delivers on the subject's lane, then hands the acknowledgement to the sink and goes on with the lane's next
+     * command: the message is finished when the sink has stored the ack, on whichever thread that completes.
+     */
     private void deliver(PropagationCommand command, Message<?> message) {
-        boolean done = false;
+        boolean handedOver = false;
         try {
             UUID commandId = command.getCommandId();
             if (acked.contains(commandId)) {
                 // The same command came twice while the first was still on its way.
                 skip(command);
-                done = true;
+                finished(message);
+                handedOver = true;
                 return;
             }
             RetryingDelivery.Outcome outcome = delivery.deliver(command);
-            acks.publish(command.getSubjectId(),
-                    CommandAck.newBuilder().setCommandId(commandId).setVendorId(settings.vendorId())
-                            .setSignalId(command.getSignalId()).setStatus(outcome.status()).setDetail(outcome.detail())
-                            .setAppliedAt(outcome.finishedAt()).setAttempts(outcome.attempts()).build());
-            acked.add(commandId);
-            metrics.delivered(settings.vendorId(), command.getAction().name(), outcome.status().name());
-            done = true;
+            if (!running) {
+                // Stopped during the delivery: the command is delivered again after the restart, as it is unacked.
+                return;
+            }
+            CommandAck ack = CommandAck.newBuilder().setCommandId(commandId).setVendorId(settings.vendorId())
+                    .setSignalId(command.getSignalId()).setStatus(outcome.status()).setDetail(outcome.detail())
+                    .setAppliedAt(outcome.finishedAt()).setAttempts(outcome.attempts()).build();
+            acks.publish(command.getSubjectId(), ack).whenComplete((stored, failure) -> {
+                if (failure != null) {
+                    // Only when stopping: no ack, the offset stays uncommitted, delivered after the restart.
+                    released();
+                    return;
+                }
+                acked.add(commandId);
+                metrics.delivered(settings.vendorId(), command.getAction().name(), outcome.status().name());
+                finished(message);
+            });
+            handedOver = true;
         } catch (InterruptedException stopping) {
             // Stopping: no ack, the offset stays uncommitted and the command is delivered after the restart.
             Thread.currentThread().interrupt();
@@ -174,9 +191,7 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
             LOG.errorf("Vendor %s: %s delivery crashed (%s); it will be retried after a restart",
                     settings.vendorId(), command.getAction(), e.getClass().getName());
         } finally {
-            if (done) {
-                finished(message);
-            } else {
+            if (!handedOver) {
                 released();
             }
         }

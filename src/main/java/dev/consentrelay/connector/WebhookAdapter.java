@@ -2,16 +2,17 @@ package dev.consentrelay.connector;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+
+import javax.crypto.Mac;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,10 +41,11 @@ public final class WebhookAdapter implements VendorAdapter {
     private final URI url;
     private final String secret;
     private final Duration timeout;
-    private final HttpClient http;
+    private final WebhookTransport http;
     private final Clock clock;
+    private final ThreadLocal<Mac> signer;
 
-    public WebhookAdapter(URI url, String secret, Duration timeout, Clock clock) {
+    public WebhookAdapter(URI url, String secret, Duration timeout, Clock clock, WebhookTransport http) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("a webhook vendor needs a secret to sign its requests");
         }
@@ -51,8 +53,8 @@ public final class WebhookAdapter implements VendorAdapter {
         this.secret = secret;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.signer = ThreadLocal.withInitial(() -> CommandRendering.hmacSha256(secret));
+        this.http = http;
     }
 
     @Override
@@ -62,34 +64,41 @@ public final class WebhookAdapter implements VendorAdapter {
 
     @Override
     public DeliveryResult deliver(PropagationCommand command) {
-        byte[] body = CommandRendering.json(command).getBytes(StandardCharsets.UTF_8);
+        byte[] body = CommandRendering.jsonBytes(command);
         Answer response;
         try {
             response = post(body, command.getCommandId().toString());
-        } catch (IOException e) {
-            return DeliveryResult.retry(e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return DeliveryResult.retry("interrupted");
+        } catch (Exception e) {
+            // Refused, reset, timed out, a TLS failure: nothing says the vendor applied it, so it is tried again.
+            return DeliveryResult.retry(e.getClass().getSimpleName());
         }
         return interpret(response.status(), response.body(), response.retryAfter());
     }
 
-    /** One signed POST of {@code body}; the caller maps the answer. */
-    Answer post(byte[] body, String idempotencyKey) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .header("X-Consent-Signature", signature(secret, clock.instant().getEpochSecond(), body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        // Read here, on the delivering thread, never on the HTTP client's: a slow vendor cannot starve the client.
-        return new Answer(response.statusCode(), readBounded(response.body()),
-                response.headers().firstValue("Retry-After"));
+    /**
+     * One signed POST of {@code body}; the caller maps the answer. Redirects are not followed.
+     *
+     * @throws Exception the request failed or timed out
+     */
+    Answer post(byte[] body, String idempotencyKey) throws Exception {
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey,
+                "X-Consent-Signature", sign(clock.instant().getEpochSecond(), body));
+        WebhookTransport.Answer answer = http.post(url, headers, body, timeout, MAX_RESPONSE_BYTES);
+        return new Answer(answer.status(), answer.body(), answer.retryAfter());
     }
 
     /** A vendor's answer: its status, at most {@link #MAX_RESPONSE_BYTES} of its body, and its Retry-After. */
     record Answer(int status, String body, Optional<String> retryAfter) {
+    }
+
+    /** {@link #signature} with this thread's keyed HMAC: building one per request cost more than the hash. */
+    private String sign(long epochSeconds, byte[] body) {
+        Mac mac = signer.get();
+        mac.update((epochSeconds + ".").getBytes(StandardCharsets.UTF_8));
+        return "t=" + epochSeconds + ",sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     /** The signature header's value: {@code t=<epoch seconds>,sha256=<hex HMAC of "t.body">}. */
@@ -99,15 +108,6 @@ public final class WebhookAdapter implements VendorAdapter {
         System.arraycopy(prefix, 0, signed, 0, prefix.length);
         System.arraycopy(body, 0, signed, prefix.length, body.length);
         return "t=" + epochSeconds + ",sha256=" + CommandRendering.hmacSha256Hex(secret, signed);
-    }
-
-    /** At most {@link #MAX_RESPONSE_BYTES} of the answer, as text; a vendor cannot make the connector hold more. */
-    private static String readBounded(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     /** Maps a vendor's answer to a delivery result. */

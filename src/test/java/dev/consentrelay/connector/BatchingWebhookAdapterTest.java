@@ -37,6 +37,7 @@ class BatchingWebhookAdapterTest {
     private static final String SECRET = "batch-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final WebhookTransport http = new WebhookTransport();
     private HttpServer server;
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final List<String> signatures = new CopyOnWriteArrayList<>();
@@ -72,11 +73,12 @@ class BatchingWebhookAdapterTest {
             adapter.close();
         }
         server.stop(0);
+        http.close();
     }
 
     private BatchingWebhookAdapter adapter(int batchSize, TokenBucket requests) {
         WebhookAdapter webhook = new WebhookAdapter(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-                + "/bulk"), SECRET, Duration.ofSeconds(5), Clock.systemUTC());
+                + "/bulk"), SECRET, Duration.ofSeconds(5), Clock.systemUTC(), http);
         adapter = new BatchingWebhookAdapter(webhook, batchSize, Duration.ofMillis(200), requests, "bulk");
         return adapter;
     }

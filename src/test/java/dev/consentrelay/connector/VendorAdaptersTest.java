@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.consentrelay.config.ConnectorsConfig;
@@ -18,12 +19,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A vendor's configuration picks its adapter; a batch size that cannot work stops the start, naming the property. */
 class VendorAdaptersTest {
 
+    private final WebhookTransport http = new WebhookTransport();
+
+    @AfterEach
+    void closeTransport() {
+        http.close();
+    }
+
     @Test
     void aWebhookWithABatchSizeAboveOneSendsBatches() {
         VendorAdapter single = VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 1),
-                Clock.systemUTC(), TokenBucket.unlimited());
+                Clock.systemUTC(), TokenBucket.unlimited(), http);
         VendorAdapter batching = VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 50),
-                Clock.systemUTC(), TokenBucket.unlimited());
+                Clock.systemUTC(), TokenBucket.unlimited(), http);
         try {
             assertThat(single).isInstanceOf(WebhookAdapter.class);
             assertThat(batching).isInstanceOf(BatchingWebhookAdapter.class);
@@ -36,22 +44,22 @@ class VendorAdaptersTest {
     @Test
     void aBatchSizeOutOfRangeOrOnAFileVendorIsRefused() {
         assertThatThrownBy(() -> VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 0),
-                Clock.systemUTC(), TokenBucket.unlimited())).hasMessageContaining(
+                Clock.systemUTC(), TokenBucket.unlimited(), http)).hasMessageContaining(
                         "consent-relay.connectors.vendors.mailer.batch-size must be between 1 and 1000, got 0");
         assertThatThrownBy(() -> VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 1001),
-                Clock.systemUTC(), TokenBucket.unlimited())).hasMessageContaining("got 1001");
+                Clock.systemUTC(), TokenBucket.unlimited(), http)).hasMessageContaining("got 1001");
         assertThatThrownBy(() -> VendorAdapters.create("archive", vendor(ConnectorsConfig.Adapter.FILE, 10),
-                Clock.systemUTC(), TokenBucket.unlimited())).hasMessageContaining("webhook adapter only");
+                Clock.systemUTC(), TokenBucket.unlimited(), http)).hasMessageContaining("webhook adapter only");
     }
 
     @Test
     void aPlainHttpWebhookIsRefusedUnlessTheVendorIsMarkedInsecure() {
         assertThatThrownBy(() -> VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 1,
-                "http://hooks.example.com/consent", false), Clock.systemUTC(), TokenBucket.unlimited()))
+                "http://hooks.example.com/consent", false), Clock.systemUTC(), TokenBucket.unlimited(), http))
                 .hasMessageContaining("consent-relay.connectors.vendors.mailer.url is http://hooks.example.com")
                 .hasMessageContaining("consent-relay.connectors.vendors.mailer.insecure=true");
         assertThat(VendorAdapters.create("mailer", vendor(ConnectorsConfig.Adapter.WEBHOOK, 1,
-                "http://127.0.0.1:9/consent", true), Clock.systemUTC(), TokenBucket.unlimited()))
+                "http://127.0.0.1:9/consent", true), Clock.systemUTC(), TokenBucket.unlimited(), http))
                 .isInstanceOf(WebhookAdapter.class);
     }
 

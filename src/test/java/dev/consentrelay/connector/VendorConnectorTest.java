@@ -48,6 +48,7 @@ class VendorConnectorTest {
     private final RecordingSubscription subscription = new RecordingSubscription();
     private final RecordingPauser pauser = new RecordingPauser();
     private CountDownLatch ackPublishing = new CountDownLatch(0);
+    private volatile boolean publishFails;
     private Function<PropagationCommand, DeliveryResult> vendor = command -> DeliveryResult.applied("200");
     private VendorConnector connector;
 
@@ -80,6 +81,38 @@ class VendorConnectorTest {
             assertThat(ack.getAttempts()).isEqualTo(1);
         });
         assertThat(connector.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldDeliverTheSubjectsNextCommandWhileTheFirstAckIsStillOnItsWay() {
+        ackPublishing = new CountDownLatch(1);
+        start();
+        PropagationCommand first = TestCommands.suppress("mailer", "subject-5");
+        PropagationCommand second = TestCommands.suppress("mailer", "subject-5");
+
+        connector.onNext(message("first", serializer.serialize(TOPIC, first)));
+        connector.onNext(message("second", serializer.serialize(TOPIC, second)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 2);
+        assertThat(delivered).as("in order on the subject's lane").extracting(PropagationCommand::getCommandId)
+                .containsExactly(first.getCommandId(), second.getCommandId());
+        assertThat(acknowledgedMessages).as("neither acknowledged while its ack is not stored").isEmpty();
+        ackPublishing.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.size() == 2);
+        assertThat(connector.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldLeaveTheMessageUnacknowledgedWhenItsAckIsNeverStored() {
+        publishFails = true;
+        start();
+        PropagationCommand command = TestCommands.suppress("mailer", "subject-6");
+
+        connector.onNext(message("m6", serializer.serialize(TOPIC, command)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1 && connector.inFlight() == 0);
+        assertThat(acknowledgedMessages).as("redelivered after a restart, not committed past").isEmpty();
+        assertThat(acked.contains(command.getCommandId())).as("not remembered as acknowledged").isFalse();
     }
 
     @Test
@@ -170,8 +203,19 @@ class VendorConnectorTest {
                 RetryingDelivery.threadSleeper(), Clock.systemUTC(), (command, attempt, result) -> {
                 });
         AckSink acks = (subjectId, ack) -> {
-            ackPublishing.await();
-            published.add(ack);
+            CountDownLatch gate = ackPublishing;
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("stopped", e);
+                }
+                if (publishFails) {
+                    throw new IllegalStateException("publisher stopped");
+                }
+                published.add(ack);
+            });
         };
         connector = new VendorConnector(new VendorConnector.Settings("mailer", TOPIC, 2, BUFFER),
                 AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks, acked,

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,16 +19,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.PropagationCommand;
+import dev.consentrelay.testing.Keytool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,23 +55,34 @@ class WebhookAdapterTest {
     record Received(String body, String idempotencyKey, String signature, String contentType) {
     }
 
+    private final WebhookTransport http = new WebhookTransport();
     private HttpServer server;
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Duration> waits = new ArrayList<>();
+    private final CountDownLatch vendorHangs = new CountDownLatch(1);
+    private volatile boolean hang;
+    private volatile int answerPadding;
 
     @BeforeEach
     void startVendor() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/consent", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (hang) {
+                try {
+                    vendorHangs.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             received.add(new Received(new String(body, StandardCharsets.UTF_8),
                     exchange.getRequestHeaders().getFirst("Idempotency-Key"),
                     exchange.getRequestHeaders().getFirst("X-Consent-Signature"),
                     exchange.getRequestHeaders().getFirst("Content-Type")));
             Answer answer = script.isEmpty() ? Answer.of(200) : script.poll();
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
+            byte[] out = (answer.body() + " ".repeat(answerPadding)).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
             try (OutputStream stream = exchange.getResponseBody()) {
                 stream.write(out);
@@ -74,7 +93,9 @@ class WebhookAdapterTest {
 
     @AfterEach
     void stopVendor() {
+        vendorHangs.countDown();
         server.stop(0);
+        http.close();
     }
 
     private URI url() {
@@ -83,7 +104,7 @@ class WebhookAdapterTest {
 
     private RetryingDelivery delivery(URI url, int maxAttempts) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        WebhookAdapter adapter = new WebhookAdapter(url, SECRET, Duration.ofSeconds(2), clock);
+        WebhookAdapter adapter = new WebhookAdapter(url, SECRET, Duration.ofSeconds(2), clock, http);
         return new RetryingDelivery("mailer", adapter,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
                 TokenBucket.perSecond(1000), waits::add, clock, (command, attempt, result) -> {
@@ -194,9 +215,55 @@ class WebhookAdapterTest {
     }
 
     @Test
+    void shouldRetryAVendorThatDoesNotAnswerWithinTheTimeout() throws Exception {
+        hang = true;
+        WebhookAdapter adapter = new WebhookAdapter(url(), SECRET, Duration.ofMillis(300),
+                Clock.fixed(NOW, ZoneOffset.UTC), http);
+
+        DeliveryResult result = adapter.deliver(TestCommands.suppress("mailer", "slow"));
+
+        assertThat(result.status().terminal()).as("no answer is not an answer: tried again").isFalse();
+        assertThat(result.detail()).contains("Timeout");
+    }
+
+    @Test
+    void shouldRefuseAnHttpsVendorWhoseCertificateIsNotTrusted(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("vendor.p12");
+        Keytool.selfSigned(keyStore, "vendor", "changeit");
+        Vertx vertx = Vertx.vertx();
+        try {
+            var vendor = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+                    .setKeyCertOptions(new PfxOptions().setPath(keyStore.toString()).setPassword("changeit")))
+                    .requestHandler(request -> request.response().end("{}"))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            WebhookAdapter adapter = new WebhookAdapter(URI.create("https://localhost:" + vendor.actualPort()
+                    + "/consent"), SECRET, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), http);
+
+            DeliveryResult result = adapter.deliver(TestCommands.suppress("mailer", "tls"));
+
+            assertThat(result.status().terminal()).as("not applied: the vendor was never reached").isFalse();
+            assertThat(result.detail()).containsIgnoringCase("SSL");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldReadAnAnswerLargerThanItKeeps() throws Exception {
+        script.add(Answer.of(404));
+        answerPadding = 3 * WebhookAdapter.MAX_RESPONSE_BYTES;
+
+        RetryingDelivery.Outcome notFound = delivery(url(), 1).deliver(TestCommands.suppress("mailer", "big-1"));
+        RetryingDelivery.Outcome applied = delivery(url(), 1).deliver(TestCommands.suppress("mailer", "big-2"));
+
+        assertThat(notFound.status()).isEqualTo(AckStatus.NOT_FOUND);
+        assertThat(applied.status()).as("the connection is usable after a long answer").isEqualTo(AckStatus.APPLIED);
+    }
+
+    @Test
     void shouldReadRetryAfterAsSecondsOrHttpDate() {
         WebhookAdapter adapter = new WebhookAdapter(url(), SECRET, Duration.ofSeconds(1),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), http);
 
         assertThat(adapter.parseRetryAfter("30")).contains(Duration.ofSeconds(30));
         assertThat(adapter.parseRetryAfter("Mon, 02 Nov 2026 10:16:10 GMT")).contains(Duration.ofSeconds(10));
