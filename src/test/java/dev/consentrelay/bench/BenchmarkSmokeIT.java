@@ -31,6 +31,7 @@ class BenchmarkSmokeIT {
         assertThat(report.path("config").path("subjects").asLong()).isEqualTo(200);
         assertThat(report.path("machine").path("cores").isInt()).isTrue();
         assertThat(report.path("preload").path("signalsPerSecond").isNumber()).isTrue();
+        assertThat(report.path("preload").path("settledSeconds").isNumber()).isTrue();
         JsonNode openLoop = report.path("openLoop");
         assertThat(openLoop.path("achievedRate").isNumber()).isTrue();
         assertThat(openLoop.path("commands").isNumber()).isTrue();

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class WrittenRecords {
 
-    private static final Duration SETTLE = Duration.ofSeconds(3);
+    static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final Admin admin;
     private final ConsumerLag lag;
