@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -33,11 +34,14 @@ public final class WebhookTransport implements AutoCloseable {
     private static final int POOL_SIZE = 64;
 
     private final Vertx vertx;
+    private final Context context;
     private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
     public WebhookTransport() {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
+        // Asked from outside Vert.x: a new context on the event loop, which every request then starts from.
+        this.context = vertx.getOrCreateContext();
     }
 
     /** A vendor's answer: its status, at most {@code maxBytes} of its body, and its Retry-After. */
@@ -61,9 +65,20 @@ public final class WebhookTransport implements AutoCloseable {
                 .setPort(port).setSsl(https).setURI(path).setIdleTimeout(timeout.toMillis());
         headers.forEach(request::putHeader);
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        client.request(request).compose(sent -> sent.send(Buffer.buffer(body)))
-                .onSuccess(response -> read(response, maxBytes, answer))
-                .onFailure(answer::completeExceptionally);
+        // Started on the transport's one context, so that the response reaches this code on the event-loop turn that
+        // received it: from another context it would come a turn later, possibly after its body has ended.
+        context.runOnContext(ignored -> client.request(request).compose(sent -> sent.send(Buffer.buffer(body)))
+                .onComplete(sent -> {
+                    if (sent.failed()) {
+                        answer.completeExceptionally(sent.cause());
+                        return;
+                    }
+                    try {
+                        read(sent.result(), maxBytes, answer);
+                    } catch (RuntimeException e) {
+                        answer.completeExceptionally(e);
+                    }
+                }));
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
