@@ -144,7 +144,10 @@ public class ConnectorRuntime {
             metrics = new ConnectorMetrics(meters);
         }
         Map<String, Object> clientConfig = clientConfig();
-        webhooks = new WebhookTransport();
+        // An event loop only for a process that has webhook vendors to deliver to.
+        webhooks = config.vendors().values().stream().anyMatch(v -> v.adapter() == ConnectorsConfig.Adapter.WEBHOOK)
+                ? new WebhookTransport()
+                : null;
         Map<String, AckedCommands> acked = new HashMap<>();
         config.vendors().keySet().forEach(vendorId -> acked.put(vendorId, ackedCommands(config.ackedCapacity())));
         AckHistory.load(clientConfig, topics.commandAcks(),

@@ -22,7 +22,7 @@ public final class VendorAdapters {
     /**
      * @param requests the vendor's rate limit, when the adapter takes it per request (a batch) rather than leaving it
      *            to the delivery of each command
-     * @param http the webhook vendors' shared HTTP transport
+     * @param http the webhook vendors' shared HTTP transport (unused by other adapters)
      */
     public static VendorAdapter create(String vendorId, ConnectorsConfig.Vendor config, Clock clock,
             TokenBucket requests, WebhookTransport http) {
