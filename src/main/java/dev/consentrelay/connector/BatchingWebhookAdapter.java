@@ -120,7 +120,7 @@ public final class BatchingWebhookAdapter implements VendorAdapter {
         }
         body.append("]}");
         String key = UUID.nameUUIDFromBytes(ids.toString().getBytes(StandardCharsets.UTF_8)).toString();
-        WebhookAdapter.Answer response;
+        WebhookTransport.Answer response;
         try {
             response = webhook.post(body.toString().getBytes(StandardCharsets.UTF_8), key);
         } catch (InterruptedException e) {

@@ -39,7 +39,6 @@ public final class WebhookAdapter implements VendorAdapter {
     public static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
     private final URI url;
-    private final String secret;
     private final Duration timeout;
     private final WebhookTransport http;
     private final Clock clock;
@@ -50,7 +49,6 @@ public final class WebhookAdapter implements VendorAdapter {
             throw new IllegalArgumentException("a webhook vendor needs a secret to sign its requests");
         }
         this.url = url;
-        this.secret = secret;
         this.timeout = timeout;
         this.clock = clock;
         this.signer = ThreadLocal.withInitial(() -> CommandRendering.hmacSha256(secret));
@@ -65,7 +63,7 @@ public final class WebhookAdapter implements VendorAdapter {
     @Override
     public DeliveryResult deliver(PropagationCommand command) {
         byte[] body = CommandRendering.jsonBytes(command);
-        Answer response;
+        WebhookTransport.Answer response;
         try {
             response = post(body, command.getCommandId().toString());
         } catch (InterruptedException e) {
@@ -83,31 +81,24 @@ public final class WebhookAdapter implements VendorAdapter {
      *
      * @throws Exception the request failed or timed out
      */
-    Answer post(byte[] body, String idempotencyKey) throws Exception {
+    WebhookTransport.Answer post(byte[] body, String idempotencyKey) throws Exception {
         Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey,
-                "X-Consent-Signature", sign(clock.instant().getEpochSecond(), body));
-        WebhookTransport.Answer answer = http.post(url, headers, body, timeout, MAX_RESPONSE_BYTES);
-        return new Answer(answer.status(), answer.body(), answer.retryAfter());
-    }
-
-    /** A vendor's answer: its status, at most {@link #MAX_RESPONSE_BYTES} of its body, and its Retry-After. */
-    record Answer(int status, String body, Optional<String> retryAfter) {
-    }
-
-    /** {@link #signature} with this thread's keyed HMAC: building one per request cost more than the hash. */
-    private String sign(long epochSeconds, byte[] body) {
-        Mac mac = signer.get();
-        mac.update((epochSeconds + ".").getBytes(StandardCharsets.UTF_8));
-        return "t=" + epochSeconds + ",sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+                "X-Consent-Signature", signature(signer.get(), clock.instant().getEpochSecond(), body));
+        return http.post(url, headers, body, timeout, MAX_RESPONSE_BYTES);
     }
 
     /** The signature header's value: {@code t=<epoch seconds>,sha256=<hex HMAC of "t.body">}. */
     public static String signature(String secret, long epochSeconds, byte[] body) {
-        byte[] prefix = (epochSeconds + ".").getBytes(StandardCharsets.UTF_8);
-        byte[] signed = new byte[prefix.length + body.length];
-        System.arraycopy(prefix, 0, signed, 0, prefix.length);
-        System.arraycopy(body, 0, signed, prefix.length, body.length);
-        return "t=" + epochSeconds + ",sha256=" + CommandRendering.hmacSha256Hex(secret, signed);
+        return signature(CommandRendering.hmacSha256(secret), epochSeconds, body);
+    }
+
+    /**
+     * {@link #signature(String, long, byte[])} with an HMAC already keyed: the adapter keeps one per lane thread, as
+     * building one per request cost more than the hash.
+     */
+    private static String signature(Mac mac, long epochSeconds, byte[] body) {
+        mac.update((epochSeconds + ".").getBytes(StandardCharsets.UTF_8));
+        return "t=" + epochSeconds + ",sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     /** Maps a vendor's answer to a delivery result. */
