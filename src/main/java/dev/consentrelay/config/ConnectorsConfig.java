@@ -29,8 +29,8 @@ public interface ConnectorsConfig {
     Duration ackedWindow();
 
     /**
-     * Static group membership for the connectors' consumers: each vendor's consumer joins as
-     * {@code <id>-<vendorId>}, so a restarted process takes its partitions over at once instead of waiting out the
+     * Static group membership for the connectors' consumer: it joins group {@code consent-relay-connectors} as
+     * {@code <id>}, so a restarted process takes its partitions over at once instead of waiting out the
      * 45 s session of the consumer that stopped (a killed process never leaves its group). The embedded mode sets it;
      * unset, members are dynamic. Give each connector process its own id.
      */

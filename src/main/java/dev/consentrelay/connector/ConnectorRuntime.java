@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Flow;
+import java.util.TreeMap;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,14 +19,7 @@ import jakarta.interceptor.Interceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.connector.InboundConnector;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.KafkaConnector;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.config.ConnectorsConfig;
@@ -43,10 +36,9 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * Starts one {@link VendorConnector} per configured vendor once the topics exist, when {@code consent-relay.role} is
  * {@code all} or {@code connector} and {@code consent-relay.connectors.enabled} is true; stops them on shutdown.
  * <p>
- * Each vendor gets its own SmallRye Reactive Messaging Kafka channel, {@code connector-<vendorId>}, opened through
- * the {@code smallrye-kafka} connector when the vendor's configuration is read (vendors are configuration, not
- * code, so their channels cannot be declared with {@code @Incoming}): its own consumer group, polling, back-pressure
- * pause and {@code throttled} commits, so that one vendor never holds back another.
+ * One {@link CommandFeed} (one Kafka consumer, group {@value CommandFeed#GROUP_ID}) reads every vendor's command topic
+ * and hands each record to its vendor's connector; a connector that has all it may hold in flight pauses its own
+ * topic, so that one vendor never holds back another.
  */
 @ApplicationScoped
 public class ConnectorRuntime {
@@ -60,19 +52,17 @@ public class ConnectorRuntime {
     private final MeterRegistry meters;
     private final RegistryConfig registryConfig;
     private final AckPublisher acks;
-    private final InboundConnector kafka;
-    private final KafkaClientService clients;
     private final String role;
 
     private final List<VendorConnector> running = new ArrayList<>();
     private final List<VendorAdapter> adapters = new ArrayList<>();
     private WebhookTransport webhooks;
+    private CommandFeed feed;
     private ConnectorMetrics metrics;
 
     @Inject
     public ConnectorRuntime(Configs configs, TopicSetup topicSetup, SchemaRegistryClient registry, MeterRegistry meters,
-            AckPublisher acks, @Connector(KafkaConnector.CONNECTOR_NAME) InboundConnector kafka,
-            KafkaClientService clients) {
+            AckPublisher acks) {
         this.config = configs.config;
         this.topics = configs.topics;
         this.topicSetup = topicSetup;
@@ -80,8 +70,6 @@ public class ConnectorRuntime {
         this.meters = meters;
         this.registryConfig = configs.registryConfig;
         this.acks = acks;
-        this.kafka = kafka;
-        this.clients = clients;
         this.role = configs.role;
     }
 
@@ -133,6 +121,14 @@ public class ConnectorRuntime {
         return Optional.of(config.vendors().keySet().stream().map(topics::commandsTopic).sorted().toList());
     }
 
+    /** Whether each started vendor connector is delivering (its feed polling), by vendor id. */
+    public synchronized Map<String, Boolean> delivering() {
+        boolean polling = feed != null && feed.polling();
+        Map<String, Boolean> states = new TreeMap<>();
+        running.forEach(connector -> states.put(connector.vendorId(), polling));
+        return states;
+    }
+
     /** Builds and starts every configured vendor's connector. */
     synchronized void start() {
         // Creates the ack publisher now, so that an ack channel that cannot be used fails the start, not deliveries.
@@ -153,6 +149,7 @@ public class ConnectorRuntime {
         AckHistory.load(clientConfig, topics.commandAcks(),
                 AvroSerde.forClass(CommandAck.class, registry, false, registryConfig.autoRegister()).deserializer(),
                 config.ackedWindow(), Duration.ofSeconds(60), clock, acked);
+        feed = new CommandFeed(clientConfig, CommandFeed.GROUP_ID, config.groupInstanceId().orElse(null));
         config.vendors().forEach((vendorId, vendor) -> {
             // The rate limit counts requests: per command, or per batch when the adapter sends batches.
             TokenBucket requests = TokenBucket.perSecond(vendor.rateLimit());
@@ -167,48 +164,30 @@ public class ConnectorRuntime {
             int lanes = Math.max(vendor.concurrency(), vendor.batchSize());
             VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
                     lanes, Math.max(64, lanes * 16));
-            Map<String, Object> vendorClient = new HashMap<>(clientConfig);
-            config.groupInstanceId().ifPresent(id -> vendorClient.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-                    id + "-" + vendorId));
-            Flow.Publisher<Message<?>> channel = open(VendorChannel.config(settings, vendorClient));
             VendorConnector connector = new VendorConnector(settings,
                     AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks,
-                    acked.get(vendorId), metrics, pauser(settings.channel()));
-            channel.subscribe(connector);
+                    acked.get(vendorId), metrics, feed.pauser(settings.topic()));
+            feed.register(settings.topic(), connector, settings.legacyGroupId());
             running.add(connector);
-            LOG.infof("Vendor connector %s started on channel %s: %s, %s requests/s, concurrency %d, %d attempts at "
-                    + "most, %d acknowledged commands remembered", vendorId, settings.channel(), adapter,
+            LOG.infof("Vendor connector %s started on %s: %s, %s requests/s, concurrency %d, %d attempts at most, "
+                    + "%d acknowledged commands remembered", vendorId, settings.topic(), adapter,
                     vendor.rateLimit(), vendor.concurrency(), vendor.maxAttempts(), acked.get(vendorId).size());
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private Flow.Publisher<Message<?>> open(Config channel) {
-        return (Flow.Publisher<Message<?>>) kafka.getPublisher(channel);
-    }
-
-    /** Pauses the consumer of the channel just opened (the last one of that name, after a restart). */
-    private ChannelPauser pauser(String channel) {
-        List<io.smallrye.reactive.messaging.kafka.KafkaConsumer<Object, Object>> consumers = clients
-                .getConsumers(channel);
-        if (consumers.isEmpty()) {
-            throw new IllegalStateException("The Kafka connector opened no consumer for channel " + channel);
-        }
-        return new KafkaChannelPauser(channel, consumers.get(consumers.size() - 1));
+        feed.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        // The channels stay open: SmallRye closes them after this, committing what the connectors acknowledged.
-        stop(false);
+        stop();
     }
 
-    /**
-     * Stops every connector's deliveries; with {@code closeChannels} also cancels their channels (a restart within
-     * the same process).
-     */
-    synchronized void stop(boolean closeChannels) {
-        running.forEach(closeChannels ? VendorConnector::close : VendorConnector::stopDelivering);
+    /** Stops every connector's deliveries, then the feed, which commits what they finished. */
+    synchronized void stop() {
+        running.forEach(VendorConnector::close);
         running.clear();
+        if (feed != null) {
+            feed.close();
+            feed = null;
+        }
         adapters.forEach(VendorAdapter::close);
         adapters.clear();
         if (webhooks != null) {

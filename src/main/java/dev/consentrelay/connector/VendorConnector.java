@@ -2,39 +2,32 @@ package dev.consentrelay.connector;
 
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.PropagationCommand;
 
 /**
- * One vendor's connector: it subscribes to the vendor's SmallRye Reactive Messaging Kafka channel (its own consumer,
- * group {@code consent-relay-connector-<vendorId>}, {@code read_committed}, {@code throttled} commits) and delivers
- * on {@code concurrency} lanes. A command goes to the lane chosen by its subject, so one subject's commands are
- * delivered in order, retries included, while other subjects proceed on other lanes. Nothing is shared with other
- * vendors but the ack channel, so a slow or dead vendor only holds back itself.
+ * One vendor's connector: it receives the vendor's command records from the {@link CommandFeed} and delivers on
+ * {@code concurrency} lanes. A command goes to the lane chosen by its subject, so one subject's commands are delivered
+ * in order, retries included, while other subjects proceed on other lanes. Nothing is shared with other vendors but
+ * the feed and the ack sink, so a slow or dead vendor only holds back itself.
  * <p>
- * A lane hands each acknowledgement to the {@link AckSink} and goes on without waiting for the broker. A message is
- * acknowledged to the channel only once the command's own acknowledgement is on the broker (or the command was
- * skipped), and the channel commits a partition only up to its lowest unacknowledged message, so a crash
- * redelivers every command whose ack is not published. The connector requests {@code bufferLimit} messages and one
- * more for each finished, so no more are ever in flight; when they all are, it also pauses the channel's consumer
- * ({@link ChannelPauser}) and resumes it once half have finished.
+ * A lane hands each acknowledgement to the {@link AckSink} and goes on without waiting for the broker. A record is
+ * finished only once the command's own acknowledgement is on the broker (or the command was skipped), and the feed
+ * commits a partition only up to its lowest unfinished record, so a crash redelivers every command whose ack is not
+ * published. The connector takes at most {@code bufferLimit} records at a time; when it holds that many it pauses its
+ * topic ({@link ChannelPauser}) and resumes it once half have finished.
  * Commands already acknowledged ({@link AckedCommands}) are skipped; undecodable records are logged with their
  * position and skipped without an ack.
  */
-public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoCloseable {
+public final class VendorConnector implements CommandFeed.Receiver, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(VendorConnector.class);
-    private static final long REPAUSE_NANOS = 20_000_000L;
 
     /** Settings of one vendor's connector. */
     public record Settings(String vendorId, String topic, int concurrency, int bufferLimit) {
@@ -44,12 +37,12 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
             }
         }
 
-        /** The consumer group of a vendor's connector. */
-        public String groupId() {
+        /** The consumer group of the vendor's connector in earlier releases, which the feed continues from. */
+        public String legacyGroupId() {
             return "consent-relay-connector-" + vendorId;
         }
 
-        /** The name of the vendor's channel (in logs and health reports). */
+        /** The name of the vendor's lanes (in thread names). */
         public String channel() {
             return "connector-" + vendorId;
         }
@@ -65,8 +58,6 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
     private final SubjectLanes lanes;
     private final ChannelPauser pauser;
     private final AtomicBoolean paused = new AtomicBoolean();
-    private volatile long lastPause;
-    private volatile Flow.Subscription subscription;
     private volatile boolean running = true;
 
     public VendorConnector(Settings settings, Deserializer<PropagationCommand> commands, RetryingDelivery delivery,
@@ -82,85 +73,68 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
         metrics.inFlight(settings.vendorId(), inFlight::get);
     }
 
+    /** The vendor delivered to. */
+    public String vendorId() {
+        return settings.vendorId();
+    }
+
     /** Commands received and not yet acknowledged. */
     public int inFlight() {
         return inFlight.get();
     }
 
     @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        this.subscription = subscription;
-        subscription.request(settings.bufferLimit());
+    public boolean accepts() {
+        return running && inFlight.get() < settings.bufferLimit();
     }
 
-    /** Called on the channel's context: decodes and hands the command to its lane, never blocks. */
+    /** Called on the feed's thread: decodes and hands the command to its lane, never blocks. */
     @Override
-    public void onNext(Message<?> message) {
+    public void receive(CommandFeed.CommandRecord record) {
         if (!running) {
-            // Stopping: not acknowledged, so not committed; delivered after the restart.
+            // Stopping: not finished, so not committed; delivered after the restart.
             return;
         }
         applyBackpressure(inFlight.incrementAndGet());
-        PropagationCommand command = decode(message);
+        PropagationCommand command = decode(record);
         if (command == null) {
-            finished(message);
+            finished(record);
             return;
         }
         if (acked.contains(command.getCommandId())) {
             skip(command);
-            finished(message);
+            finished(record);
             return;
         }
-        lanes.submit(command.getSubjectId(), () -> deliver(command, message));
+        lanes.submit(command.getSubjectId(), () -> deliver(command, record));
     }
 
-    @Override
-    public void onError(Throwable failure) {
-        LOG.errorf("Vendor %s: the connector's channel failed and stopped (%s); commands not acknowledged are "
-                + "delivered after a restart", settings.vendorId(), failure.toString());
-    }
-
-    @Override
-    public void onComplete() {
-        LOG.infof("Vendor %s: the connector's channel completed", settings.vendorId());
-    }
-
-    private PropagationCommand decode(Message<?> message) {
-        IncomingKafkaRecordMetadata<?, ?> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .orElse(null);
+    private PropagationCommand decode(CommandFeed.CommandRecord record) {
         try {
-            Headers headers = metadata == null ? null : metadata.getHeaders();
-            String topic = metadata == null ? settings.topic() : metadata.getTopic();
-            PropagationCommand command = commands.deserialize(topic, headers, (byte[]) message.getPayload());
+            PropagationCommand command = commands.deserialize(record.topic(), record.headers(), record.value());
             if (command == null) {
                 throw new IllegalArgumentException("empty record");
             }
             return command;
         } catch (RuntimeException e) {
-            if (metadata == null) {
-                LOG.errorf("Vendor %s: undecodable command skipped (%s)", settings.vendorId(),
-                        e.getClass().getSimpleName());
-            } else {
-                LOG.errorf("Vendor %s: undecodable command at %s-%d offset %d skipped (%s)", settings.vendorId(),
-                        metadata.getTopic(), metadata.getPartition(), metadata.getOffset(),
-                        e.getClass().getSimpleName());
-            }
+            LOG.errorf("Vendor %s: undecodable command at %s-%d offset %d skipped (%s)", settings.vendorId(),
+                    record.topic(), record.partition(), record.offset(), e.getClass().getSimpleName());
             return null;
         }
     }
 
     /**
      * Delivers on the subject's lane, then hands the acknowledgement to the sink and goes on with the lane's next
-     * command: the message is finished when the sink has stored the ack, on whichever thread that completes.
+     * command: the record is finished when the sink has stored the ack, on whichever thread that completes.
      */
-    private void deliver(PropagationCommand command, Message<?> message) {
+    private void deliver(PropagationCommand command, CommandFeed.CommandRecord record) {
         boolean handedOver = false;
         try {
             UUID commandId = command.getCommandId();
             if (acked.contains(commandId)) {
                 // The same command came twice while the first was still on its way.
                 skip(command);
-                finished(message);
+                finished(record);
                 handedOver = true;
                 return;
             }
@@ -180,7 +154,7 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
                 }
                 acked.add(commandId);
                 metrics.delivered(settings.vendorId(), command.getAction().name(), outcome.status().name());
-                finished(message);
+                finished(record);
             });
             handedOver = true;
         } catch (InterruptedException stopping) {
@@ -197,39 +171,24 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
         }
     }
 
-    /** The message is done with: acknowledged to the channel (so its offset may be committed), one more requested. */
-    private void finished(Message<?> message) {
-        message.ack();
+    /** The record is done with: the feed may commit past it. */
+    private void finished(CommandFeed.CommandRecord record) {
+        record.done().run();
         released();
     }
 
     private void released() {
         int now = inFlight.decrementAndGet();
-        if (!running) {
-            return;
-        }
-        if (paused.get() && now <= settings.bufferLimit() / 2 && paused.compareAndSet(true, false)) {
+        if (running && paused.get() && now <= settings.bufferLimit() / 2 && paused.compareAndSet(true, false)) {
             pauser.resume();
-            LOG.debugf("Vendor %s: %d commands in flight, channel resumed", settings.vendorId(), now);
-        }
-        Flow.Subscription current = subscription;
-        if (current != null) {
-            current.request(1);
+            LOG.debugf("Vendor %s: %d commands in flight, topic resumed", settings.vendorId(), now);
         }
     }
 
     private void applyBackpressure(int now) {
-        if (now < settings.bufferLimit()) {
-            return;
-        }
-        if (paused.compareAndSet(false, true)) {
-            lastPause = System.nanoTime();
+        if (now >= settings.bufferLimit() && paused.compareAndSet(false, true)) {
             pauser.pause();
-            LOG.debugf("Vendor %s: %d commands in flight, channel paused", settings.vendorId(), now);
-        } else if (System.nanoTime() - lastPause > REPAUSE_NANOS) {
-            // Still full while paused: SmallRye resumed every partition, or a rebalance assigned new ones.
-            lastPause = System.nanoTime();
-            pauser.pause();
+            LOG.debugf("Vendor %s: %d commands in flight, topic paused", settings.vendorId(), now);
         }
     }
 
@@ -239,11 +198,11 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
     }
 
     /**
-     * Stops delivering: running deliveries are interrupted (their commands stay unacknowledged, so uncommitted) and
-     * queued ones dropped. The channel itself is left to SmallRye, which commits what was acknowledged when the
-     * application stops.
+     * Stops delivering: running deliveries are interrupted (their commands stay unfinished, so uncommitted) and queued
+     * ones dropped. The feed commits what was finished when it closes.
      */
-    public void stopDelivering() {
+    @Override
+    public void close() {
         running = false;
         try {
             if (!lanes.stop(Duration.ofSeconds(10))) {
@@ -251,16 +210,6 @@ public final class VendorConnector implements Flow.Subscriber<Message<?>>, AutoC
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Stops delivering and cancels the channel subscription, which closes the channel's consumer. */
-    @Override
-    public void close() {
-        stopDelivering();
-        Flow.Subscription current = subscription;
-        if (current != null) {
-            current.cancel();
         }
     }
 }

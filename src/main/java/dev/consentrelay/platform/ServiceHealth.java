@@ -11,8 +11,9 @@ import org.eclipse.microprofile.health.Startup;
 
 /**
  * The service's own probes, per role (see {@link StartupGate}): {@code /q/health/started} is UP once start-up has
- * completed; {@code /q/health/ready} waits for that too, and afterwards is DOWN only when a processor's Kafka Streams
- * has stopped (not during a rebalance). Liveness stays with Kafka Streams' own check (DOWN when it has stopped).
+ * completed; {@code /q/health/ready} waits for that too, and afterwards is DOWN only when a processor's Kafka
+ * Streams has stopped (not during a rebalance) or the connectors' command consumer has. Liveness stays with Kafka
+ * Streams' own check (DOWN when it has stopped).
  */
 public final class ServiceHealth {
 
@@ -24,6 +25,8 @@ public final class ServiceHealth {
                 .withData("role", gate.role().name().toLowerCase())
                 .withData("startup", gate.status());
         gate.streamsState().ifPresent(state -> builder.withData("kafkaStreams", state.name()));
+        gate.connectorsDelivering().forEach((vendorId, delivering) -> builder.withData("connector-" + vendorId,
+                delivering ? "delivering" : "stopped"));
         return builder;
     }
 
@@ -45,7 +48,7 @@ public final class ServiceHealth {
         }
     }
 
-    /** Readiness: UP after start-up unless the processor has stopped. */
+    /** Readiness: UP after start-up unless the processor or the connectors' consumer has stopped. */
     @Readiness
     @ApplicationScoped
     public static class Ready implements HealthCheck {
@@ -60,7 +63,8 @@ public final class ServiceHealth {
         @Override
         public HealthCheckResponse call() {
             boolean processing = gate.streamsState().map(state -> !StartupGate.stopped(state)).orElse(true);
-            return base("consent-relay readiness", gate).status(gate.started() && processing).build();
+            boolean delivering = !gate.connectorsDelivering().containsValue(false);
+            return base("consent-relay readiness", gate).status(gate.started() && processing && delivering).build();
         }
     }
 }

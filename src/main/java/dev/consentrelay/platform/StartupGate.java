@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +100,11 @@ public class StartupGate {
     }
 
     /** Kafka Streams' state, where this role runs it. */
+    /** Whether each started vendor connector is delivering, by vendor id (none in a role without connectors). */
+    public Map<String, Boolean> connectorsDelivering() {
+        return role().runsConnectors() ? connectors.delivering() : Map.of();
+    }
+
     public Optional<KafkaStreams.State> streamsState() {
         return role().runsProcessor() && streams.isResolvable()
                 ? Optional.of(streams.get().state())

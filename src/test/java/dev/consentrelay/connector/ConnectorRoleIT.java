@@ -211,14 +211,14 @@ class ConnectorRoleIT {
         // A redelivery of an acknowledged command and a record that is not a command: both skipped, both committed.
         send(topic(MAILER), commands.get(0));
         sendBytes(topic(MAILER), "not avro".getBytes(StandardCharsets.UTF_8));
-        awaitNoLag("consent-relay-connector-" + MAILER, topic(MAILER));
+        awaitNoLag(CommandFeed.GROUP_ID, topic(MAILER));
         assertThat(mailerDeliveries).containsExactlyInAnyOrderElementsOf(ids);
 
         // Restarted connectors read the acknowledged ids back from the acks topic.
-        runtime.stop(true);
+        runtime.stop();
         runtime.start();
         send(topic(MAILER), commands.get(1));
-        awaitNoLag("consent-relay-connector-" + MAILER, topic(MAILER));
+        awaitNoLag(CommandFeed.GROUP_ID, topic(MAILER));
 
         assertThat(mailerDeliveries).as("each command delivered once").containsExactlyInAnyOrderElementsOf(ids);
         assertThat(readAcks(ids)).as("each command acknowledged once").hasSize(2);
@@ -230,7 +230,7 @@ class ConnectorRoleIT {
     }
 
     @Test
-    void shouldPauseTheChannelOfAVendorThatDoesNotKeepUp() throws Exception {
+    void shouldPauseTheTopicOfAVendorThatDoesNotKeepUp() throws Exception {
         int commands = 400;
         try (KafkaProducer<String, PropagationCommand> producer = new KafkaProducer<>(TestKafka.clientConfig(),
                 new StringSerializer(), AvroSerde.forClass(PropagationCommand.class, registry, false).serializer())) {
@@ -243,11 +243,11 @@ class ConnectorRoleIT {
         // At most 64 in flight (4 lanes × 16); the rest waits in Kafka, uncommitted.
         await().atMost(TestKafka.timeout()).until(() -> inFlight(SLOW) == 64);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> inFlight(SLOW) == 64);
-        assertThat(lag("consent-relay-connector-" + SLOW, topic(SLOW))).isEqualTo(commands);
+        assertThat(lag(CommandFeed.GROUP_ID, topic(SLOW))).isEqualTo(commands);
 
         slowVendorRelease.countDown();
         await().atMost(TestKafka.timeout()).pollInterval(Duration.ofMillis(200))
-                .until(() -> inFlight(SLOW) == 0 && lag("consent-relay-connector-" + SLOW, topic(SLOW)) == 0);
+                .until(() -> inFlight(SLOW) == 0 && lag(CommandFeed.GROUP_ID, topic(SLOW)) == 0);
     }
 
     private double inFlight(String vendorId) {

@@ -7,15 +7,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A vendor connector as its channel sees it: when it acknowledges a message (only once the command's ack is
- * published, or the command was skipped), what it leaves unacknowledged for redelivery, and when it pauses and
- * resumes the channel.
+ * A vendor connector as the feed sees it: when it finishes a record (only once the command's ack is published, or the
+ * command was skipped), what it leaves unfinished for redelivery, and when it pauses and resumes its topic.
  */
 class VendorConnectorTest {
 
@@ -45,7 +42,7 @@ class VendorConnectorTest {
     private final List<CommandAck> published = new CopyOnWriteArrayList<>();
     private final List<String> acknowledgedMessages = new CopyOnWriteArrayList<>();
     private final AckedCommands acked = new AckedCommands(100);
-    private final RecordingSubscription subscription = new RecordingSubscription();
+    private final AtomicLong offsets = new AtomicLong();
     private final RecordingPauser pauser = new RecordingPauser();
     private CountDownLatch ackPublishing = new CountDownLatch(0);
     private volatile boolean publishFails;
@@ -60,20 +57,19 @@ class VendorConnectorTest {
     }
 
     @Test
-    void shouldAcknowledgeTheMessageOnlyOnceTheCommandsAckIsPublished() {
+    void shouldFinishTheRecordOnlyOnceTheCommandsAckIsPublished() {
         ackPublishing = new CountDownLatch(1);
         start();
-        assertThat(subscription.requested).as("requests its buffer up front").hasValue(BUFFER);
+        assertThat(connector.accepts()).as("takes records while its buffer has room").isTrue();
         PropagationCommand command = TestCommands.suppress("mailer", "subject-1");
 
-        connector.onNext(message("m1", serializer.serialize(TOPIC, command)));
+        connector.receive(record("m1", serializer.serialize(TOPIC, command)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1);
         assertThat(acknowledgedMessages).as("not acknowledged while its ack is not published").isEmpty();
         assertThat(connector.inFlight()).isEqualTo(1);
         ackPublishing.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.contains("m1"));
-        assertThat(subscription.requested).as("one more requested for the one finished").hasValue(BUFFER + 1);
         assertThat(published).singleElement().satisfies(ack -> {
             assertThat(ack.getCommandId()).isEqualTo(command.getCommandId());
             assertThat(ack.getSignalId()).isEqualTo(command.getSignalId());
@@ -90,8 +86,8 @@ class VendorConnectorTest {
         PropagationCommand first = TestCommands.suppress("mailer", "subject-5");
         PropagationCommand second = TestCommands.suppress("mailer", "subject-5");
 
-        connector.onNext(message("first", serializer.serialize(TOPIC, first)));
-        connector.onNext(message("second", serializer.serialize(TOPIC, second)));
+        connector.receive(record("first", serializer.serialize(TOPIC, first)));
+        connector.receive(record("second", serializer.serialize(TOPIC, second)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 2);
         assertThat(delivered).as("in order on the subject's lane").extracting(PropagationCommand::getCommandId)
@@ -103,12 +99,12 @@ class VendorConnectorTest {
     }
 
     @Test
-    void shouldLeaveTheMessageUnacknowledgedWhenItsAckIsNeverStored() {
+    void shouldLeaveTheRecordUnfinishedWhenItsAckIsNeverStored() {
         publishFails = true;
         start();
         PropagationCommand command = TestCommands.suppress("mailer", "subject-6");
 
-        connector.onNext(message("m6", serializer.serialize(TOPIC, command)));
+        connector.receive(record("m6", serializer.serialize(TOPIC, command)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1 && connector.inFlight() == 0);
         assertThat(acknowledgedMessages).as("redelivered after a restart, not committed past").isEmpty();
@@ -121,7 +117,7 @@ class VendorConnectorTest {
         PropagationCommand command = TestCommands.suppress("mailer", "subject-2");
         acked.add(command.getCommandId());
 
-        connector.onNext(message("m2", serializer.serialize(TOPIC, command)));
+        connector.receive(record("m2", serializer.serialize(TOPIC, command)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.contains("m2"));
         assertThat(delivered).isEmpty();
@@ -133,7 +129,7 @@ class VendorConnectorTest {
     void shouldSkipARecordThatIsNotACommand() {
         start();
 
-        connector.onNext(message("junk", "not avro".getBytes(StandardCharsets.UTF_8)));
+        connector.receive(record("junk", "not avro".getBytes(StandardCharsets.UTF_8)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.contains("junk"));
         assertThat(delivered).isEmpty();
@@ -141,13 +137,13 @@ class VendorConnectorTest {
     }
 
     @Test
-    void shouldLeaveTheMessageUnacknowledgedWhenDeliveryCrashes() {
+    void shouldLeaveTheRecordUnfinishedWhenDeliveryCrashes() {
         vendor = command -> {
             throw new IllegalStateException("adapter bug");
         };
         start();
 
-        connector.onNext(message("m3", serializer.serialize(TOPIC, TestCommands.suppress("mailer", "subject-3"))));
+        connector.receive(record("m3", serializer.serialize(TOPIC, TestCommands.suppress("mailer", "subject-3"))));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1 && connector.inFlight() == 0);
         assertThat(acknowledgedMessages).as("redelivered after a restart, not committed past").isEmpty();
@@ -155,34 +151,35 @@ class VendorConnectorTest {
     }
 
     @Test
-    void shouldPauseTheChannelWhenItsBufferIsFullAndResumeWhenHalfHasFinished() {
+    void shouldPauseTheTopicWhenItsBufferIsFullAndResumeWhenHalfHasFinished() {
         ackPublishing = new CountDownLatch(1);
         start();
 
         for (int i = 0; i < BUFFER; i++) {
-            connector.onNext(message("b" + i, serializer.serialize(TOPIC, TestCommands.suppress("mailer", "s" + i))));
+            connector.receive(record("b" + i, serializer.serialize(TOPIC, TestCommands.suppress("mailer", "s" + i))));
         }
 
         assertThat(pauser.pauses).as("paused at %d in flight", BUFFER).hasValue(1);
+        assertThat(connector.accepts()).as("takes no more while full").isFalse();
         assertThat(pauser.resumes).hasValue(0);
         ackPublishing.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.size() == BUFFER);
         assertThat(pauser.resumes).as("resumed once half had finished").hasValue(1);
         assertThat(pauser.pauses).hasValue(1);
+        assertThat(connector.accepts()).isTrue();
     }
 
     @Test
-    void shouldStopDeliveringAndCancelTheChannelWhenClosed() {
+    void shouldStopDeliveringAndTakeNothingMoreWhenClosed() {
         start();
 
         connector.close();
-        connector.onNext(message("late", serializer.serialize(TOPIC, TestCommands.suppress("mailer", "subject-4"))));
+        connector.receive(record("late", serializer.serialize(TOPIC, TestCommands.suppress("mailer", "subject-4"))));
 
-        assertThat(subscription.cancelled).isTrue();
+        assertThat(connector.accepts()).as("takes nothing more once closed").isFalse();
         assertThat(delivered).isEmpty();
-        assertThat(acknowledgedMessages).isEmpty();
+        assertThat(acknowledgedMessages).as("left unfinished, so delivered after the restart").isEmpty();
         assertThat(connector.inFlight()).isZero();
-        assertThat(subscription.requested).as("nothing more requested once closed").hasValue(BUFFER);
     }
 
     private void start() {
@@ -220,14 +217,11 @@ class VendorConnectorTest {
         connector = new VendorConnector(new VendorConnector.Settings("mailer", TOPIC, 2, BUFFER),
                 AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks, acked,
                 new ConnectorMetrics(new SimpleMeterRegistry()), pauser);
-        connector.onSubscribe(subscription);
     }
 
-    private Message<byte[]> message(String name, byte[] payload) {
-        return Message.of(payload, () -> {
-            acknowledgedMessages.add(name);
-            return CompletableFuture.completedFuture(null);
-        });
+    private CommandFeed.CommandRecord record(String name, byte[] payload) {
+        return new CommandFeed.CommandRecord(TOPIC, 0, offsets.getAndIncrement(), new RecordHeaders(), payload,
+                () -> acknowledgedMessages.add(name));
     }
 
     private static final class RecordingPauser implements ChannelPauser {
@@ -242,21 +236,6 @@ class VendorConnectorTest {
         @Override
         public void resume() {
             resumes.incrementAndGet();
-        }
-    }
-
-    private static final class RecordingSubscription implements Flow.Subscription {
-        final AtomicLong requested = new AtomicLong();
-        final AtomicBoolean cancelled = new AtomicBoolean();
-
-        @Override
-        public void request(long n) {
-            requested.addAndGet(n);
-        }
-
-        @Override
-        public void cancel() {
-            cancelled.set(true);
         }
     }
 
