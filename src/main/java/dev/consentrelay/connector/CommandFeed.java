@@ -77,6 +77,7 @@ public final class CommandFeed implements AutoCloseable {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean failed;
     private KafkaConsumer<String, byte[]> consumer;
     private long lastCommit = System.nanoTime();
 
@@ -146,6 +147,11 @@ public final class CommandFeed implements AutoCloseable {
         return running && thread.isAlive();
     }
 
+    /** Whether the feed stopped on a failure (not closed): only a restart brings it back. */
+    public boolean failed() {
+        return failed;
+    }
+
     /** Stops polling, commits what was finished and closes the consumer. */
     @Override
     public void close() {
@@ -170,6 +176,7 @@ public final class CommandFeed implements AutoCloseable {
             }
             commit(true);
         } catch (RuntimeException e) {
+            failed = true;
             LOG.errorf("The connectors' command consumer stopped (%s); commands not acknowledged are delivered "
                     + "after a restart", e.toString());
         }
@@ -190,6 +197,9 @@ public final class CommandFeed implements AutoCloseable {
         } catch (WakeupException | InterruptException e) {
             running = false;
         } catch (KafkaException e) {
+            if (e.getCause() instanceof EarlierPositionsUnknown unknown) {
+                throw unknown;
+            }
             LOG.errorf("The connectors' command consumer failed (%s); retrying in %s", e.toString(),
                     FAILURE_BACKOFF);
             sleep(FAILURE_BACKOFF);
@@ -298,7 +308,16 @@ public final class CommandFeed implements AutoCloseable {
             throw new InterruptException(e);
         } catch (Exception e) {
             // Starting from the beginning would deliver every command again: better not to start.
-            throw new KafkaException("Cannot read the positions of the connectors' earlier consumer groups", e);
+            throw new EarlierPositionsUnknown(e);
+        }
+    }
+
+    /** The positions of the connectors' earlier consumer groups cannot be read: the feed stops rather than guess. */
+    static final class EarlierPositionsUnknown extends KafkaException {
+        private static final long serialVersionUID = 1L;
+
+        EarlierPositionsUnknown(Throwable cause) {
+            super("Cannot read where the connectors' consumer groups of earlier releases stopped", cause);
         }
     }
 
@@ -333,8 +352,8 @@ public final class CommandFeed implements AutoCloseable {
             if (partitions.isEmpty()) {
                 return;
             }
-            continueLegacyGroups(partitions);
             partitions.forEach(partition -> progress.put(partition, new Progress()));
+            continueLegacyGroups(partitions);
             applyPauses(partitions);
             LOG.infof("Connectors assigned %d command partition(s)", partitions.size());
         }

@@ -129,6 +129,11 @@ public class ConnectorRuntime {
         return states;
     }
 
+    /** Whether the connectors' consumer stopped on a failure, which only a restart repairs. */
+    public synchronized boolean failed() {
+        return feed != null && feed.failed();
+    }
+
     /** Builds and starts every configured vendor's connector. */
     synchronized void start() {
         // Creates the ack publisher now, so that an ack channel that cannot be used fails the start, not deliveries.

@@ -6,14 +6,15 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 /**
  * The service's own probes, per role (see {@link StartupGate}): {@code /q/health/started} is UP once start-up has
  * completed; {@code /q/health/ready} waits for that too, and afterwards is DOWN only when a processor's Kafka
- * Streams has stopped (not during a rebalance) or the connectors' command consumer has. Liveness stays with Kafka
- * Streams' own check (DOWN when it has stopped).
+ * Streams has stopped (not during a rebalance) or the connectors' command consumer has. Liveness is Kafka Streams'
+ * own check (DOWN when it has stopped) and, in a role with connectors, DOWN once their consumer has failed.
  */
 public final class ServiceHealth {
 
@@ -65,6 +66,24 @@ public final class ServiceHealth {
             boolean processing = gate.streamsState().map(state -> !StartupGate.stopped(state)).orElse(true);
             boolean delivering = !gate.connectorsDelivering().containsValue(false);
             return base("consent-relay readiness", gate).status(gate.started() && processing && delivering).build();
+        }
+    }
+
+    /** Liveness of the connectors: DOWN once their consumer has failed, which only a restart repairs. */
+    @Liveness
+    @ApplicationScoped
+    public static class ConnectorsAlive implements HealthCheck {
+
+        private final StartupGate gate;
+
+        @Inject
+        public ConnectorsAlive(StartupGate gate) {
+            this.gate = gate;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("consent-relay connectors").status(!gate.connectorsFailed()).build();
         }
     }
 }

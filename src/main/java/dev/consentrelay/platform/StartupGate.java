@@ -105,6 +105,11 @@ public class StartupGate {
         return role().runsConnectors() ? connectors.delivering() : Map.of();
     }
 
+    /** Whether the connectors' consumer stopped on a failure (a restart repairs it). */
+    public boolean connectorsFailed() {
+        return role().runsConnectors() && connectors.failed();
+    }
+
     public Optional<KafkaStreams.State> streamsState() {
         return role().runsProcessor() && streams.isResolvable()
                 ? Optional.of(streams.get().state())
