@@ -3,7 +3,9 @@ package dev.consentrelay.topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -31,8 +33,16 @@ import dev.consentrelay.schema.SignalPropagation;
  * </ul>
  * Range scans up to "now" find what is due without scanning the entries. The indexes stay on disk (RocksDB) rather
  * than in the heap: under a propagation backlog they hold an entry per unanswered signal.
+ * <p>
+ * The entries last read or written stay in the heap as objects ({@value #RECENT} at most, least recently used out),
+ * and an update changes the entry in place: a signal's acknowledgements, which come close together, then cost one
+ * serialization each rather than a read, a copy and a write. Every change is still written to the store at once, so
+ * the store and its changelog never lag behind; the objects are the ledger's own and live as long as its task.
  */
 public final class PropagationLedger {
+
+    /** Entries kept as objects. */
+    static final int RECENT = 4096;
 
     /** Index keys deleted per pass when an index is emptied at task start. */
     private static final int CLEAR_CHUNK = 10_000;
@@ -44,15 +54,34 @@ public final class PropagationLedger {
     private final KeyValueStore<String, String> retention;
     private final KeyValueStore<String, String> subjects;
     private final Duration retentionPeriod;
+    private final Map<String, SignalPropagation> recent;
 
     public PropagationLedger(KeyValueStore<String, SignalPropagation> entries, KeyValueStore<String, String> deadlines,
             KeyValueStore<String, String> retention, KeyValueStore<String, String> subjects,
             Duration retentionPeriod) {
-        this.entries = entries;
-        this.deadlines = deadlines;
-        this.retention = retention;
-        this.subjects = subjects;
+        this(new Stores(entries, deadlines, retention, subjects), retentionPeriod, RECENT);
+    }
+
+    /** The task's propagation stores. */
+    record Stores(KeyValueStore<String, SignalPropagation> entries, KeyValueStore<String, String> deadlines,
+            KeyValueStore<String, String> retention, KeyValueStore<String, String> subjects) {
+    }
+
+    /** A ledger keeping up to {@code recentCapacity} entries as objects. */
+    PropagationLedger(Stores stores, Duration retentionPeriod, int recentCapacity) {
+        this.entries = stores.entries();
+        this.deadlines = stores.deadlines();
+        this.retention = stores.retention();
+        this.subjects = stores.subjects();
         this.retentionPeriod = retentionPeriod;
+        this.recent = new LinkedHashMap<>(recentCapacity * 2, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SignalPropagation> eldest) {
+                return size() > recentCapacity;
+            }
+        };
     }
 
     /** The key of one signal's entry. */
@@ -65,8 +94,20 @@ public final class PropagationLedger {
         return subjectId + SEPARATOR;
     }
 
+    /** The signal's entry, or null; the ledger's own object, to be changed through {@link #update} only. */
     public SignalPropagation get(String subjectId, String signalId) {
-        return entries.get(key(subjectId, signalId));
+        return entry(key(subjectId, signalId));
+    }
+
+    private SignalPropagation entry(String key) {
+        SignalPropagation entry = recent.get(key);
+        if (entry == null) {
+            entry = entries.get(key);
+            if (entry != null) {
+                recent.put(key, entry);
+            }
+        }
+        return entry;
     }
 
     /**
@@ -76,37 +117,43 @@ public final class PropagationLedger {
         try (KeyValueIterator<String, SignalPropagation> it = entries.prefixScan(prefix(subjectId),
                 new StringSerializer())) {
             while (it.hasNext()) {
-                SignalPropagation entry = it.next().value;
-                if (entry.getCommands().stream().anyMatch(c -> c.getCommandId().equals(commandId))) {
-                    return Optional.of(entry);
+                KeyValue<String, SignalPropagation> next = it.next();
+                if (next.value.getCommands().stream().anyMatch(c -> c.getCommandId().equals(commandId))) {
+                    // The object the ledger already holds, if any: the one an update must change.
+                    return Optional.of(recent.computeIfAbsent(next.key, key -> next.value));
                 }
             }
         }
         return Optional.empty();
     }
 
-    /**
-     * Stores a signal's entry and re-indexes it.
-     *
-     * @param previous the entry as it was stored, {@code null} for a new one: its index keys are replaced
-     */
-    public void put(SignalPropagation previous, SignalPropagation entry) {
+    /** Stores a new signal's entry, which becomes the ledger's own, and indexes it. */
+    public void open(SignalPropagation entry) {
         String key = key(entry.getSubjectId(), entry.getSignalId());
         entries.put(key, entry);
-        if (previous == null) {
-            subjects.put(entry.getSignalId(), entry.getSubjectId());
-        }
-        reindex(key, previous, entry);
+        recent.put(key, entry);
+        subjects.put(entry.getSignalId(), entry.getSubjectId());
+        reindex(key, Optional.empty(), Optional.empty(), entry);
     }
 
-    private void reindex(String key, SignalPropagation previous, SignalPropagation entry) {
-        Optional<String> deadlineBefore = previous == null ? Optional.empty() : deadlineKey(key, previous);
+    /** Changes a stored entry (as {@link #get} gave it) in place, stores it and re-indexes it. */
+    public void update(SignalPropagation entry, Consumer<SignalPropagation> change) {
+        String key = key(entry.getSubjectId(), entry.getSignalId());
+        Optional<String> deadlineBefore = deadlineKey(key, entry);
+        Optional<String> retainBefore = retentionKey(key, entry);
+        change.accept(entry);
+        entries.put(key, entry);
+        recent.put(key, entry);
+        reindex(key, deadlineBefore, retainBefore, entry);
+    }
+
+    private void reindex(String key, Optional<String> deadlineBefore, Optional<String> retainBefore,
+            SignalPropagation entry) {
         Optional<String> deadlineAfter = deadlineKey(key, entry);
         if (!deadlineBefore.equals(deadlineAfter)) {
             deadlineBefore.ifPresent(deadlines::delete);
             deadlineAfter.ifPresent(k -> deadlines.put(k, key));
         }
-        Optional<String> retainBefore = previous == null ? Optional.empty() : retentionKey(key, previous);
         Optional<String> retainAfter = retentionKey(key, entry);
         if (!retainBefore.equals(retainAfter)) {
             retainBefore.ifPresent(retention::delete);
@@ -145,7 +192,7 @@ public final class PropagationLedger {
         try (KeyValueIterator<String, SignalPropagation> it = entries.all()) {
             it.forEachRemaining(kv -> {
                 subjects.put(kv.value.getSignalId(), kv.value.getSubjectId());
-                reindex(kv.key, null, kv.value);
+                reindex(kv.key, Optional.empty(), Optional.empty(), kv.value);
                 each.accept(kv.value);
             });
         }
@@ -182,7 +229,7 @@ public final class PropagationLedger {
         try (KeyValueIterator<String, String> it = index.range(TimeKeys.EARLIEST, upTo(now))) {
             while (it.hasNext() && due.size() < limit) {
                 KeyValue<String, String> next = it.next();
-                SignalPropagation entry = entries.get(next.value);
+                SignalPropagation entry = entry(next.value);
                 if (entry == null || !derive.apply(next.value, entry).equals(Optional.of(next.key))) {
                     stale.add(next.key);
                 } else {
@@ -198,6 +245,7 @@ public final class PropagationLedger {
     public void purge(SignalPropagation entry) {
         String key = key(entry.getSubjectId(), entry.getSignalId());
         entries.delete(key);
+        recent.remove(key);
         deadlineKey(key, entry).ifPresent(deadlines::delete);
         retentionKey(key, entry).ifPresent(retention::delete);
         // A signal id reused for another subject keeps that subject's index entry.

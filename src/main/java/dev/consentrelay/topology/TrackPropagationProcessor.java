@@ -2,7 +2,6 @@ package dev.consentrelay.topology;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -94,7 +93,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         if (ledger.get(entry.getSubjectId(), entry.getSignalId()) != null) {
             return;
         }
-        ledger.put(null, entry);
+        ledger.open(entry);
         entry.getCommands().forEach(c -> gauge.add(c.getVendorId(), c.getSignalReceivedAt()));
     }
 
@@ -146,20 +145,18 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             forward(subjectId, new Outbound.Audit(AuditRecords.ackAudit(noted, command, false, now)), timestamp);
             return;
         }
-        SignalPropagation next = SignalPropagation.newBuilder(entry).build();
-        PendingCommand answered = next.getCommands().stream()
-                .filter(c -> c.getCommandId().equals(command.getCommandId())).findFirst().orElseThrow();
-        answered.setStatus(ack.getStatus());
-        answered.setAttempts(ack.getAttempts());
-        answered.setAppliedAt(ack.getAppliedAt());
-        answered.setDetail(ack.getDetail());
-        answered.setUpdatedAt(now);
-        next.setUpdatedAt(now);
-        ledger.put(entry, next);
-        gauge.remove(answered.getVendorId(), answered.getSignalReceivedAt());
-        metrics.ackReceived(answered.getVendorId(), ack.getStatus().name());
-        metrics.propagated(answered.getVendorId(), answered.getAction().name(), AuditRecords.latency(answered));
-        List<PendingCommand> commands = next.getCommands();
+        ledger.update(entry, changed -> {
+            command.setStatus(ack.getStatus());
+            command.setAttempts(ack.getAttempts());
+            command.setAppliedAt(ack.getAppliedAt());
+            command.setDetail(ack.getDetail());
+            command.setUpdatedAt(now);
+            changed.setUpdatedAt(now);
+        });
+        gauge.remove(command.getVendorId(), command.getSignalReceivedAt());
+        metrics.ackReceived(command.getVendorId(), ack.getStatus().name());
+        metrics.propagated(command.getVendorId(), command.getAction().name(), AuditRecords.latency(command));
+        List<PendingCommand> commands = entry.getCommands();
         if (commands.stream().allMatch(c -> c.getStatus() != null)) {
             PropagationReceipt receipt = AuditRecords.receiptOf(commands);
             LOG.debug("Signal {} propagated to {} vendor(s)", entry.getSignalId(), commands.size());
@@ -168,7 +165,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         } else if (commands.stream().anyMatch(PendingCommand::getBreached)) {
             // The usual proof of an acknowledgement is its signal's receipt event, which lists every vendor's answer.
             // Once the signal has breached, its receipt may never come: record this answer on its own.
-            forward(subjectId, new Outbound.Audit(AuditRecords.ackAudit(ack, answered, false, now)), timestamp);
+            forward(subjectId, new Outbound.Audit(AuditRecords.ackAudit(ack, command, false, now)), timestamp);
         }
     }
 
@@ -189,21 +186,20 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
 
     private void reportBreaches(Instant now) {
         for (SignalPropagation entry : ledger.overdue(now, batch)) {
-            SignalPropagation next = SignalPropagation.newBuilder(entry).build();
-            List<PendingCommand> breached = new ArrayList<>();
-            for (PendingCommand command : next.getCommands()) {
-                if (PropagationLedger.waiting(command) && !command.getDeadline().isAfter(now)) {
-                    command.setBreached(true);
-                    command.setUpdatedAt(now);
-                    breached.add(command);
-                }
-            }
+            List<PendingCommand> breached = entry.getCommands().stream()
+                    .filter(command -> PropagationLedger.waiting(command) && !command.getDeadline().isAfter(now))
+                    .toList();
             if (breached.isEmpty()) {
                 continue;
             }
-            next.setUpdatedAt(now);
             // A signal that never completes must not stay forever: it is purged a retention after its breach.
-            ledger.put(entry, next);
+            ledger.update(entry, changed -> {
+                breached.forEach(command -> {
+                    command.setBreached(true);
+                    command.setUpdatedAt(now);
+                });
+                changed.setUpdatedAt(now);
+            });
             String subjectId = entry.getSubjectId();
             for (PendingCommand command : breached) {
                 SlaBreach breach = AuditRecords.breachOf(command, now);
@@ -211,7 +207,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
                         command.getVendorId(), breach.getOverdueMillis());
                 metrics.slaBreach(command.getVendorId(), command.getAction().name());
                 forward(subjectId, new Outbound.Breach(breach), now.toEpochMilli());
-                forward(subjectId, new Outbound.Audit(AuditRecords.breachAudit(breach, next.getCommands(), now)),
+                forward(subjectId, new Outbound.Audit(AuditRecords.breachAudit(breach, entry.getCommands(), now)),
                         now.toEpochMilli());
             }
         }
