@@ -42,7 +42,7 @@ import dev.consentrelay.schema.SignalPropagation;
 public final class PropagationLedger {
 
     /** Entries kept as objects. */
-    static final int RECENT = 4096;
+    static final int RECENT = 256;
 
     /** Index keys deleted per pass when an index is emptied at task start. */
     private static final int CLEAR_CHUNK = 10_000;
