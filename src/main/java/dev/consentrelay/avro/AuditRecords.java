@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.avro.Schema;
+
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.IdentifierHasher;
@@ -177,6 +179,30 @@ public final class AuditRecords {
                 .setDeadline(c.getDeadline())
                 .setUpdatedAt(now)
                 .build();
+    }
+
+    /**
+     * The decision as a propagation entry keeps it: the published event without its command list (the entry lists
+     * the commands with their answers) and without the signal's hashed identifiers (no status shows them). It shares
+     * the rest with the published event, so the event must not be changed afterwards; every acknowledgement writes
+     * the entry again, and these two lists were about a third of it.
+     */
+    public static AuditEvent trackedDecision(AuditEvent decision) {
+        AuditEvent tracked = new AuditEvent();
+        for (Schema.Field field : AuditEvent.getClassSchema().getFields()) {
+            tracked.put(field.pos(), decision.get(field.pos()));
+        }
+        tracked.setCommands(List.of());
+        ConsentSignal signal = decision.getSignal();
+        if (signal != null) {
+            ConsentSignal withoutIdentifiers = new ConsentSignal();
+            for (Schema.Field field : ConsentSignal.getClassSchema().getFields()) {
+                withoutIdentifiers.put(field.pos(), signal.get(field.pos()));
+            }
+            withoutIdentifiers.setIdentifiers(List.of());
+            tracked.setSignal(withoutIdentifiers);
+        }
+        return tracked;
     }
 
     /** A signal's propagation entry as its decision opens it: every command waiting for its vendor. */

@@ -175,7 +175,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     private void open(String subjectId, String signalId, AuditEvent decision, List<PropagationCommand> commands,
             Instant now) {
         context.forward(new Record<String, Outbound>(subjectId, new Outbound.Opened(AuditRecords.propagationOf(
-                subjectId, signalId, decision, commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(),
+                subjectId, signalId, AuditRecords.trackedDecision(decision),
+                commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(),
                 now)), now.toEpochMilli()));
     }
 

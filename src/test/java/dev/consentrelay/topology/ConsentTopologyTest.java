@@ -37,6 +37,7 @@ import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.DecisionOutcome;
+import dev.consentrelay.schema.PendingCommand;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
 import dev.consentrelay.schema.SignalPropagation;
@@ -313,6 +314,28 @@ class ConsentTopologyTest {
         KeyValueStore<String, SignalPropagation> tracked = driver.getKeyValueStore(StoreNames.SIGNAL_PROPAGATION);
         assertThat(tracked.get("user-10|" + command.getSignalId()).getCommands()).singleElement()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo(AckStatus.APPLIED));
+    }
+
+    @Test
+    void trackingEntryKeepsTheDecisionWithoutWhatItListsItselfOrNeverShows() {
+        ConsentSignal optOut = signal(Signal.Kind.OPT_OUT, "user-14", "US-CA", NOW.minusSeconds(5), "advertising");
+        send(optOut);
+        PropagationCommand command = commands("adnet").get(0);
+        AuditEvent published = audit.readValuesToList().stream()
+                .filter(e -> e.getType() == AuditEventType.DECISION).findFirst().orElseThrow();
+
+        SignalPropagation entry = driver.<String, SignalPropagation>getKeyValueStore(StoreNames.SIGNAL_PROPAGATION)
+                .get("user-14|" + optOut.getSignalId());
+
+        assertThat(published.getCommands()).as("the published decision lists its command").hasSize(1);
+        assertThat(published.getSignal().getIdentifiers()).isNotEmpty();
+        assertThat(entry.getCommands()).extracting(PendingCommand::getCommandId)
+                .containsExactly(command.getCommandId());
+        assertThat(entry.getDecision().getCommands()).as("listed once, in the entry's commands").isEmpty();
+        assertThat(entry.getDecision().getSignal().getIdentifiers()).isEmpty();
+        assertThat(entry.getDecision().getEventId()).isEqualTo(published.getEventId());
+        assertThat(entry.getDecision().getChanges()).isEqualTo(published.getChanges());
+        assertThat(entry.getDecision().getSignal().getPurposes()).containsExactly("advertising");
     }
 
     @Test
