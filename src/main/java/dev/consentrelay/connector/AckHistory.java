@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.avro.AckRecords;
 import dev.consentrelay.schema.CommandAck;
 
 /**
@@ -64,16 +65,21 @@ public final class AckHistory {
                     return;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    CommandAck ack;
+                    CommandAck carried;
                     try {
-                        ack = deserializer.deserialize(topic, record.headers(), record.value());
+                        carried = deserializer.deserialize(topic, record.headers(), record.value());
                     } catch (RuntimeException e) {
                         continue;
                     }
-                    AckedCommands acked = ack == null ? null : byVendor.get(ack.getVendorId());
-                    if (acked != null) {
-                        acked.add(ack.getCommandId());
-                        loaded++;
+                    if (carried == null) {
+                        continue;
+                    }
+                    for (CommandAck ack : AckRecords.each(carried)) {
+                        AckedCommands acked = byVendor.get(ack.getVendorId());
+                        if (acked != null) {
+                            acked.add(ack.getCommandId());
+                            loaded++;
+                        }
                     }
                 }
             }

@@ -31,18 +31,26 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * Publishes final acknowledgements through the {@value #CHANNEL} SmallRye Reactive Messaging channel (an idempotent
  * {@code acks=all} producer, see {@code application.properties}) to the acks topic, keyed by the command's subject id
  * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} does not block:
- * its stage completes once the broker has the record, and only then may the command's message be acknowledged to its
- * own channel and committed. A failed send is retried every second until it succeeds or the publisher stops, because
- * committing past an unpublished ack would lose it. The emitter buffers what the connectors have in flight (each
- * bounds its own), so a lane never waits on the broker.
+ * its stage completes once the broker has the record, and only then may the command be committed by its feed.
+ * <p>
+ * The acknowledgements of one subject handed over within {@link #LINGER} of the first go out as one record, at most
+ * {@value #MAX_PER_RECORD} each ({@link AckCoalescer}).
+ * <p>
+ * A failed send is retried every second until it succeeds or the publisher stops, because committing past an
+ * unpublished ack would lose it. The emitter buffers what the connectors have in flight (each bounds its own), so a
+ * lane never waits on the broker.
  */
 @ApplicationScoped
 public class AckPublisher implements AckSink {
 
     /** The outgoing channel of acknowledgements. */
     public static final String CHANNEL = "command-acks";
-    /** Acknowledgements the emitter holds while the broker has not taken them. */
+    /** Records the emitter holds while the broker has not taken them. */
     static final int BUFFER = 16_384;
+    /** How long the first acknowledgement of a subject waits for others to go out with it. */
+    static final Duration LINGER = Duration.ofMillis(10);
+    /** Acknowledgements one record carries at most. */
+    static final int MAX_PER_RECORD = 64;
 
     private static final Logger LOG = Logger.getLogger(AckPublisher.class);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -52,11 +60,12 @@ public class AckPublisher implements AckSink {
     private final SchemaRegistryClient registry;
     private final boolean autoRegister;
     private final Object firstSerialization = new Object();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "ack-publish-retry");
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ack-publish");
         thread.setDaemon(true);
         return thread;
     });
+    private final AckCoalescer coalescer = new AckCoalescer(this::sendRecord, scheduler, LINGER, MAX_PER_RECORD);
     private volatile Serializer<CommandAck> serializer;
     private volatile boolean schemaKnown;
     private volatile boolean stopped;
@@ -76,11 +85,16 @@ public class AckPublisher implements AckSink {
         return topic;
     }
 
-    /** Publishes the ack; the stage completes once the broker has it. */
+    /** Publishes the ack, with the subject's others of the next few milliseconds; the stage completes once stored. */
     @Override
     public CompletionStage<Void> publish(String subjectId, CommandAck ack) {
+        return coalescer.add(subjectId, ack);
+    }
+
+    /** Sends one record; the stage completes once the broker has it. */
+    private CompletionStage<Void> sendRecord(String subjectId, CommandAck record) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        attempt(subjectId, ack, stored);
+        attempt(subjectId, record, stored);
         return stored;
     }
 
@@ -110,17 +124,22 @@ public class AckPublisher implements AckSink {
                 : failure;
         LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), cause);
         try {
-            retries.schedule(() -> attempt(subjectId, ack, stored), RETRY_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> attempt(subjectId, ack, stored), RETRY_BACKOFF.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             stored.completeExceptionally(failure);
         }
     }
 
-    /** Stops retrying: acknowledgements not yet stored stay unpublished, their commands uncommitted. */
+    /**
+     * Sends what is still lingering, then stops retrying: acknowledgements not yet stored stay unpublished, their
+     * commands uncommitted, delivered again by the next run.
+     */
     @PreDestroy
     void stop() {
+        coalescer.flush();
         stopped = true;
-        retries.shutdownNow();
+        scheduler.shutdownNow();
     }
 
     private byte[] serialize(CommandAck ack) {

@@ -35,9 +35,10 @@ import dev.consentrelay.schema.SignalPropagation;
  * than in the heap: under a propagation backlog they hold an entry per unanswered signal.
  * <p>
  * The entries last read or written stay in the heap as objects ({@value #RECENT} at most, least recently used out),
- * and an update changes the entry in place: a signal's acknowledgements, which come close together, then cost one
- * serialization each rather than a read, a copy and a write. Every change is still written to the store at once, so
- * the store and its changelog never lag behind; the objects are the ledger's own and live as long as its task.
+ * and an update changes the entry in place: a signal's acknowledgements, which come close together, then cost no read
+ * and no copy. The entries an input record changed are written to the store once each, when the processor has
+ * applied the whole record ({@link #write}), so a record carrying several acknowledgements of one signal costs one
+ * serialization; the objects are the ledger's own and live as long as its task.
  */
 public final class PropagationLedger {
 
@@ -55,6 +56,12 @@ public final class PropagationLedger {
     private final KeyValueStore<String, String> subjects;
     private final Duration retentionPeriod;
     private final Map<String, SignalPropagation> recent;
+    /** Entries changed since the last {@link #write}, with their index keys before the first change. */
+    private final Map<String, Changed> changed = new LinkedHashMap<>();
+
+    /** An entry changed in place and not yet written, and the index keys it had when written last. */
+    private record Changed(SignalPropagation entry, Optional<String> deadlineBefore, Optional<String> retainBefore) {
+    }
 
     public PropagationLedger(KeyValueStore<String, SignalPropagation> entries, KeyValueStore<String, String> deadlines,
             KeyValueStore<String, String> retention, KeyValueStore<String, String> subjects,
@@ -100,6 +107,10 @@ public final class PropagationLedger {
     }
 
     private SignalPropagation entry(String key) {
+        Changed pending = changed.get(key);
+        if (pending != null) {
+            return pending.entry();
+        }
         SignalPropagation entry = recent.get(key);
         if (entry == null) {
             entry = entries.get(key);
@@ -120,7 +131,10 @@ public final class PropagationLedger {
                 KeyValue<String, SignalPropagation> next = it.next();
                 if (next.value.getCommands().stream().anyMatch(c -> c.getCommandId().equals(commandId))) {
                     // The object the ledger already holds, if any: the one an update must change.
-                    return Optional.of(recent.computeIfAbsent(next.key, key -> next.value));
+                    Changed pending = changed.get(next.key);
+                    return Optional.of(pending != null
+                            ? pending.entry()
+                            : recent.computeIfAbsent(next.key, key -> next.value));
                 }
             }
         }
@@ -136,15 +150,24 @@ public final class PropagationLedger {
         reindex(key, Optional.empty(), Optional.empty(), entry);
     }
 
-    /** Changes a stored entry (as {@link #get} gave it) in place, stores it and re-indexes it. */
+    /**
+     * Changes a stored entry (as {@link #get} gave it) in place; {@link #write} stores and re-indexes it, once however
+     * many updates came before.
+     */
     public void update(SignalPropagation entry, Consumer<SignalPropagation> change) {
         String key = key(entry.getSubjectId(), entry.getSignalId());
-        Optional<String> deadlineBefore = deadlineKey(key, entry);
-        Optional<String> retainBefore = retentionKey(key, entry);
+        changed.computeIfAbsent(key, k -> new Changed(entry, deadlineKey(k, entry), retentionKey(k, entry)));
         change.accept(entry);
-        entries.put(key, entry);
         recent.put(key, entry);
-        reindex(key, deadlineBefore, retainBefore, entry);
+    }
+
+    /** Stores and re-indexes every entry changed since the last call; the processor calls it after each input. */
+    public void write() {
+        changed.forEach((key, pending) -> {
+            entries.put(key, pending.entry());
+            reindex(key, pending.deadlineBefore(), pending.retainBefore(), pending.entry());
+        });
+        changed.clear();
     }
 
     private void reindex(String key, Optional<String> deadlineBefore, Optional<String> retainBefore,
@@ -246,6 +269,12 @@ public final class PropagationLedger {
         String key = key(entry.getSubjectId(), entry.getSignalId());
         entries.delete(key);
         recent.remove(key);
+        Changed pending = changed.remove(key);
+        if (pending != null) {
+            // Changed since written: the indexes hold the keys it had then.
+            pending.deadlineBefore().ifPresent(deadlines::delete);
+            pending.retainBefore().ifPresent(retention::delete);
+        }
         deadlineKey(key, entry).ifPresent(deadlines::delete);
         retentionKey(key, entry).ifPresent(retention::delete);
         // A signal id reused for another subject keeps that subject's index entry.

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.consentrelay.avro.AckRecords;
 import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.CommandAck;
@@ -84,8 +85,11 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         if (record.value() instanceof Outbound.Opened opened) {
             open(opened.entry());
         } else if (record.value() instanceof Outbound.AckReceived received && received.ack() != null) {
-            acknowledge(record.key(), received.ack(), record.timestamp());
+            for (CommandAck ack : AckRecords.each(received.ack())) {
+                acknowledge(record.key(), ack, record.timestamp());
+            }
         }
+        ledger.write();
     }
 
     /** Stores a signal's new entry; a signal id already tracked for the subject keeps its first entry. */
@@ -180,6 +184,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     /** Breaches, purges and gauges, on the wall clock. */
     void punctuate(Instant now) {
         reportBreaches(now);
+        ledger.write();
         purge(now);
         metrics.pendingCommands(owner, gauge.snapshot(now));
     }

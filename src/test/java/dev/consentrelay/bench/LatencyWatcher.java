@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.consentrelay.avro.AckRecords;
 import dev.consentrelay.schema.CommandAck;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.serde.AvroDeserializer;
@@ -132,7 +133,12 @@ final class LatencyWatcher implements AutoCloseable {
         }
     }
 
-    private void onAck(String key, CommandAck ack, long now) {
+    /** Each acknowledgement a record carries (a connector publishes a subject's answers together). */
+    private void onAck(String key, CommandAck record, long now) {
+        AckRecords.each(record).forEach(ack -> onEachAck(key, ack, now));
+    }
+
+    private void onEachAck(String key, CommandAck ack, long now) {
         acks.incrementAndGet();
         String signalId = ack.getSignalId() != null
                 ? String.valueOf(ack.getSignalId())

@@ -44,6 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Test;
 
+import dev.consentrelay.avro.AckRecords;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.CommandAck;
@@ -301,9 +302,11 @@ class ConnectorRoleIT {
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
                     && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, CommandAck> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (commandIds.contains(record.value().getCommandId().toString())) {
-                        records.add(record.value());
-                        ackKeys.put(record.value().getCommandId().toString(), record.key());
+                    for (CommandAck ack : AckRecords.each(record.value())) {
+                        if (commandIds.contains(ack.getCommandId().toString())) {
+                            records.add(ack);
+                            ackKeys.put(ack.getCommandId().toString(), record.key());
+                        }
                     }
                 }
             }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,14 +34,15 @@ class PropagationLedgerTest {
 
     private static final Instant NOW = Instant.parse("2026-12-03T09:00:00Z");
 
+    private final AtomicInteger writes = new AtomicInteger();
     private KeyValueStore<String, SignalPropagation> entries;
     private KeyValueStore<String, String> deadlines;
     private PropagationLedger ledger;
 
     @BeforeEach
     void setUp() {
-        Serde<SignalPropagation> serde = AvroSerde.forClass(SignalPropagation.class,
-                new InMemorySchemaRegistryClient("mem://ledger-test"), false);
+        Serde<SignalPropagation> serde = CountingSerde.counting(AvroSerde.forClass(SignalPropagation.class,
+                new InMemorySchemaRegistryClient("mem://ledger-test"), false), writes);
         entries = store(StoreNames.SIGNAL_PROPAGATION, serde);
         deadlines = store(StoreNames.PROPAGATION_DEADLINES, Serdes.String());
         ledger = new PropagationLedger(new PropagationLedger.Stores(entries, deadlines,
@@ -59,10 +61,12 @@ class PropagationLedgerTest {
         SignalPropagation read = ledger.get("subject-1", "signal-1");
         assertThat(read).isNotSameAs(first).isEqualTo(first);
         ledger.update(read, entry -> entry.getCommands().get(0).setStatus(AckStatus.APPLIED));
+        ledger.write();
         // Held now: the same object, changed again.
         SignalPropagation held = ledger.get("subject-1", "signal-1");
         assertThat(held).isSameAs(read);
         ledger.update(held, entry -> entry.getCommands().get(1).setStatus(AckStatus.NOT_FOUND));
+        ledger.write();
 
         assertThat(entries.get(PropagationLedger.key("subject-1", "signal-1")).getCommands())
                 .extracting(PendingCommand::getStatus).containsExactly(AckStatus.APPLIED, AckStatus.NOT_FOUND);
@@ -70,6 +74,33 @@ class PropagationLedgerTest {
                 .as("signal-1 waits for nothing more: only the others have a deadline").isEqualTo(2);
         assertThat(ledger.overdue(NOW.plusSeconds(7200), 10)).extracting(SignalPropagation::getSignalId)
                 .containsExactly("signal-2", "signal-3");
+    }
+
+    @Test
+    void shouldWriteAnEntryChangedSeveralTimesOnceAndAnswerWithItsChangesMeanwhile() {
+        ledger.open(entry("subject-1", "signal-1", "mailer", "ads"));
+        int opened = writes.get();
+        SignalPropagation held = ledger.get("subject-1", "signal-1");
+        ledger.update(held, entry -> entry.getCommands().get(0).setStatus(AckStatus.APPLIED));
+        // Two other entries read meanwhile push signal-1 out of the two held, but not its unwritten change.
+        ledger.open(entry("subject-2", "signal-2", "mailer"));
+        ledger.open(entry("subject-3", "signal-3", "mailer"));
+        SignalPropagation again = ledger.get("subject-1", "signal-1");
+        assertThat(again).isSameAs(held);
+        ledger.update(again, entry -> entry.getCommands().get(1).setStatus(AckStatus.APPLIED));
+
+        assertThat(entries.get(PropagationLedger.key("subject-1", "signal-1")).getCommands())
+                .as("nothing written before the record is applied").extracting(PendingCommand::getStatus)
+                .containsOnlyNulls();
+        ledger.write();
+
+        assertThat(writes.get() - opened).as("the two opened, then signal-1 once").isEqualTo(3);
+        assertThat(entries.get(PropagationLedger.key("subject-1", "signal-1")).getCommands())
+                .extracting(PendingCommand::getStatus).containsExactly(AckStatus.APPLIED, AckStatus.APPLIED);
+        assertThat(ledger.overdue(NOW.plusSeconds(7200), 10)).as("its deadline left the index with the write")
+                .extracting(SignalPropagation::getSignalId).containsExactly("signal-2", "signal-3");
+        assertThat(ledger.retentionDue(NOW.plus(Duration.ofDays(2)), 10)).extracting(SignalPropagation::getSignalId)
+                .containsExactly("signal-1");
     }
 
     @Test
@@ -81,6 +112,7 @@ class PropagationLedgerTest {
         SignalPropagation found = ledger.findByCommand("subject-1", command.getCommandId()).orElseThrow();
         assertThat(found).as("the object an update must change, not a second copy").isSameAs(opened);
         ledger.update(found, entry -> entry.getCommands().get(0).setStatus(AckStatus.APPLIED));
+        ledger.write();
 
         assertThat(ledger.get("subject-1", "signal-1").getCommands().get(0).getStatus())
                 .isEqualTo(AckStatus.APPLIED);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.consentrelay.avro.AckRecords;
 import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AuditEvent;
@@ -44,6 +46,7 @@ class TrackPropagationProcessorTest {
     private static final Duration RETENTION = Duration.ofDays(7);
     private static final String SUBJECT = "user-1";
 
+    private final AtomicInteger entryWrites = new AtomicInteger();
     private UUID signalId = UUID.randomUUID();
     private MockProcessorContext<String, Outbound> context;
     private KeyValueStore<String, SignalPropagation> entries;
@@ -59,7 +62,8 @@ class TrackPropagationProcessorTest {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(RECEIVED.plusMillis(20).toEpochMilli());
         entries = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SIGNAL_PROPAGATION),
-                Serdes.String(), AvroSerde.forClass(SignalPropagation.class, registry, false))
+                Serdes.String(), CountingSerde.counting(AvroSerde.forClass(SignalPropagation.class, registry, false),
+                        entryWrites))
                 .withLoggingDisabled().build();
         deadlines = index(StoreNames.PROPAGATION_DEADLINES);
         retention = index(StoreNames.PROPAGATION_RETENTION);
@@ -121,6 +125,24 @@ class TrackPropagationProcessorTest {
                 .allSatisfy(f -> assertThat(f.record().key()).isEqualTo(SUBJECT));
         assertThat(entry().getCommands()).extracting(PendingCommand::getStatus)
                 .containsExactly(AckStatus.APPLIED, AckStatus.NOT_FOUND);
+    }
+
+    @Test
+    void shouldApplyEveryAckOfARecordThatCarriesSeveralAndWriteTheEntryOnce() {
+        List<PropagationCommand> opened = open("adnet", "mailer", "crm");
+        int before = entryWrites.get();
+
+        input(AckRecords.of(List.of(ackOf(opened.get(0), AckStatus.APPLIED, RECEIVED.plusSeconds(1)),
+                ackOf(opened.get(1), AckStatus.NOT_FOUND, RECEIVED.plusSeconds(2)),
+                ackOf(opened.get(2), AckStatus.APPLIED, RECEIVED.plusSeconds(3)))));
+
+        assertThat(entryWrites.get() - before).as("one write for the record's three answers").isEqualTo(1);
+        assertThat(entry().getCommands()).extracting(PendingCommand::getStatus)
+                .containsExactly(AckStatus.APPLIED, AckStatus.NOT_FOUND, AckStatus.APPLIED);
+        assertThat(receipts()).singleElement().satisfies(receipt -> assertThat(receipt.getVendors())
+                .extracting(v -> v.getVendorId() + ":" + v.getStatus())
+                .containsExactlyInAnyOrder("adnet:APPLIED", "mailer:NOT_FOUND", "crm:APPLIED"));
+        assertThat(metrics.acks).containsExactly("adnet:APPLIED", "mailer:NOT_FOUND", "crm:APPLIED");
     }
 
     @Test
