@@ -368,8 +368,15 @@ public final class Benchmark {
             } else {
                 node.put("decisionLatencyMs", "n/a");
             }
+            if (watcher.decisionSettled().getTotalCount() > 0) {
+                node.put("settledAfterSeconds", LatencyWatcher.SETTLING.toSeconds());
+                node.set("decisionLatencyMsSettled", Report.latency(watcher.decisionSettled()));
+            }
             if (acksSeen) {
                 node.set("propagationLatencyMs", Report.latency(watcher.propagation()));
+                if (watcher.propagationSettled().getTotalCount() > 0) {
+                    node.set("propagationLatencyMsSettled", Report.latency(watcher.propagationSettled()));
+                }
             } else {
                 node.put("propagationLatencyMs", "n/a");
                 node.put("propagationNote", acksTopic

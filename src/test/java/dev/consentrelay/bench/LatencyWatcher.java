@@ -35,11 +35,18 @@ final class LatencyWatcher implements AutoCloseable {
 
     /** Highest latency recorded, in microseconds: ten minutes. */
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
+    /**
+     * Signals meant to be sent this long after the first are also counted apart: past the service's warm-up of the
+     * mix (the JIT compiling what the preload never ran), where the latency of a long-running service shows.
+     */
+    static final Duration SETTLING = Duration.ofSeconds(20);
 
     private final Map<String, Long> intendedNanos = new ConcurrentHashMap<>();
     private final Map<String, String> signalByCommand = new ConcurrentHashMap<>();
     private final Histogram decision = new Histogram(HIGHEST_MICROS, 3);
     private final Histogram propagation = new Histogram(HIGHEST_MICROS, 3);
+    private final Histogram decisionSettled = new Histogram(HIGHEST_MICROS, 3);
+    private final Histogram propagationSettled = new Histogram(HIGHEST_MICROS, 3);
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong matchedCommands = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
@@ -127,6 +134,9 @@ final class LatencyWatcher implements AutoCloseable {
         if (intended != null && recording) {
             matchedCommands.incrementAndGet();
             decision.recordValue(micros(now - intended));
+            if (settled(intended)) {
+                decisionSettled.recordValue(micros(now - intended));
+            }
             worstBySecond.computeIfAbsent(TimeUnit.NANOSECONDS.toSeconds(intended - firstIntended),
                     second -> new LongAccumulator(Math::max, 0))
                     .accumulate(TimeUnit.NANOSECONDS.toMillis(now - intended));
@@ -150,7 +160,14 @@ final class LatencyWatcher implements AutoCloseable {
         if (intended != null && recording) {
             matchedAcks.incrementAndGet();
             propagation.recordValue(micros(now - intended));
+            if (settled(intended)) {
+                propagationSettled.recordValue(micros(now - intended));
+            }
         }
+    }
+
+    private boolean settled(long intended) {
+        return intended - firstIntended >= SETTLING.toNanos();
     }
 
     private static long micros(long nanos) {
@@ -192,6 +209,16 @@ final class LatencyWatcher implements AutoCloseable {
     /** Propagation latency histogram (microseconds); read it after {@link #close()}. */
     Histogram propagation() {
         return propagation;
+    }
+
+    /** Decision latencies of the signals meant to be sent {@link #SETTLING} or more after the first. */
+    Histogram decisionSettled() {
+        return decisionSettled;
+    }
+
+    /** Propagation latencies of the signals meant to be sent {@link #SETTLING} or more after the first. */
+    Histogram propagationSettled() {
+        return propagationSettled;
     }
 
     @Override

@@ -100,6 +100,12 @@ final class Report {
                 latencyText(report.path("openLoop").path("decisionLatencyMs")));
         row(out, "propagation latency ms p50/p90/p99/p99.9/max",
                 latencyText(report.path("openLoop").path("propagationLatencyMs")));
+        if (report.path("openLoop").has("decisionLatencyMsSettled")) {
+            String after = " after the first " + report.path("openLoop").path("settledAfterSeconds").asText() + " s";
+            row(out, "  decision" + after, latencyText(report.path("openLoop").path("decisionLatencyMsSettled")));
+            row(out, "  propagation" + after,
+                    latencyText(report.path("openLoop").path("propagationLatencyMsSettled")));
+        }
         row(out, "max throughput (signals/s)", num(report.path("maxThroughput").path("signalsPerSecond")));
         row(out, "max throughput (commands/s)", num(report.path("maxThroughput").path("commandsPerSecond")));
         row(out, "baseline passthrough (signals/s)", num(report.path("baseline").path("signalsPerSecond")));
