@@ -129,7 +129,6 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
                 k -> Timer.builder("consent_propagation_latency")
                         .description("Signal received to vendor acknowledgement")
                         .tag("vendor", vendorId).tag("action", action)
-                        .publishPercentiles(0.5, 0.95, 0.99)
                         .publishPercentileHistogram()
                         .serviceLevelObjectives(LATENCY_SLOS)
                         .maximumExpectedValue(Duration.ofHours(2))
