@@ -47,9 +47,9 @@ public final class CommandFeed implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CommandFeed.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    /** Fetched per partition at most, unless the Kafka settings say otherwise. */
+    /** Fetched per partition at most. */
     static final int MAX_PARTITION_FETCH_BYTES = 256 * 1024;
-    /** Fetched per response at most, unless the Kafka settings say otherwise. */
+    /** Fetched per response at most. */
     static final int FETCH_MAX_BYTES = 4 * 1024 * 1024;
     private static final long COMMIT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -103,8 +103,8 @@ public final class CommandFeed implements AutoCloseable {
         // A paused partition keeps its fetched records, and with them the whole fetch response they came in: with the
         // client's defaults (1 MiB a partition, 50 MiB a response) a backlog kept 40 MB responses alive and every fetch
         // went straight to the old generation. A vendor never takes more than a few hundred commands at a time.
-        consumerConfig.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_PARTITION_FETCH_BYTES);
-        consumerConfig.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES);
+        consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_PARTITION_FETCH_BYTES);
+        consumerConfig.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES);
         if (groupInstanceId != null) {
             consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
         }
