@@ -44,6 +44,10 @@ import dev.consentrelay.serde.SchemaRegistryClient;
 public class ConnectorRuntime {
 
     private static final Logger LOG = Logger.getLogger(ConnectorRuntime.class);
+    /** Commands a vendor's connector holds at most, whatever its concurrency. */
+    static final int MIN_IN_FLIGHT = 256;
+    /** Commands a vendor's connector holds at most per lane, when that is more. */
+    static final int IN_FLIGHT_PER_LANE = 64;
 
     private final ConnectorsConfig config;
     private final TopicsConfig topics;
@@ -167,8 +171,10 @@ public class ConnectorRuntime {
                     (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
             // A batch fills from the lanes waiting on it: as many lanes as commands in a batch.
             int lanes = Math.max(vendor.concurrency(), vendor.batchSize());
+            // A full connector pauses its topic and resumes at half, and the next records need a fetch: each pause
+            // costs a fetch round trip, in which half the bound must keep the lanes busy.
             VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
-                    lanes, Math.max(64, lanes * 16));
+                    lanes, Math.max(MIN_IN_FLIGHT, lanes * IN_FLIGHT_PER_LANE));
             VendorConnector connector = new VendorConnector(settings,
                     AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks,
                     acked.get(vendorId), metrics, feed.pauser(settings.topic()));
