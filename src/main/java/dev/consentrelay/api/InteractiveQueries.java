@@ -20,7 +20,10 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import dev.consentrelay.schema.ConsentRow;
+import dev.consentrelay.schema.PropagationAnswers;
+import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SubjectConsentState;
+import dev.consentrelay.topology.PropagationLedger;
 import dev.consentrelay.topology.StoreNames;
 
 /**
@@ -57,6 +60,21 @@ public final class InteractiveQueries {
         return this.<ConsentRow, SubjectConsentState>byKey(StoreNames.CONSENT_TABLE, subjectId, store -> {
             ConsentRow row = store.get(subjectId);
             return row == null ? null : row.getState();
+        });
+    }
+
+    /**
+     * One signal's propagation entry, read in the task of its subject: the entry as decided with its answers so far
+     * ({@link PropagationLedger#merge}).
+     */
+    public QueryResult<SignalPropagation> signalPropagation(String subjectId, String signalId) {
+        String key = PropagationLedger.key(subjectId, signalId);
+        return byKeyInPartition(StoreNames.SIGNAL_PROPAGATION, subjectId, partition -> {
+            SignalPropagation entry = this.<SignalPropagation>store(StoreNames.SIGNAL_PROPAGATION, partition).get(key);
+            return entry == null
+                    ? null
+                    : PropagationLedger.merge(entry,
+                            this.<PropagationAnswers>store(StoreNames.PROPAGATION_ANSWERS, partition).get(key));
         });
     }
 

@@ -17,13 +17,14 @@ import jakarta.ws.rs.core.UriInfo;
 import org.apache.kafka.streams.state.HostInfo;
 
 import dev.consentrelay.config.QueryConfig;
+import dev.consentrelay.schema.PropagationAnswers;
 import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.topology.PropagationLedger;
 import dev.consentrelay.topology.StoreNames;
 
 /**
- * Finds a signal's entry ({@link StoreNames#SIGNAL_PROPAGATION}: its decision and its commands' propagation) in the
- * task of its subject.
+ * Finds a signal's entry ({@link StoreNames#SIGNAL_PROPAGATION}: its decision and its commands, with their answers
+ * from {@link StoreNames#PROPAGATION_ANSWERS}) in the task of its subject.
  * <ul>
  * <li>With the subject ({@code /v1/subjects/{subjectId}/signals/{signalId}}, the 202's {@code Location}): one
  * lookup on the instance owning the subject, forwarded there like every subject query.</li>
@@ -59,9 +60,7 @@ public class SignalStatusQuery {
         if (!isCanonicalUuid(signalId)) {
             return badSignalId(signalId);
         }
-        QueryResult<SignalPropagation> result = queries.<SignalPropagation, SignalPropagation>byKey(
-                StoreNames.SIGNAL_PROPAGATION, subjectId,
-                store -> store.get(PropagationLedger.key(subjectId, signalId)));
+        QueryResult<SignalPropagation> result = queries.signalPropagation(subjectId, signalId);
         return forwarder.answer(result, entry -> ok(render.apply(entry)), notFound(signalId) + " for this subject",
                 uri, headers, self());
     }
@@ -74,10 +73,15 @@ public class SignalStatusQuery {
         }
         QueryResult<SignalPropagation> local = queries.local(() -> {
             String subjectId = queries.<String>allLocal(StoreNames.SIGNAL_SUBJECTS).get(signalId);
-            return subjectId == null
+            if (subjectId == null) {
+                return null;
+            }
+            String key = PropagationLedger.key(subjectId, signalId);
+            SignalPropagation entry = queries.<SignalPropagation>allLocal(StoreNames.SIGNAL_PROPAGATION).get(key);
+            return entry == null
                     ? null
-                    : queries.<SignalPropagation>allLocal(StoreNames.SIGNAL_PROPAGATION)
-                            .get(PropagationLedger.key(subjectId, signalId));
+                    : PropagationLedger.merge(entry,
+                            queries.<PropagationAnswers>allLocal(StoreNames.PROPAGATION_ANSWERS).get(key));
         });
         if (local instanceof QueryResult.Found<SignalPropagation> found) {
             return ok(render.apply(found.value()));

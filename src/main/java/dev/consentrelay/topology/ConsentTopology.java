@@ -28,6 +28,7 @@ import dev.consentrelay.domain.SignalValidator;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
+import dev.consentrelay.schema.PropagationAnswers;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SubjectConsentState;
@@ -52,7 +53,8 @@ import dev.consentrelay.serde.UpgradingDeserializer;
  *                      ├─ backfill-vendors [consent-table, vendor-backfill]
  *                      │    └─ commands.&lt;vendorId&gt;, audit (SUPPRESS to new vendors)
  *                      └─ (opened entries, from both) ─┐
- * command-acks (keyed by subject) ──────────────────────┴─ track-propagation [signal-propagation + indexes]
+ * command-acks (keyed by subject) ──────────────────────┴─ track-propagation [signal-propagation,
+ *                                                          propagation-answers + indexes]
  *                      ├─ propagation-receipts
  *                      ├─ sla-breaches
  *                      └─ audit (the receipt or breach, listing the acknowledgements)
@@ -294,6 +296,9 @@ public final class ConsentTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SIGNAL_PROPAGATION), Serdes.String(),
                 AvroSerde.forClass(SignalPropagation.class, settings.registry(), false)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PROPAGATION_ANSWERS), Serdes.String(),
+                AvroSerde.forClass(PropagationAnswers.class, settings.registry(), false)).withCachingEnabled());
         for (String index : List.of(StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                 StoreNames.SIGNAL_SUBJECTS)) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(index), Serdes.String(),
@@ -317,7 +322,7 @@ public final class ConsentTopology {
         KStream<String, Outbound> tracked = opened.merge(acks, Named.as("merge-tracking"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
                         SLA_CHECK_BATCH, settings.metrics()), Named.as("track-propagation"),
-                        StoreNames.SIGNAL_PROPAGATION,
+                        StoreNames.SIGNAL_PROPAGATION, StoreNames.PROPAGATION_ANSWERS,
                         StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                         StoreNames.SIGNAL_SUBJECTS);
 

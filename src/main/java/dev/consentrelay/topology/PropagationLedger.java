@@ -1,5 +1,6 @@
 package dev.consentrelay.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,19 +12,30 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import dev.consentrelay.schema.CommandAnswer;
 import dev.consentrelay.schema.PendingCommand;
+import dev.consentrelay.schema.PropagationAnswers;
 import dev.consentrelay.schema.SignalPropagation;
 
 /**
- * Propagation tracking in the subject's task: one entry per signal ({@link StoreNames#SIGNAL_PROPAGATION}, keyed
- * {@code subjectId|signalId}) holding its decision and every command with its vendor's answer, and three indexes
- * derived from the entries alone, so none has a changelog: they are emptied and rebuilt from the entries
- * ({@link #rebuild}) when the task starts.
+ * Propagation tracking in the subject's task: one entry per signal, keyed {@code subjectId|signalId}, holding its
+ * decision and every command with its vendor's answer, and three indexes derived from the entries alone, so none has a
+ * changelog: they are emptied and rebuilt from the entries ({@link #rebuild}) when the task starts.
+ * <p>
+ * An entry is stored in two parts under the same key: what the decision issued ({@link StoreNames#SIGNAL_PROPAGATION},
+ * written once when the signal is decided) and the answers so far ({@link StoreNames#PROPAGATION_ANSWERS}: status,
+ * attempts, times and breach of each answered command, rewritten by each acknowledgement or breach). An answer then
+ * writes tens of bytes to the store and its changelog instead of the whole entry of about a kilobyte, which RocksDB
+ * would compact again and a restore would read again. The ledger reads an entry as its first part with the answers
+ * laid over its commands ({@link #merge}); an entry written whole by an earlier release, with no answers part, reads
+ * as it was stored.
  * <ul>
  * <li>deadlines: {@code <13-digit epoch millis>|subjectId|signalId} of the earliest unanswered, unbreached command,
  * for the SLA check;</li>
@@ -51,6 +63,7 @@ public final class PropagationLedger {
     private static final char SEPARATOR = '|';
 
     private final KeyValueStore<String, SignalPropagation> entries;
+    private final KeyValueStore<String, PropagationAnswers> answers;
     private final KeyValueStore<String, String> deadlines;
     private final KeyValueStore<String, String> retention;
     private final KeyValueStore<String, String> subjects;
@@ -63,20 +76,20 @@ public final class PropagationLedger {
     private record Changed(SignalPropagation entry, Optional<String> deadlineBefore, Optional<String> retainBefore) {
     }
 
-    public PropagationLedger(KeyValueStore<String, SignalPropagation> entries, KeyValueStore<String, String> deadlines,
-            KeyValueStore<String, String> retention, KeyValueStore<String, String> subjects,
-            Duration retentionPeriod) {
-        this(new Stores(entries, deadlines, retention, subjects), retentionPeriod, RECENT);
+    public PropagationLedger(Stores stores, Duration retentionPeriod) {
+        this(stores, retentionPeriod, RECENT);
     }
 
     /** The task's propagation stores. */
-    record Stores(KeyValueStore<String, SignalPropagation> entries, KeyValueStore<String, String> deadlines,
+    public record Stores(KeyValueStore<String, SignalPropagation> entries,
+            KeyValueStore<String, PropagationAnswers> answers, KeyValueStore<String, String> deadlines,
             KeyValueStore<String, String> retention, KeyValueStore<String, String> subjects) {
     }
 
     /** A ledger keeping up to {@code recentCapacity} entries as objects. */
     PropagationLedger(Stores stores, Duration retentionPeriod, int recentCapacity) {
         this.entries = stores.entries();
+        this.answers = stores.answers();
         this.deadlines = stores.deadlines();
         this.retention = stores.retention();
         this.subjects = stores.subjects();
@@ -115,10 +128,53 @@ public final class PropagationLedger {
         if (entry == null) {
             entry = entries.get(key);
             if (entry != null) {
+                merge(entry, answers.get(key));
                 recent.put(key, entry);
             }
         }
         return entry;
+    }
+
+    /**
+     * Lays the stored answers of an entry over its commands, in place; returns the entry. Null answers (none yet, or
+     * an entry an earlier release stored whole) leave it as it is.
+     */
+    public static SignalPropagation merge(SignalPropagation entry, PropagationAnswers stored) {
+        if (stored == null) {
+            return entry;
+        }
+        List<PendingCommand> commands = entry.getCommands();
+        for (CommandAnswer answer : stored.getAnswers()) {
+            if (answer.getIndex() < 0 || answer.getIndex() >= commands.size()) {
+                throw new UnreadableStateException(StoreNames.PROPAGATION_ANSWERS, "key sha256:"
+                        + UnreadableStateException.fingerprint(key(entry.getSubjectId(), entry.getSignalId())),
+                        new SerializationException("the answers name command " + answer.getIndex()
+                                + " of an entry with " + commands.size()));
+            }
+            PendingCommand command = commands.get(answer.getIndex());
+            command.setStatus(answer.getStatus());
+            command.setAttempts(answer.getAttempts());
+            command.setAppliedAt(answer.getAppliedAt());
+            command.setDetail(answer.getDetail());
+            command.setBreached(answer.getBreached());
+            command.setUpdatedAt(answer.getUpdatedAt());
+        }
+        entry.setUpdatedAt(stored.getUpdatedAt());
+        return entry;
+    }
+
+    /** The answers part of an entry: each command answered or breached, by its position. */
+    static PropagationAnswers answersOf(SignalPropagation entry) {
+        List<CommandAnswer> answered = new ArrayList<>();
+        List<PendingCommand> commands = entry.getCommands();
+        for (int i = 0; i < commands.size(); i++) {
+            PendingCommand command = commands.get(i);
+            if (command.getStatus() != null || command.getBreached()) {
+                answered.add(new CommandAnswer(i, command.getStatus(), command.getAttempts(), command.getAppliedAt(),
+                        command.getDetail(), command.getBreached(), command.getUpdatedAt()));
+            }
+        }
+        return new PropagationAnswers(answered, entry.getUpdatedAt());
     }
 
     /**
@@ -134,7 +190,7 @@ public final class PropagationLedger {
                     Changed pending = changed.get(next.key);
                     return Optional.of(pending != null
                             ? pending.entry()
-                            : recent.computeIfAbsent(next.key, key -> next.value));
+                            : recent.computeIfAbsent(next.key, key -> merge(next.value, answers.get(key))));
                 }
             }
         }
@@ -161,10 +217,13 @@ public final class PropagationLedger {
         recent.put(key, entry);
     }
 
-    /** Stores and re-indexes every entry changed since the last call; the processor calls it after each input. */
+    /**
+     * Stores the answers of every entry changed since the last call and re-indexes it; the processor calls it after
+     * each input. The entry's first part, written when it was opened, does not change.
+     */
     public void write() {
         changed.forEach((key, pending) -> {
-            entries.put(key, pending.entry());
+            answers.put(key, answersOf(pending.entry()));
             reindex(key, pending.deadlineBefore(), pending.retainBefore(), pending.entry());
         });
         changed.clear();
@@ -206,19 +265,37 @@ public final class PropagationLedger {
     /**
      * Empties the indexes and indexes every entry again, handing each entry to {@code each} on the way (the task
      * rebuilds its pending gauges in the same pass). Streams over the stores: with a propagation backlog they hold an
-     * entry per unanswered signal, too many to collect in the heap at once.
+     * entry per unanswered signal, too many to collect in the heap at once. The two parts of the entries are read
+     * side by side, both stores being in key order.
      */
     public void rebuild(Consumer<SignalPropagation> each) {
         clear(deadlines);
         clear(retention);
         clear(subjects);
-        try (KeyValueIterator<String, SignalPropagation> it = entries.all()) {
-            it.forEachRemaining(kv -> {
-                subjects.put(kv.value.getSignalId(), kv.value.getSubjectId());
-                reindex(kv.key, Optional.empty(), Optional.empty(), kv.value);
-                each.accept(kv.value);
-            });
+        try (KeyValueIterator<String, SignalPropagation> it = entries.all();
+                KeyValueIterator<String, PropagationAnswers> answered = answers.all()) {
+            KeyValue<String, PropagationAnswers> pending = answered.hasNext() ? answered.next() : null;
+            while (it.hasNext()) {
+                KeyValue<String, SignalPropagation> kv = it.next();
+                Bytes key = utf8(kv.key);
+                // Answers with no entry before this one (none are written so) are passed over.
+                while (pending != null && utf8(pending.key).compareTo(key) < 0) {
+                    pending = answered.hasNext() ? answered.next() : null;
+                }
+                SignalPropagation entry = kv.value;
+                if (pending != null && pending.key.equals(kv.key)) {
+                    merge(entry, pending.value);
+                }
+                subjects.put(entry.getSignalId(), entry.getSubjectId());
+                reindex(kv.key, Optional.empty(), Optional.empty(), entry);
+                each.accept(entry);
+            }
         }
+    }
+
+    /** A key as the stores order it: by its UTF-8 bytes. */
+    private static Bytes utf8(String key) {
+        return Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void clear(KeyValueStore<String, String> index) {
@@ -268,6 +345,7 @@ public final class PropagationLedger {
     public void purge(SignalPropagation entry) {
         String key = key(entry.getSubjectId(), entry.getSignalId());
         entries.delete(key);
+        answers.delete(key);
         recent.remove(key);
         Changed pending = changed.remove(key);
         if (pending != null) {

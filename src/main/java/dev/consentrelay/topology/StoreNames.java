@@ -11,10 +11,17 @@ public final class StoreNames {
     /** Subjects by the time their next grant expires, so expiry never scans the whole table. */
     public static final String GRANT_EXPIRY_INDEX = "grant-expiry-index";
     /**
-     * Each signal's decision and the propagation of its commands ({@code SignalPropagation}), keyed
-     * {@code subjectId|signalId}, in the subject's task: the only logged store of propagation tracking.
+     * Each signal's decision and the commands it issued ({@code SignalPropagation}), keyed {@code subjectId|signalId},
+     * in the subject's task, written once when the signal is decided; with {@link #PROPAGATION_ANSWERS}, the logged
+     * stores of propagation tracking.
      */
     public static final String SIGNAL_PROPAGATION = "signal-propagation";
+    /**
+     * The vendors' answers to each signal's commands ({@code PropagationAnswers}), keyed like
+     * {@link #SIGNAL_PROPAGATION}, whose entries are written once: an acknowledgement rewrites this small record
+     * rather than the entry. Logged.
+     */
+    public static final String PROPAGATION_ANSWERS = "propagation-answers";
     /**
      * Signals by the deadline of their earliest unanswered command ({@code <13-digit epoch
      * millis>|subjectId|signalId});

@@ -67,10 +67,11 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
 
     /** The ledger over the task's propagation stores. */
     private static PropagationLedger ledger(ProcessorContext<?, ?> context, Duration retention) {
-        return new PropagationLedger(context.getStateStore(StoreNames.SIGNAL_PROPAGATION),
+        return new PropagationLedger(new PropagationLedger.Stores(context.getStateStore(StoreNames.SIGNAL_PROPAGATION),
+                context.getStateStore(StoreNames.PROPAGATION_ANSWERS),
                 context.getStateStore(StoreNames.PROPAGATION_DEADLINES),
                 context.getStateStore(StoreNames.PROPAGATION_RETENTION),
-                context.getStateStore(StoreNames.SIGNAL_SUBJECTS), retention);
+                context.getStateStore(StoreNames.SIGNAL_SUBJECTS)), retention);
     }
 
     @Override

@@ -20,7 +20,8 @@ class ConsentTopologyNamingTest {
                 .doesNotContain("KSTORE-");
         assertThat(description.toString()).contains(StoreNames.CONSENT_TABLE,
                 StoreNames.GRANT_EXPIRY_INDEX, StoreNames.VENDORS, "signals-by-subject",
-                StoreNames.SIGNAL_PROPAGATION, StoreNames.PROPAGATION_DEADLINES, StoreNames.SIGNAL_SUBJECTS);
+                StoreNames.SIGNAL_PROPAGATION, StoreNames.PROPAGATION_ANSWERS, StoreNames.PROPAGATION_DEADLINES,
+                StoreNames.SIGNAL_SUBJECTS);
         assertThat(description.toString()).as("v1's tracking re-keyed by signal id; nothing is re-keyed now")
                 .doesNotContain("commands-by-signal", "decisions-by-signal", "refusals-by-signal", "early-acks",
                         "signal-dedup");

@@ -38,6 +38,7 @@ import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
 import dev.consentrelay.schema.DecisionOutcome;
 import dev.consentrelay.schema.PendingCommand;
+import dev.consentrelay.schema.PropagationAnswers;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.PropagationReceipt;
 import dev.consentrelay.schema.SignalPropagation;
@@ -312,7 +313,11 @@ class ConsentTopologyTest {
                             assertThat(a.getStatus()).isEqualTo(AckStatus.APPLIED);
                         }));
         KeyValueStore<String, SignalPropagation> tracked = driver.getKeyValueStore(StoreNames.SIGNAL_PROPAGATION);
-        assertThat(tracked.get("user-10|" + command.getSignalId()).getCommands()).singleElement()
+        KeyValueStore<String, PropagationAnswers> answered = driver.getKeyValueStore(StoreNames.PROPAGATION_ANSWERS);
+        String key = "user-10|" + command.getSignalId();
+        assertThat(tracked.get(key).getCommands()).as("the entry as decided").singleElement()
+                .satisfies(c -> assertThat(c.getStatus()).isNull());
+        assertThat(PropagationLedger.merge(tracked.get(key), answered.get(key)).getCommands()).singleElement()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo(AckStatus.APPLIED));
     }
 
