@@ -73,6 +73,7 @@ public final class Benchmark {
     static final String ACKS = "consent.command-acks.v1";
     static final String REPARTITION = GROUP + "-signals-by-subject-repartition";
     static final List<String> INPUTS = List.of(SIGNALS, GPC_SIGNALS, REPARTITION);
+    private static final String MALLOC_ARENAS = "MALLOC_ARENA_MAX";
     private static final List<String> PURPOSES = List.of("email_marketing", "sms_marketing", "analytics",
             "advertising", "profiling", "sale_sharing", "personalization", "third_party_sharing");
     private static final String WEBHOOK_SECRET = "bench-webhook-secret";
@@ -183,7 +184,7 @@ public final class Benchmark {
         props.putIfAbsent("consent-relay.privacy.identifier-key", "benchmark-identifier-key");
         PackagedService service = PackagedService.in(work.resolve("service")).jar(options.serviceJar())
                 .heap(options.serviceHeap()).jvmArgs(options.serviceJvmArgs()).properties(props).logFile(serviceLog)
-                .prepare();
+                .environment(serviceEnvironment()).prepare();
         try (service;
                 PackagedService connectors = connectorProcess(work, outDir, bootstrap, registryUrl,
                         connectorProps)) {
@@ -192,7 +193,8 @@ public final class Benchmark {
             service.start();
             service.awaitStreamsRunning(START_TIMEOUT);
             section("service").put("startSeconds", round(seconds(System.nanoTime() - startedAt)))
-                    .put("heap", options.serviceHeap()).put("log", serviceLog.toString())
+                    .put("heap", options.serviceHeap()).put("mallocArenaMax", serviceEnvironment().get(MALLOC_ARENAS))
+                    .put("log", serviceLog.toString())
                     .put("connectors", switch (options.connectors()) {
                         case IN_PROCESS -> "in the service";
                         case SEPARATE -> "separate process";
@@ -266,7 +268,16 @@ public final class Benchmark {
         Files.deleteIfExists(log);
         props.putIfAbsent("consent-relay.privacy.identifier-key", "benchmark-identifier-key");
         return PackagedService.in(work.resolve("connectors")).jar(options.serviceJar()).heap(options.connectorHeap())
-                .properties(props).logFile(log).prepare();
+                .properties(props).logFile(log).environment(serviceEnvironment()).prepare();
+    }
+
+    /**
+     * The environment the service runs with, as the container image sets it: glibc's malloc limited to two arenas
+     * (RocksDB allocates from every thread, and with the default of eight per core its freed memory stays spread
+     * over arenas the process keeps). An exported {@code MALLOC_ARENA_MAX} is used instead.
+     */
+    private static Map<String, String> serviceEnvironment() {
+        return Map.of(MALLOC_ARENAS, System.getenv().getOrDefault(MALLOC_ARENAS, "2"));
     }
 
     // ---- phases ---------------------------------------------------------------------------------------------
