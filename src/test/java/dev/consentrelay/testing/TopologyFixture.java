@@ -1,5 +1,9 @@
 package dev.consentrelay.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
 
@@ -21,9 +25,21 @@ public final class TopologyFixture {
     private TopologyFixture() {
     }
 
-    /** A driver for {@code topology} under the application id {@code applicationId}. */
+    /**
+     * A driver for {@code topology} under the application id {@code applicationId}, with a state directory of its
+     * own: in the shared default ({@code /tmp/kafka-streams}) a test JVM killed mid-run leaves checkpoints and locks
+     * that fail every later run's drivers.
+     */
     public static TopologyTestDriver driver(Topology topology, String applicationId, Instant now) {
+        Path stateDir;
+        try {
+            stateDir = Files.createTempDirectory("consent-relay-topology-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a state directory for the topology test", e);
+        }
+        stateDir.toFile().deleteOnExit();
         Properties props = new Properties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
