@@ -69,13 +69,9 @@ public final class InteractiveQueries {
      */
     public QueryResult<SignalPropagation> signalPropagation(String subjectId, String signalId) {
         String key = PropagationLedger.key(subjectId, signalId);
-        return byKeyInPartition(StoreNames.SIGNAL_PROPAGATION, subjectId, partition -> {
-            SignalPropagation entry = this.<SignalPropagation>store(StoreNames.SIGNAL_PROPAGATION, partition).get(key);
-            return entry == null
-                    ? null
-                    : PropagationLedger.merge(entry,
-                            this.<PropagationAnswers>store(StoreNames.PROPAGATION_ANSWERS, partition).get(key));
-        });
+        return byKeyInPartition(StoreNames.SIGNAL_PROPAGATION, subjectId,
+                partition -> PropagationLedger.read(this.<SignalPropagation>store(StoreNames.SIGNAL_PROPAGATION,
+                        partition), this.<PropagationAnswers>store(StoreNames.PROPAGATION_ANSWERS, partition), key));
     }
 
     /** Like {@link #byKey}: {@code read} gets the partition of the task holding {@code key}. */

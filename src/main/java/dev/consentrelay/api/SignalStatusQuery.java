@@ -76,12 +76,9 @@ public class SignalStatusQuery {
             if (subjectId == null) {
                 return null;
             }
-            String key = PropagationLedger.key(subjectId, signalId);
-            SignalPropagation entry = queries.<SignalPropagation>allLocal(StoreNames.SIGNAL_PROPAGATION).get(key);
-            return entry == null
-                    ? null
-                    : PropagationLedger.merge(entry,
-                            queries.<PropagationAnswers>allLocal(StoreNames.PROPAGATION_ANSWERS).get(key));
+            return PropagationLedger.read(queries.<SignalPropagation>allLocal(StoreNames.SIGNAL_PROPAGATION),
+                    queries.<PropagationAnswers>allLocal(StoreNames.PROPAGATION_ANSWERS),
+                    PropagationLedger.key(subjectId, signalId));
         });
         if (local instanceof QueryResult.Found<SignalPropagation> found) {
             return ok(render.apply(found.value()));

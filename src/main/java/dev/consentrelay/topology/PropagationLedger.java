@@ -18,6 +18,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import dev.consentrelay.schema.CommandAnswer;
 import dev.consentrelay.schema.PendingCommand;
@@ -126,13 +127,19 @@ public final class PropagationLedger {
         }
         SignalPropagation entry = recent.get(key);
         if (entry == null) {
-            entry = entries.get(key);
+            entry = read(entries, answers, key);
             if (entry != null) {
-                merge(entry, answers.get(key));
                 recent.put(key, entry);
             }
         }
         return entry;
+    }
+
+    /** One entry as its two stores hold it (see {@link #merge}), or null; for the ledger and the status queries. */
+    public static SignalPropagation read(ReadOnlyKeyValueStore<String, SignalPropagation> entries,
+            ReadOnlyKeyValueStore<String, PropagationAnswers> answers, String key) {
+        SignalPropagation entry = entries.get(key);
+        return entry == null ? null : merge(entry, answers.get(key));
     }
 
     /**

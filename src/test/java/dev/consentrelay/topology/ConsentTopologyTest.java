@@ -317,7 +317,7 @@ class ConsentTopologyTest {
         String key = "user-10|" + command.getSignalId();
         assertThat(tracked.get(key).getCommands()).as("the entry as decided").singleElement()
                 .satisfies(c -> assertThat(c.getStatus()).isNull());
-        assertThat(PropagationLedger.merge(tracked.get(key), answered.get(key)).getCommands()).singleElement()
+        assertThat(PropagationLedger.read(tracked, answered, key).getCommands()).singleElement()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo(AckStatus.APPLIED));
     }
 

@@ -228,8 +228,7 @@ class PropagationLedgerTest {
 
     /** The entry as the stores hold it: as decided, with its answers laid over. */
     private SignalPropagation stored(String subjectId, String signalId) {
-        String key = PropagationLedger.key(subjectId, signalId);
-        return PropagationLedger.merge(entries.get(key), answers.get(key));
+        return PropagationLedger.read(entries, answers, PropagationLedger.key(subjectId, signalId));
     }
 
     private static <V> KeyValueStore<String, V> store(String name, Serde<V> serde) {

@@ -438,8 +438,7 @@ class TrackPropagationProcessorTest {
 
     /** The signal's entry as a restarted task reads it from the stores: as decided, with its answers laid over. */
     private SignalPropagation entry() {
-        String key = PropagationLedger.key(SUBJECT, signalId.toString());
-        return PropagationLedger.merge(entries.get(key), answers.get(key));
+        return PropagationLedger.read(entries, answers, PropagationLedger.key(SUBJECT, signalId.toString()));
     }
 
     private static void clear(KeyValueStore<String, String> index) {
