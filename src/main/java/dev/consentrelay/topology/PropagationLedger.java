@@ -273,14 +273,15 @@ public final class PropagationLedger {
      * Empties the indexes and indexes every entry again, handing each entry to {@code each} on the way (the task
      * rebuilds its pending gauges in the same pass). Streams over the stores: with a propagation backlog they hold an
      * entry per unanswered signal, too many to collect in the heap at once. The two parts of the entries are read
-     * side by side, both stores being in key order.
+     * side by side, both stores being in key order. Returns how many entries it read.
      */
-    public void rebuild(Consumer<SignalPropagation> each) {
+    public long rebuild(Consumer<SignalPropagation> each) {
         clear(deadlines);
         clear(retention);
         clear(subjects);
         try (KeyValueIterator<String, SignalPropagation> it = entries.all();
                 KeyValueIterator<String, PropagationAnswers> answered = answers.all()) {
+            long read = 0;
             KeyValue<String, PropagationAnswers> pending = answered.hasNext() ? answered.next() : null;
             while (it.hasNext()) {
                 KeyValue<String, SignalPropagation> kv = it.next();
@@ -296,7 +297,9 @@ public final class PropagationLedger {
                 subjects.put(entry.getSignalId(), entry.getSubjectId());
                 reindex(kv.key, Optional.empty(), Optional.empty(), entry);
                 each.accept(entry);
+                read++;
             }
+            return read;
         }
     }
 

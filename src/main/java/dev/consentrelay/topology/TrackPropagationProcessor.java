@@ -60,14 +60,10 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         this.gauge = new PendingGauge();
         // The indexes have no changelog: whatever a previous run left in them is rebuilt from the entries.
         long started = System.nanoTime();
-        long[] tracked = new long[1];
-        ledger.rebuild(entry -> {
-            tracked[0]++;
-            entry.getCommands().stream().filter(c -> c.getStatus() == null)
-                    .forEach(c -> gauge.add(c.getVendorId(), c.getSignalReceivedAt()));
-        });
+        long tracked = ledger.rebuild(entry -> entry.getCommands().stream().filter(c -> c.getStatus() == null)
+                .forEach(c -> gauge.add(c.getVendorId(), c.getSignalReceivedAt())));
         LOG.info("Task {}: propagation indexes rebuilt from {} tracked signal(s) in {} ms", context.taskId(),
-                tracked[0], (System.nanoTime() - started) / 1_000_000);
+                tracked, (System.nanoTime() - started) / 1_000_000);
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> punctuate(Instant.ofEpochMilli(timestamp)));
     }
