@@ -31,7 +31,8 @@ import dev.consentrelay.topology.StoreNames;
  * <li>By signal id alone ({@code /v1/signals/{signalId}}, kept for existing callers): each instance keeps a signal
  * index ({@link StoreNames#SIGNAL_SUBJECTS}) derived from its entries, with no changelog, so the route costs no
  * record per signal; an instance that does not find the signal asks every other instance once, in turn, which
- * costs one HTTP round trip per instance on a miss.</li>
+ * costs one HTTP round trip per instance on a miss. While a task that just started rebuilds that index, a miss answers
+ * 503 with Retry-After rather than 404.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -86,6 +87,12 @@ public class SignalStatusQuery {
         if (local instanceof QueryResult.Unavailable<SignalPropagation> unavailable) {
             return Responses.unavailable(unavailable.reason(), config.retryAfterSeconds());
         }
+        Response indexing = whileIndexing(queries.local(() -> queries.<String>allLocal(StoreNames.SIGNAL_SUBJECTS)
+                .get(PropagationLedger.REBUILDING)) instanceof QueryResult.Found<String>, signalId,
+                config.retryAfterSeconds());
+        if (indexing != null) {
+            return indexing;
+        }
         if (QueryForwarder.isForwarded(headers)) {
             // Asked by another instance: answer for this one only.
             return Responses.notFound(notFound(signalId));
@@ -108,6 +115,19 @@ public class SignalStatusQuery {
                     config.retryAfterSeconds());
         }
         return Responses.notFound(notFound(signalId));
+    }
+
+    /**
+     * The answer for a signal id this instance's index does not hold while one of its tasks still rebuilds that index
+     * after a start (it indexes its signals in steps, and this one may be among those not read yet): 503 with
+     * Retry-After, naming the route that answers at once. Null when no rebuild runs.
+     */
+    static Response whileIndexing(boolean rebuilding, String signalId, int retryAfterSeconds) {
+        if (!rebuilding) {
+            return null;
+        }
+        return Responses.unavailable("this instance is still indexing its signals after a restart; the status by"
+                + " subject (/v1/subjects/{subjectId}/signals/" + signalId + ") answers now", retryAfterSeconds);
     }
 
     private String self() {

@@ -28,7 +28,8 @@ import dev.consentrelay.schema.SignalPropagation;
 /**
  * Propagation tracking in the subject's task: one entry per signal, keyed {@code subjectId|signalId}, holding its
  * decision and every command with its vendor's answer, and three indexes derived from the entries alone, so none has a
- * changelog: they are emptied and rebuilt from the entries ({@link #rebuild}) when the task starts.
+ * changelog: they are rebuilt from the entries when the task starts ({@link #startRebuild}), in steps between which
+ * the task processes records, so a restored task does not wait for its indexes.
  * <p>
  * An entry is stored in two parts under the same key: what the decision issued ({@link StoreNames#SIGNAL_PROPAGATION},
  * written once when the signal is decided) and the answers so far ({@link StoreNames#PROPAGATION_ANSWERS}: status,
@@ -58,8 +59,11 @@ public final class PropagationLedger {
     /** Entries kept as objects. */
     static final int RECENT = 256;
 
-    /** Index keys deleted per pass when an index is emptied at task start. */
-    private static final int CLEAR_CHUNK = 10_000;
+    /**
+     * Held by the signal index while a rebuild runs. Signal ids are UUIDs, so none is this key; tildes sort after
+     * every UUID character.
+     */
+    public static final String REBUILDING = "~rebuilding";
 
     private static final char SEPARATOR = '|';
 
@@ -72,6 +76,10 @@ public final class PropagationLedger {
     private final Map<String, SignalPropagation> recent;
     /** Entries changed since the last {@link #write}, with their index keys before the first change. */
     private final Map<String, Changed> changed = new LinkedHashMap<>();
+    /** While a rebuild runs: the last key it indexed (null before the first). */
+    private Bytes rebuiltUpTo;
+    private boolean rebuilding;
+    private long rebuildRead;
 
     /** An entry changed in place and not yet written, and the index keys it had when written last. */
     private record Changed(SignalPropagation entry, Optional<String> deadlineBefore, Optional<String> retainBefore) {
@@ -270,22 +278,60 @@ public final class PropagationLedger {
     }
 
     /**
-     * Empties the indexes and indexes every entry again, handing each entry to {@code each} on the way (the task
-     * rebuilds its pending gauges in the same pass). Streams over the stores: with a propagation backlog they hold an
-     * entry per unanswered signal, too many to collect in the heap at once. The two parts of the entries are read
-     * side by side, both stores being in key order. Returns how many entries it read.
+     * Starts indexing every entry again, a step at a time ({@link #rebuildStep}), while the task goes on processing.
+     * The indexes are not emptied first: a key a previous run left that the entry no longer derives is dropped where
+     * it is used ({@link #overdue}, {@link #retentionDue}), and a signal id whose entry is gone finds nothing. The
+     * signal index holds {@link #REBUILDING} until the last step, so that a status query by signal id alone can tell
+     * "not indexed yet" from "not here".
      */
-    public long rebuild(Consumer<SignalPropagation> each) {
-        clear(deadlines);
-        clear(retention);
-        clear(subjects);
-        try (KeyValueIterator<String, SignalPropagation> it = entries.all();
-                KeyValueIterator<String, PropagationAnswers> answered = answers.all()) {
-            long read = 0;
+    public void startRebuild() {
+        rebuiltUpTo = null;
+        rebuildRead = 0;
+        rebuilding = true;
+        subjects.put(REBUILDING, "");
+    }
+
+    /** Whether a rebuild started and has not read the last entry yet. */
+    public boolean rebuilding() {
+        return rebuilding;
+    }
+
+    /**
+     * Whether the entry under {@code key} is indexed: no rebuild is running, or it already passed the key. An entry
+     * it has not reached yet is counted by the rebuild as it finds it, so whoever keeps counts from its changes (the
+     * pending gauges) leaves such an entry to the rebuild.
+     */
+    public boolean indexed(String key) {
+        return !rebuilding || rebuiltUpTo != null && utf8(key).compareTo(rebuiltUpTo) <= 0;
+    }
+
+    /**
+     * Indexes up to {@code max} entries after the last one indexed, handing each to {@code each} on the way (the task
+     * rebuilds its pending gauges in the same pass); returns whether the rebuild is complete. Streams over the stores
+     * in key order, reading the two parts of the entries side by side; between two steps the task processes records,
+     * and an entry it opens, changes or purges meanwhile is indexed by that change (again by the rebuild, with the
+     * same keys, if the rebuild has not passed it yet).
+     */
+    public boolean rebuildStep(int max, Consumer<SignalPropagation> each) {
+        if (!rebuilding) {
+            return true;
+        }
+        String from = rebuiltUpTo == null ? null : new String(rebuiltUpTo.get(), StandardCharsets.UTF_8);
+        try (KeyValueIterator<String, SignalPropagation> it = from == null
+                ? entries.all()
+                : entries.range(from, null);
+                KeyValueIterator<String, PropagationAnswers> answered = from == null
+                        ? answers.all()
+                        : answers.range(from, null)) {
+            int read = 0;
             KeyValue<String, PropagationAnswers> pending = answered.hasNext() ? answered.next() : null;
-            while (it.hasNext()) {
+            while (read < max && it.hasNext()) {
                 KeyValue<String, SignalPropagation> kv = it.next();
                 Bytes key = utf8(kv.key);
+                if (rebuiltUpTo != null && key.compareTo(rebuiltUpTo) <= 0) {
+                    // The range starts at the last key indexed, which the previous step read.
+                    continue;
+                }
                 // Answers with no entry before this one (none are written so) are passed over.
                 while (pending != null && utf8(pending.key).compareTo(key) < 0) {
                     pending = answered.hasNext() ? answered.next() : null;
@@ -297,28 +343,34 @@ public final class PropagationLedger {
                 subjects.put(entry.getSignalId(), entry.getSubjectId());
                 reindex(kv.key, Optional.empty(), Optional.empty(), entry);
                 each.accept(entry);
+                rebuiltUpTo = key;
                 read++;
             }
-            return read;
+            rebuildRead += read;
+            if (it.hasNext()) {
+                return false;
+            }
         }
+        rebuilding = false;
+        subjects.delete(REBUILDING);
+        return true;
+    }
+
+    /** How many entries the current (or last) rebuild has read. */
+    public long rebuildRead() {
+        return rebuildRead;
+    }
+
+    /** Rebuilds the indexes in one go ({@link #startRebuild}, then one step); returns how many entries it read. */
+    public long rebuild(Consumer<SignalPropagation> each) {
+        startRebuild();
+        rebuildStep(Integer.MAX_VALUE, each);
+        return rebuildRead;
     }
 
     /** A key as the stores order it: by its UTF-8 bytes. */
     private static Bytes utf8(String key) {
         return Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void clear(KeyValueStore<String, String> index) {
-        List<String> keys;
-        do {
-            keys = new ArrayList<>(CLEAR_CHUNK);
-            try (KeyValueIterator<String, String> it = index.all()) {
-                while (it.hasNext() && keys.size() < CLEAR_CHUNK) {
-                    keys.add(it.next().key);
-                }
-            }
-            keys.forEach(index::delete);
-        } while (keys.size() == CLEAR_CHUNK);
     }
 
     /** Up to {@code limit} entries with a command whose deadline is at or before {@code now}, earliest first. */

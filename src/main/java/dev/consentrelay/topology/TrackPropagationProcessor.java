@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -29,27 +30,42 @@ import dev.consentrelay.schema.SlaBreach;
  * one {@link Outbound.Receipt} per signal once every command
  * has a final acknowledgement, one {@link Outbound.Breach} per command past its deadline without one, and the audit
  * records of each. A wall-clock punctuator finds breaches through the deadline index, purges entries past their
- * retention and reports the pending gauges.
+ * retention and reports the pending gauges; another rebuilds the indexes and gauges after the task starts.
  */
 public final class TrackPropagationProcessor implements Processor<String, Outbound, String, Outbound> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackPropagationProcessor.class);
+    /**
+     * Entries the index rebuild reads per step: a few milliseconds of the stream thread, which processes records
+     * between two steps.
+     */
+    static final int REBUILD_STEP = 1_000;
+    private static final Duration REBUILD_INTERVAL = Duration.ofMillis(10);
 
     private final Duration checkInterval;
     private final Duration retention;
     private final int batch;
     private final ConsentMetrics metrics;
+    private final int rebuildStep;
 
+    private Cancellable rebuildSchedule;
     private ProcessorContext<String, Outbound> context;
     private PropagationLedger ledger;
     private PendingGauge gauge;
     private String owner;
 
     public TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics) {
+        this(checkInterval, retention, batch, metrics, REBUILD_STEP);
+    }
+
+    /** A processor whose index rebuild reads {@code rebuildStep} entries per step. */
+    TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics,
+            int rebuildStep) {
         this.checkInterval = checkInterval;
         this.retention = retention;
         this.batch = batch;
         this.metrics = metrics;
+        this.rebuildStep = rebuildStep;
     }
 
     @Override
@@ -58,14 +74,25 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         this.ledger = ledger(context, retention);
         this.owner = context.applicationId() + "/" + context.taskId();
         this.gauge = new PendingGauge();
-        // The indexes have no changelog: whatever a previous run left in them is rebuilt from the entries.
+        // The indexes have no changelog: they are rebuilt from the entries, a step at a time between records, so a
+        // restored task decides signals at once rather than after reading every entry it tracks.
+        ledger.startRebuild();
         long started = System.nanoTime();
-        long tracked = ledger.rebuild(entry -> entry.getCommands().stream().filter(c -> c.getStatus() == null)
-                .forEach(c -> gauge.add(c.getVendorId(), c.getSignalReceivedAt())));
-        LOG.info("Task {}: propagation indexes rebuilt from {} tracked signal(s) in {} ms", context.taskId(),
-                tracked, (System.nanoTime() - started) / 1_000_000);
+        rebuildSchedule = context.schedule(REBUILD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, timestamp -> {
+            if (ledger.rebuildStep(rebuildStep, this::countPending)) {
+                rebuildSchedule.cancel();
+                LOG.info("Task {}: propagation indexes rebuilt from {} tracked signal(s) in {} ms", context.taskId(),
+                        ledger.rebuildRead(), (System.nanoTime() - started) / 1_000_000);
+            }
+        });
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> punctuate(Instant.ofEpochMilli(timestamp)));
+    }
+
+    /** Counts the commands of an entry still waiting for an answer in the pending gauges. */
+    private void countPending(SignalPropagation entry) {
+        entry.getCommands().stream().filter(c -> c.getStatus() == null)
+                .forEach(c -> gauge.add(c.getVendorId(), c.getSignalReceivedAt()));
     }
 
     /** The ledger over the task's propagation stores. */
@@ -102,7 +129,9 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             return;
         }
         ledger.open(entry);
-        entry.getCommands().forEach(c -> gauge.add(c.getVendorId(), c.getSignalReceivedAt()));
+        if (ledger.indexed(PropagationLedger.key(entry.getSubjectId(), entry.getSignalId()))) {
+            countPending(entry);
+        }
     }
 
     private void acknowledge(String subjectId, CommandAck ack, long timestamp) {
@@ -161,7 +190,9 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
             command.setUpdatedAt(now);
             changed.setUpdatedAt(now);
         });
-        gauge.remove(command.getVendorId(), command.getSignalReceivedAt());
+        if (ledger.indexed(PropagationLedger.key(subjectId, entry.getSignalId()))) {
+            gauge.remove(command.getVendorId(), command.getSignalReceivedAt());
+        }
         metrics.ackReceived(command.getVendorId(), ack.getStatus().name());
         metrics.propagated(command.getVendorId(), command.getAction().name(), AuditRecords.latency(command));
         List<PendingCommand> commands = entry.getCommands();
@@ -225,8 +256,10 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     /** Deletes the entries past their retention (a late answer after a breach moved it on when it came). */
     private void purge(Instant now) {
         for (SignalPropagation entry : ledger.retentionDue(now, batch)) {
-            entry.getCommands().stream().filter(c -> c.getStatus() == null)
-                    .forEach(c -> gauge.remove(c.getVendorId(), c.getSignalReceivedAt()));
+            if (ledger.indexed(PropagationLedger.key(entry.getSubjectId(), entry.getSignalId()))) {
+                entry.getCommands().stream().filter(c -> c.getStatus() == null)
+                        .forEach(c -> gauge.remove(c.getVendorId(), c.getSignalReceivedAt()));
+            }
             ledger.purge(entry);
             LOG.debug("Propagation entry of signal {} purged after retention", entry.getSignalId());
         }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,6 +60,8 @@ class TrackPropagationProcessorTest {
     private KeyValueStore<String, String> subjects;
     private CountingMetrics metrics;
     private TrackPropagationProcessor processor;
+    /** The index rebuild the processor last started scheduled. */
+    private MockProcessorContext.CapturedPunctuator rebuild;
 
     @BeforeEach
     void setUp() {
@@ -88,10 +92,23 @@ class TrackPropagationProcessorTest {
                 .withLoggingDisabled().build();
     }
 
+    /** A processor started on the stores, with its index rebuild run to the end. */
     private TrackPropagationProcessor started() {
+        TrackPropagationProcessor started = startedRebuilding(TrackPropagationProcessor.REBUILD_STEP);
+        while (!rebuild.cancelled()) {
+            rebuild.getPunctuator().punctuate(context.currentSystemTimeMs());
+        }
+        return started;
+    }
+
+    /** A processor started on the stores, whose index rebuild reads {@code step} entries each time it runs. */
+    private TrackPropagationProcessor startedRebuilding(int step) {
+        int scheduled = context.scheduledPunctuators().size();
         TrackPropagationProcessor started = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, 100,
-                metrics);
+                metrics, step);
         started.init(context);
+        rebuild = context.scheduledPunctuators().subList(scheduled, context.scheduledPunctuators().size()).stream()
+                .filter(p -> p.getInterval().toMillis() < 1_000).findFirst().orElseThrow();
         return started;
     }
 
@@ -201,7 +218,10 @@ class TrackPropagationProcessorTest {
         clear(deadlines);
         String key = PropagationLedger.key(SUBJECT, signalId.toString());
         deadlines.put(TimeKeys.of(RECEIVED) + "|" + key, key);
-        started();
+        TrackPropagationProcessor restarted = started();
+        restarted.punctuate(RECEIVED.plus(SLA).plusSeconds(1));
+        assertThat(breaches()).as("the deadline a previous run left is no longer the signal's: it breaches nothing")
+                .isEmpty();
         assertThat(deadlines.approximateNumEntries()).as("only signals with a command still waiting are indexed")
                 .isZero();
         assertThat(first).hasSize(3);
@@ -218,9 +238,49 @@ class TrackPropagationProcessorTest {
     }
 
     @Test
+    void shouldDecideAndTrackWhileARestartedTaskRebuildsItsIndexesAndCountEachPendingCommandOnce() {
+        // Three signals, one command each, all waiting; in key order.
+        List<UUID> ids = new ArrayList<>();
+        Map<UUID, PropagationCommand> commands = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            signalId = UUID.randomUUID();
+            ids.add(signalId);
+            commands.put(signalId, open("adnet").get(0));
+        }
+        ids.sort(Comparator.comparing(UUID::toString));
+        clear(deadlines);
+        clear(subjects);
+
+        processor = startedRebuilding(1);
+        rebuild.getPunctuator().punctuate(context.currentSystemTimeMs());
+        assertThat(subjects.get(PropagationLedger.REBUILDING)).as("a query can tell the index is incomplete")
+                .isNotNull();
+        assertThat(subjects.get(ids.get(2).toString())).as("not reached yet").isNull();
+
+        // Between two steps the task goes on: answers for an entry not reached and one passed, and a new signal the
+        // rebuild will find again (its id sorts last).
+        ack(commands.get(ids.get(2)), AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        ack(commands.get(ids.get(0)), AckStatus.APPLIED, RECEIVED.plusSeconds(1));
+        signalId = UUID.fromString("ffffffff-ffff-4fff-bfff-ffffffffffff");
+        open("adnet");
+        assertThat(receipts()).as("both answered signals completed").hasSize(2);
+        while (!rebuild.cancelled()) {
+            rebuild.getPunctuator().punctuate(context.currentSystemTimeMs());
+        }
+        processor.punctuate(RECEIVED.plusSeconds(42));
+
+        assertThat(metrics.pending).as("the second signal and the new one wait, each counted once")
+                .containsOnly(Map.entry("adnet", new ConsentMetrics.Pending(2, Duration.ofSeconds(42))));
+        assertThat(subjects.get(PropagationLedger.REBUILDING)).isNull();
+        assertThat(ids).allSatisfy(id -> assertThat(subjects.get(id.toString())).isEqualTo(SUBJECT));
+        assertThat(subjects.get(signalId.toString())).isEqualTo(SUBJECT);
+        assertThat(deadlines.approximateNumEntries()).as("the two waiting signals").isEqualTo(2);
+    }
+
+    @Test
     void shouldDropEveryIndexEntryAPreviousRunLeftAndCountWhatIsStillPendingOnRestart() {
         open("adnet");
-        // More stale index entries than one pass of the clearing deletes.
+        // Index entries a previous run left that no entry derives: dropped where the check finds them due.
         for (int i = 0; i < 25_000; i++) {
             deadlines.put(TimeKeys.of(RECEIVED) + "|stale-" + i, "stale-" + i);
         }
