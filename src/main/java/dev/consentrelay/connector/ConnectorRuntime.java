@@ -99,9 +99,11 @@ public class ConnectorRuntime {
     /**
      * Starts the connectors after SmallRye Reactive Messaging has wired its channels (it starts at
      * {@code LIBRARY_BEFORE}): before that the ack channel's emitter does not exist, and a command delivered from a
-     * backlog could not have its acknowledgement published.
+     * backlog could not have its acknowledgement published. And after Kafka Streams has been started (its observer has
+     * the default priority, {@code APPLICATION + 500}, and returns at once): reading the acknowledgement history takes
+     * seconds after a busy run, which the restore of the consent stores then does not wait for.
      */
-    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         if (!ServiceRole.parse(role).runsConnectors()) {
             LOG.infof("Role %s: vendor connectors not started", role);
             return;
