@@ -90,6 +90,8 @@ public final class ConsentTopology {
     /** How often the per-subject audit store is swept of events past their retention, and how many per sweep. */
     static final Duration AUDIT_SWEEP_INTERVAL = Duration.ofMinutes(1);
     static final int AUDIT_SWEEP_BATCH = 1000;
+    /** Segment size of the answers changelog: some hundreds of thousands of answers records each. */
+    static final int ANSWERS_SEGMENT_BYTES = 32 * 1024 * 1024;
 
     /**
      * The one way to obtain the topology, in production and in tests: the three things it cannot do without, then
@@ -296,9 +298,12 @@ public final class ConsentTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SIGNAL_PROPAGATION), Serdes.String(),
                 AvroSerde.forClass(SignalPropagation.class, settings.registry(), false)).withCachingEnabled());
+        // Each answer rewrites its signal's record, so most of this changelog is superseded: segments of
+        // ANSWERS_SEGMENT_BYTES (not the broker's 1 GiB) let the log cleaner compact it well before a restore reads it.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PROPAGATION_ANSWERS), Serdes.String(),
-                AvroSerde.forClass(PropagationAnswers.class, settings.registry(), false)).withCachingEnabled());
+                AvroSerde.forClass(PropagationAnswers.class, settings.registry(), false)).withCachingEnabled()
+                .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(ANSWERS_SEGMENT_BYTES))));
         for (String index : List.of(StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                 StoreNames.SIGNAL_SUBJECTS)) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(index), Serdes.String(),
