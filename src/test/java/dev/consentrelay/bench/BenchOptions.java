@@ -35,11 +35,14 @@ import java.util.Map;
  *        enough for half a minute of steady state on two cores)
  * @param batchSize commands per webhook request ({@code --webhook-batch-size}, default 1: one POST per command, the
  *        service's default; above 1 each vendor's connector sends batches, see docs/vendors.md)
+ * @param warmUpSeconds seconds of the open loop's mix, at its rate, sent and drained before the measured open loop
+ *        ({@code --warm-up}, default 30; 0 measures from the first signal): the service then runs code paths and
+ *        reads rows the preload never touched, and this warm-up is reported on its own
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
         Map<String, String> serviceProperties, List<String> serviceJvmArgs, Connectors connectors,
-        String connectorHeap, long vendorRateLimit, int batchSize, long baselineRecords) {
+        String connectorHeap, long vendorRateLimit, int batchSize, long baselineRecords, int warmUpSeconds) {
 
     /** The consent core's targets hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
@@ -54,7 +57,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
                              [--service-jvm-arg -XX:...]... [--connectors in-process|separate|none]
                              [--connector-heap 256m] [--vendor-rate-limit 10000] [--webhook-batch-size 1]
-                             [--baseline-records 1000000]
+                             [--baseline-records 1000000] [--warm-up 30]
             """;
 
     public static BenchOptions parse(List<String> args) {
@@ -76,6 +79,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         long vendorRateLimit = 10_000;
         int batchSize = 1;
         long baselineRecords = 1_000_000;
+        int warmUp = 30;
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -103,6 +107,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--webhook-batch-size" -> batchSize = (int) number(name, value);
                 case "--baseline-records" -> baselineRecords = number(name, value);
                 case "--connectors" -> connectors = Connectors.parse(value);
+                case "--warm-up" -> warmUp = (int) number(name, value);
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -118,6 +123,9 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
             throw new IllegalArgumentException("--subjects, --vendors, --rate, --duration, --vendor-rate-limit and"
                     + " --webhook-batch-size must be positive");
         }
+        if (warmUp < 0) {
+            throw new IllegalArgumentException("--warm-up is a number of seconds, 0 or more, got " + warmUp);
+        }
         if (rate < 0) {
             rate = connectors == Connectors.NONE ? TARGET_RATE_ALONE : TARGET_RATE;
         }
@@ -126,7 +134,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
                 jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit, batchSize,
-                baselineRecords);
+                baselineRecords, warmUp);
     }
 
     /** Whether the run's size and rate are those the consent core's targets are stated for. */

@@ -20,6 +20,15 @@ class BenchOptionsTest {
         assertThat(options.connectors()).isEqualTo(BenchOptions.Connectors.IN_PROCESS);
         assertThat(options.vendorRateLimit()).isEqualTo(10_000);
         assertThat(options.connectorHeap()).isEqualTo("256m");
+        assertThat(options.warmUpSeconds()).as("the open loop is measured after half a minute of its mix")
+                .isEqualTo(30);
+    }
+
+    @Test
+    void theOpenLoopWarmUpCanBeTurnedOffButNotMadeNegative() {
+        assertThat(BenchOptions.parse(List.of("--warm-up", "0")).warmUpSeconds()).isZero();
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--warm-up", "-5")))
+                .hasMessageContaining("--warm-up is a number of seconds");
     }
 
     @Test

@@ -322,28 +322,25 @@ public final class Benchmark {
                 acksTopic ? ACKS : null);
                 KafkaProducer<String, ConsentSignal> producer = new KafkaProducer<>(producerConfig(bootstrap, false),
                         new StringSerializer(), serializer)) {
-            commandsStart = watcher.commands();
             warmUp(producer, serializer, factory);
+            ObjectNode warm = JSON.createObjectNode();
+            if (options.warmUpSeconds() > 0) {
+                warmUpAtRate(producer, factory, lag, watcher, warm);
+            }
+            commandsStart = watcher.commands();
             BacklogSampler backlog = BacklogSampler.start(lag, GROUP, INPUTS);
             Sends sends = new Sends();
-            double periodNanos = 1e9 / options.rate();
             long t0 = System.nanoTime() + Duration.ofMillis(100).toNanos();
             for (long i = 0; i < total; i++) {
-                long intended = t0 + (long) (i * periodNanos);
-                long now;
-                while ((now = System.nanoTime()) < intended) {
-                    LockSupport.parkNanos(intended - now);
-                }
-                behind.recordValue(Math.min(behind.getHighestTrackableValue(), (now - intended) / 1000));
+                long intended = pace(t0, i);
+                behind.recordValue(Math.min(behind.getHighestTrackableValue(), (System.nanoTime() - intended) / 1000));
                 SignalFactory.Generated generated = factory.next();
                 if (generated.duplicate()) {
                     duplicates++;
                 } else {
                     watcher.expect(generated.signalId(), intended);
                 }
-                ConsentSignal signal = generated.signal();
-                String topic = signal.getKind() == SignalKind.GPC ? GPC_SIGNALS : SIGNALS;
-                producer.send(new ProducerRecord<>(topic, signal.getSubjectId(), signal), sends);
+                send(producer, generated.signal(), sends);
             }
             long sentAt = System.nanoTime();
             producer.flush();
@@ -371,6 +368,7 @@ public final class Benchmark {
                     .put("acks", watcher.acks()).put("acksMatched", watcher.matchedAcks())
                     .put("webhookDeliveries", webhooks.deliveries() - webhooksBefore)
                     .put("mix", SignalFactory.MIX);
+            node.set("warmUp", warm);
             // Where the latency comes from: a backlog that grows evenly is throughput, one that jumps is a stall.
             backlog.samples().forEach(node.putArray("serviceBacklogBySecond")::add);
             watcher.worstDecisionBySecond().forEach(node.putArray("worstDecisionLatencyMsBySecond")::add);
@@ -396,6 +394,49 @@ public final class Benchmark {
                         : ACKS + " does not exist");
             }
         }
+    }
+
+    /**
+     * Sends the open loop's mix at its rate for {@code --warm-up} seconds and waits until the service has decided it
+     * and its propagation has settled: the measured phase then starts on a service that has run the mix's code paths
+     * (the preload runs two kinds of signal only) and read rows of the whole table. Its backlog second by second goes
+     * to the report, so the warm-up's cost stays visible.
+     */
+    private void warmUpAtRate(KafkaProducer<String, ConsentSignal> producer, SignalFactory factory, ConsumerLag lag,
+            LatencyWatcher watcher, ObjectNode report) throws Exception {
+        long total = (long) options.rate() * options.warmUpSeconds();
+        log("Open loop warm-up: " + total + " signals at " + options.rate() + "/s, not measured");
+        BacklogSampler backlog = BacklogSampler.start(lag, GROUP, INPUTS);
+        Sends sends = new Sends();
+        long t0 = System.nanoTime() + Duration.ofMillis(100).toNanos();
+        for (long i = 0; i < total; i++) {
+            pace(t0, i);
+            send(producer, factory.next().signal(), sends);
+        }
+        producer.flush();
+        sends.check();
+        lag.awaitZero(GROUP, INPUTS, timeoutFor(total));
+        double drained = seconds(System.nanoTime() - t0);
+        backlog.close();
+        awaitStable(watcher::commands, Duration.ofSeconds(1), Duration.ofSeconds(15));
+        report.put("signals", total).put("seconds", options.warmUpSeconds()).put("drainedAfterSeconds",
+                round(drained));
+        backlog.samples().forEach(report.putArray("serviceBacklogBySecond")::add);
+    }
+
+    /** Waits until the {@code i}th signal of a loop that started at {@code t0} is due; returns when it was due. */
+    private long pace(long t0, long i) {
+        long intended = t0 + (long) (i * (1e9 / options.rate()));
+        long now;
+        while ((now = System.nanoTime()) < intended) {
+            LockSupport.parkNanos(intended - now);
+        }
+        return intended;
+    }
+
+    private static void send(KafkaProducer<String, ConsentSignal> producer, ConsentSignal signal, Sends sends) {
+        String topic = signal.getKind() == SignalKind.GPC ? GPC_SIGNALS : SIGNALS;
+        producer.send(new ProducerRecord<>(topic, signal.getSubjectId(), signal), sends);
     }
 
     /**
@@ -536,7 +577,8 @@ public final class Benchmark {
     private void describeRun(String bootstrap, String registryUrl) {
         ObjectNode config = section("config");
         config.put("subjects", options.subjects()).put("vendors", options.vendors()).put("rate", options.rate())
-                .put("durationSeconds", options.durationSeconds()).put("batch", options.batch())
+                .put("durationSeconds", options.durationSeconds()).put("warmUpSeconds", options.warmUpSeconds())
+                .put("batch", options.batch())
                 .put("bootstrap", options.bootstrap() == null ? "embedded (" + bootstrap + ")" : bootstrap)
                 .put("registry", registryUrl).put("serviceHeap", options.serviceHeap())
                 .put("connectors", options.connectors().option()).put("webhookBatchSize", options.batchSize())

@@ -93,6 +93,11 @@ final class Report {
         out.append('\n');
         row(out, "figure", "measured");
         row(out, "preload (signals/s)", num(report.path("preload").path("signalsPerSecond")));
+        JsonNode warm = report.path("openLoop").path("warmUp");
+        if (warm.has("signals")) {
+            row(out, "open loop warm-up (not measured): signals / drained after s", num(warm.path("signals"))
+                    + " / " + num(warm.path("drainedAfterSeconds")));
+        }
         row(out, "open loop achieved rate (signals/s)", num(report.path("openLoop").path("achievedRate")));
         row(out, "open loop commands / matched", num(report.path("openLoop").path("commands")) + " / "
                 + num(report.path("openLoop").path("commandsMatched")));
