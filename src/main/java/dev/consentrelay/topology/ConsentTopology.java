@@ -30,7 +30,6 @@ import dev.consentrelay.schema.ConsentRow;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationAnswers;
 import dev.consentrelay.schema.PropagationCommand;
-import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
@@ -297,7 +296,7 @@ public final class ConsentTopology {
         // the changelog as one record per commit interval rather than one each.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SIGNAL_PROPAGATION), Serdes.String(),
-                AvroSerde.forClass(SignalPropagation.class, settings.registry(), false)).withCachingEnabled());
+                PropagationEntrySerde.of(settings.registry())).withCachingEnabled());
         // Each answer rewrites its signal's record, so most of this changelog is superseded: segments of
         // ANSWERS_SEGMENT_BYTES (not the broker's 1 GiB) let the log cleaner compact it well before a restore reads it.
         builder.addStateStore(Stores.keyValueStoreBuilder(

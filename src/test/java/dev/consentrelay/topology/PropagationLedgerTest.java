@@ -49,7 +49,7 @@ class PropagationLedgerTest {
     @BeforeEach
     void setUp() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient("mem://ledger-test");
-        entrySerde = AvroSerde.forClass(SignalPropagation.class, registry, false);
+        entrySerde = PropagationEntrySerde.of(registry);
         answerSerde = AvroSerde.forClass(PropagationAnswers.class, registry, false);
         entries = store(StoreNames.SIGNAL_PROPAGATION, CountingSerde.counting(entrySerde, writes));
         answers = store(StoreNames.PROPAGATION_ANSWERS, CountingSerde.counting(answerSerde, answerWrites));

@@ -69,7 +69,7 @@ class TrackPropagationProcessorTest {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(RECEIVED.plusMillis(20).toEpochMilli());
         entries = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.SIGNAL_PROPAGATION),
-                Serdes.String(), CountingSerde.counting(AvroSerde.forClass(SignalPropagation.class, registry, false),
+                Serdes.String(), CountingSerde.counting(PropagationEntrySerde.of(registry),
                         entryWrites))
                 .withLoggingDisabled().build();
         answers = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PROPAGATION_ANSWERS),
