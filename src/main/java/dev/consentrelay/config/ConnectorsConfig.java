@@ -36,8 +36,12 @@ public interface ConnectorsConfig {
      */
     Optional<String> groupInstanceId();
 
-    /** How many acknowledged command ids are remembered per vendor at most. */
-    @WithDefault("100000")
+    /**
+     * How many acknowledged command ids are remembered per vendor at most: redeliveries come from the commands a
+     * connector had in flight when it stopped (at most {@code max(256, 64 x concurrency)}), far fewer. Each id costs
+     * about 26 bytes of heap while the set is full, which it is after a busy day: 20 vendors at 100,000 held 52 MB.
+     */
+    @WithDefault("16384")
     int ackedCapacity();
 
     /** One vendor's connector. */

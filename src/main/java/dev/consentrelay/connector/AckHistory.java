@@ -21,7 +21,9 @@ import dev.consentrelay.schema.CommandAck;
 
 /**
  * Rebuilds the acknowledged command ids of each vendor at start, by reading the recent window of the acks topic
- * ({@code offsetsForTimes}) with {@code read_committed}, without a consumer group. Acks of vendors not in the map
+ * ({@code offsetsForTimes}) with {@code read_committed}, without a consumer group: at most the last records of each
+ * partition that could fill the vendors' capacities (their sum over the partitions), so a start after a busy week
+ * reads a few hundred thousand records, not every acknowledgement of the window. Acks of vendors not in the map
  * are ignored; undecodable records are skipped.
  */
 public final class AckHistory {
@@ -54,9 +56,14 @@ public final class AckHistory {
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(
                     partitions.stream().collect(Collectors.toMap(p -> p, p -> since)), limit);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, limit);
+            // Each vendor keeps its newest ids only: records older than the last ones that could fill every vendor's
+            // capacity are not read, however far back the window goes.
+            long capacity = byVendor.values().stream().mapToLong(AckedCommands::capacity).sum();
+            long tail = (capacity + partitions.size() - 1) / partitions.size();
             for (TopicPartition partition : partitions) {
                 OffsetAndTimestamp start = starts.get(partition);
-                consumer.seek(partition, start == null ? ends.get(partition) : start.offset());
+                long end = ends.get(partition);
+                consumer.seek(partition, start == null ? end : Math.max(start.offset(), end - tail));
             }
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 if (clock.millis() > deadline) {

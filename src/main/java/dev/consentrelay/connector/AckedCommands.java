@@ -8,12 +8,10 @@ import java.util.UUID;
  * rebalance, or produced twice) is skipped instead of delivered again. Bounded: the oldest ids are forgotten first;
  * a forgotten one would be delivered again with the same {@code Idempotency-Key}, which the vendor can de-duplicate.
  *
- * <p>Every connector keeps up to {@code consent-relay.connectors.acked-capacity} ids (100,000 by default), so the
+ * <p>Every connector keeps up to {@code consent-relay.connectors.acked-capacity} ids (16,384 by default), so the
  * ids are held as primitives: a ring of their two halves in the order they came, and an open-addressing table of ring
  * positions (linear probing, at most half full) to find them. About 26 bytes per id, against some 80 for a
- * {@code LinkedHashMap<UUID, ?>} entry, which with 20 vendors at capacity came to about 160 MB of heap. Both arrays
- * start
- * small and double up to the capacity.
+ * {@code LinkedHashMap<UUID, ?>} entry. Both arrays start small and double up to the capacity.
  */
 public final class AckedCommands {
 
@@ -69,6 +67,11 @@ public final class AckedCommands {
 
     public synchronized int size() {
         return size;
+    }
+
+    /** How many ids it keeps at most. */
+    public int capacity() {
+        return capacity;
     }
 
     private void allocate(int length) {
