@@ -520,17 +520,25 @@ public final class Benchmark {
             producer.flush();
             // Restoring reads every changelog again: the wait grows with what was written, like the other phases.
             Duration restoreTimeout = START_TIMEOUT.plus(timeoutFor(options.subjects()));
-            service.awaitStreamsRunning(restoreTimeout);
-            long running = System.nanoTime();
             long deadline = start + restoreTimeout.toNanos();
             long processed = 0;
-            while (processed == 0 && System.nanoTime() < deadline) {
+            long running = 0;
+            // Both watched from the start: a task whose stores are restored processes while others still restore.
+            while ((processed == 0 || running == 0) && System.nanoTime() < deadline) {
                 service.failIfExited();
                 for (ConsumerRecord<String, PropagationCommand> record : consumer.poll(Duration.ofMillis(100))) {
                     if (probeId.equals(String.valueOf(record.value().getSignalId()))) {
                         processed = System.nanoTime();
                     }
                 }
+                if (running == 0 && "RUNNING".equals(service.streamsState())) {
+                    running = System.nanoTime();
+                }
+            }
+            if (running == 0) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + restoreTimeout
+                        + " after the service's state was wiped. Last lines of " + service.logFile() + ":\n"
+                        + service.logTail());
             }
             if (processed == 0) {
                 throw new IllegalStateException("The service did not process a signal within " + restoreTimeout
