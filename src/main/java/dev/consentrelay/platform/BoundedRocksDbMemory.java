@@ -28,7 +28,7 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
     public static final String TOTAL_BYTES = "consent-relay.rocksdb.total-off-heap-bytes";
     /** Bytes of the cache the memtables may use. */
     public static final String MEMTABLE_BYTES = "consent-relay.rocksdb.memtable-bytes";
-    static final long DEFAULT_TOTAL_BYTES = 64L * 1024 * 1024;
+    static final long DEFAULT_TOTAL_BYTES = 32L * 1024 * 1024;
     static final long DEFAULT_MEMTABLE_BYTES = 16L * 1024 * 1024;
     /** Share of the cache kept for index and filter blocks, so data blocks cannot evict them. */
     private static final double INDEX_FILTER_RATIO = 0.1;

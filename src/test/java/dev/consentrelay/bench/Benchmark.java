@@ -272,12 +272,12 @@ public final class Benchmark {
     }
 
     /**
-     * The environment the service runs with, as the container image sets it: glibc's malloc limited to two arenas
-     * (RocksDB allocates from every thread, and with the default of eight per core its freed memory stays spread
-     * over arenas the process keeps). An exported {@code MALLOC_ARENA_MAX} is used instead.
+     * The environment the service runs with, as the container image sets it: glibc's malloc in one arena (RocksDB
+     * allocates from every thread, and with the default of eight per core its freed memory stays spread over arenas
+     * the process keeps). An exported {@code MALLOC_ARENA_MAX} is used instead.
      */
     private static Map<String, String> serviceEnvironment() {
-        return Map.of(MALLOC_ARENAS, System.getenv().getOrDefault(MALLOC_ARENAS, "2"));
+        return Map.of(MALLOC_ARENAS, System.getenv().getOrDefault(MALLOC_ARENAS, "1"));
     }
 
     // ---- phases ---------------------------------------------------------------------------------------------
