@@ -101,9 +101,11 @@ public final class PackagedService implements AutoCloseable {
     /** How the service is run. */
     public static final class Builder {
 
+        private static final String SERIAL_GC = "-XX:+UseSerialGC";
+
         private final Path workDir;
         private Path logFile;
-        private final List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC",
+        private final List<String> jvm = new ArrayList<>(List.of("-Xmx384m", SERIAL_GC,
                 // Out of heap, a Kafka Streams thread dies and the rest of the process goes on: exit instead, so a
                 // test fails with the log's last lines rather than waiting for a service that does nothing.
                 "-XX:+ExitOnOutOfMemoryError"));
@@ -136,8 +138,11 @@ public final class PackagedService implements AutoCloseable {
             return this;
         }
 
-        /** Extra JVM options. */
+        /** Extra JVM options; one that selects a garbage collector replaces the default serial collector. */
         public Builder jvmArgs(List<String> args) {
+            if (args.stream().anyMatch(arg -> arg.matches("-XX:\\+Use\\w+GC"))) {
+                jvm.remove(SERIAL_GC);
+            }
             jvm.addAll(args);
             return this;
         }
