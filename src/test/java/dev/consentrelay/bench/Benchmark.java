@@ -213,7 +213,10 @@ public final class Benchmark {
                 preload(bulk, lag, admin);
                 openLoop(bootstrap, registry, lag, admin, webhooks, commandTopics);
                 checkpoint("openLoop");
-                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, admin, commandTopics);
+                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, admin, commandTopics,
+                        Batch.MIX);
+                checkpoint(Batch.MIX.section);
+                maxThroughput(bulk, bootstrap, lag, admin, commandTopics, Batch.REFUSALS);
                 OptionalLong rss = service.peakRssBytes();
                 section("service").put("peakRssMiB", rss.isPresent() ? mib(rss.getAsLong()) : null);
                 if (connectors != null) {
@@ -222,7 +225,7 @@ public final class Benchmark {
                             .put("peakRssMiB", connectorRss.isPresent() ? mib(connectorRss.getAsLong()) : null)
                             .put("log", connectors.logFile().toString());
                 }
-                checkpoint("maxThroughput");
+                checkpoint(Batch.REFUSALS.section);
                 log("Peak RSS: service " + section("service").get("peakRssMiB") + " MiB" + (connectors == null
                         ? ""
                         : ", connector process " + section("connectorProcess").get("peakRssMiB") + " MiB"));
@@ -452,23 +455,42 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * The signals of a max-throughput batch. The targets are read on the open loop's mix (the issue's "records per
+     * signal of the mix"); a batch of refusals alone, every signal issuing commands, is measured after it as the
+     * heaviest case and reported beside it.
+     */
+    enum Batch {
+        MIX("maxThroughput", "signals of the open loop's mix"), REFUSALS("maxThroughputRefusals",
+                "refusals (opt-out, withdrawal, GPC)");
+
+        final String section;
+        final String description;
+
+        Batch(String section, String description) {
+            this.section = section;
+            this.description = description;
+        }
+    }
+
     /** @return the batch's offsets on the signals topic: [from, to] */
     @SuppressWarnings("unchecked")
     private Map<TopicPartition, Long>[] maxThroughput(KafkaProducer<String, ConsentSignal> producer,
-            String bootstrap, ConsumerLag lag, Admin admin, List<String> commandTopics) throws Exception {
+            String bootstrap, ConsumerLag lag, Admin admin, List<String> commandTopics, Batch kind) throws Exception {
         long batch = options.batch();
         WrittenRecords written = new WrittenRecords(admin, lag, List.of(SIGNALS, GPC_SIGNALS));
-        log("Max throughput: waiting until the open loop's propagation has settled");
+        log("Max throughput: waiting until the earlier phase's propagation has settled");
         Map<String, Long> writtenBefore = written.settled(Duration.ofMinutes(5));
-        log("Max throughput: " + batch + " refusals as fast as possible");
+        log("Max throughput: " + batch + " " + kind.description + " as fast as possible");
         Set<TopicPartition> signalPartitions = lag.partitions(List.of(SIGNALS));
         Set<TopicPartition> commandPartitions = lag.partitions(commandTopics);
         Map<TopicPartition, Long> from = lag.endOffsets(signalPartitions);
         Map<TopicPartition, Long> commandsFrom = lag.endOffsets(commandPartitions);
-        SignalFactory factory = new SignalFactory(runId, options.subjects(), 3);
+        SignalFactory factory = new SignalFactory(runId, options.subjects(), kind == Batch.MIX ? 5 : 3);
         List<ConsentSignal> signals = new ArrayList<>((int) batch);
         for (long i = 0; i < batch; i++) {
-            signals.add(factory.refusal());
+            // One topic for the whole batch (GPC included), so the passthrough baseline copies all of it.
+            signals.add(kind == Batch.MIX ? factory.next().signal() : factory.refusal());
         }
         Sends sends = new Sends();
         long start = System.nanoTime();
@@ -483,18 +505,19 @@ public final class Benchmark {
         Map<TopicPartition, Long> commandsTo = lag.endOffsets(commandPartitions);
         long commands = countCommitted(bootstrap, commandsFrom, commandsTo);
         double secs = seconds(done - start);
-        section("maxThroughput").put("signals", batch).put("produceSeconds", round(seconds(produced - start)))
+        section(kind.section).put("batch", kind.description).put("signals", batch)
+                .put("produceSeconds", round(seconds(produced - start)))
                 .put("seconds", round(secs)).put("signalsPerSecond", round(batch / secs)).put("commands", commands)
                 .put("commandsPerSecond", round(commands / secs));
         // Decided: the records written once every signal is decided; settled: once the connectors' acknowledgements
         // and the receipts they complete are written too.
-        WrittenRecords.report(section("maxThroughput").putObject("written"), writtenBefore, written.snapshot(), batch);
-        WrittenRecords.report(section("maxThroughput").putObject("writtenSettled"), writtenBefore,
+        WrittenRecords.report(section(kind.section).putObject("written"), writtenBefore, written.snapshot(), batch);
+        WrittenRecords.report(section(kind.section).putObject("writtenSettled"), writtenBefore,
                 written.settled(timeoutFor(batch)), batch);
-        log("Records written per signal: " + section("maxThroughput").path("written").path("recordsPerSignal")
-                + " when decided, " + section("maxThroughput").path("writtenSettled").path("recordsPerSignal")
+        log("Records written per signal: " + section(kind.section).path("written").path("recordsPerSignal")
+                + " when decided, " + section(kind.section).path("writtenSettled").path("recordsPerSignal")
                 + " once acknowledged; per topic: "
-                + section("maxThroughput").path("writtenSettled").path("recordsPerSignalByTopic"));
+                + section(kind.section).path("writtenSettled").path("recordsPerSignalByTopic"));
         return new Map[]{from, to};
     }
 

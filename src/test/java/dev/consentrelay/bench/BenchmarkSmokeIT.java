@@ -44,8 +44,13 @@ class BenchmarkSmokeIT {
             assertThat(node.isObject() ? node.path("p99").isNumber() : "n/a".equals(node.asText()))
                     .as("%s is a p50..max summary or n/a: %s", latency, node).isTrue();
         }
-        assertThat(report.path("maxThroughput").path("signalsPerSecond").isNumber()).isTrue();
-        assertThat(report.path("maxThroughput").path("commandsPerSecond").isNumber()).isTrue();
+        for (String batch : List.of("maxThroughput", "maxThroughputRefusals")) {
+            assertThat(report.path(batch).path("signalsPerSecond").isNumber()).as(batch).isTrue();
+            assertThat(report.path(batch).path("commandsPerSecond").isNumber()).as(batch).isTrue();
+        }
+        assertThat(report.path("maxThroughput").path("batch").asText()).as("the targets' batch is the mix")
+                .contains("mix");
+        assertThat(report.path("maxThroughputRefusals").path("batch").asText()).contains("refusals");
         JsonNode written = report.path("maxThroughput").path("writtenSettled");
         assertThat(written.path("recordsPerSignal").asDouble()).as("records the service wrote per signal: %s", written)
                 .isGreaterThan(1);
@@ -59,7 +64,7 @@ class BenchmarkSmokeIT {
         assertThat(report.path("restore").path("seconds").isNumber()).isTrue();
         assertThat(report.has("measuredUpTo")).as("only a report of a run stopped part-way names its last phase")
                 .isFalse();
-        assertThat(report.path("targets")).hasSize(7).allSatisfy(t -> assertThat(t.has("name") && t.has("target")
+        assertThat(report.path("targets")).hasSize(9).allSatisfy(t -> assertThat(t.has("name") && t.has("target")
                 && t.has("measured") && t.has("status")).isTrue());
     }
 }
