@@ -54,9 +54,21 @@ public final class AuditRecords {
         if (signal == null || signal.getIdentifiers() == null || signal.getIdentifiers().isEmpty()) {
             return signal;
         }
-        return ConsentSignal.newBuilder(signal)
-                .setIdentifiers(identifiersToAvro(hasher.redact(identifiersToDomain(signal.getIdentifiers()))))
-                .build();
+        ConsentSignal keyed = shallowCopy(signal);
+        keyed.setIdentifiers(identifiersToAvro(hasher.redact(identifiersToDomain(signal.getIdentifiers()))));
+        return keyed;
+    }
+
+    /**
+     * A copy sharing every field value with the original (which must not be changed afterwards), for replacing a
+     * field: a builder's copy deep-copies each field again, a cost paid per decision.
+     */
+    private static ConsentSignal shallowCopy(ConsentSignal signal) {
+        ConsentSignal copy = new ConsentSignal();
+        for (Schema.Field field : ConsentSignal.getClassSchema().getFields()) {
+            copy.put(field.pos(), signal.get(field.pos()));
+        }
+        return copy;
     }
 
     /** The audit record of one decision, carrying the signal as received (identifiers as keyed hashes). */
@@ -195,10 +207,7 @@ public final class AuditRecords {
         tracked.setCommands(List.of());
         ConsentSignal signal = decision.getSignal();
         if (signal != null) {
-            ConsentSignal withoutIdentifiers = new ConsentSignal();
-            for (Schema.Field field : ConsentSignal.getClassSchema().getFields()) {
-                withoutIdentifiers.put(field.pos(), signal.get(field.pos()));
-            }
+            ConsentSignal withoutIdentifiers = shallowCopy(signal);
             withoutIdentifiers.setIdentifiers(List.of());
             tracked.setSignal(withoutIdentifiers);
         }

@@ -2,6 +2,7 @@ package dev.consentrelay.domain;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.TreeSet;
 public final class FanOutPlanner {
 
     private static final int MAX_PARENT_DEPTH = 8;
+    private static final SortedSet<String> NONE = Collections.emptySortedSet();
 
     /** The purposes a vendor processes and the regions it serves, after inheritance. */
     public record VendorScope(Set<String> purposes, Set<String> regions) {
@@ -42,8 +44,15 @@ public final class FanOutPlanner {
 
         /** Whether the scope covers the region: no regions means all, an unknown region is covered. */
         public boolean serves(String region) {
-            return regions.isEmpty() || Regions.normalize(region) == null
-                    || regions.stream().anyMatch(pattern -> Regions.matches(pattern, region));
+            if (regions.isEmpty() || Regions.normalize(region) == null) {
+                return true;
+            }
+            for (String pattern : regions) {
+                if (Regions.matches(pattern, region)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -101,8 +110,12 @@ public final class FanOutPlanner {
             if (!scope.serves(request.regionBefore()) && !scope.serves(request.regionAfter())) {
                 continue;
             }
-            SortedSet<String> suppress = intersect(scope.purposes(), lost);
-            if (vendor.supports(Command.Action.SUPPRESS) && !suppress.isEmpty()) {
+            // Each set is worked out only where its command could be issued: most decisions lose or gain purposes,
+            // not both, and a vendor supports some actions only.
+            SortedSet<String> suppress = vendor.supports(Command.Action.SUPPRESS)
+                    ? intersect(scope.purposes(), lost)
+                    : NONE;
+            if (!suppress.isEmpty()) {
                 commands.add(command(request, vendor, Command.Action.SUPPRESS, suppress, describe(suppress)));
             }
             if (vendor.supports(Command.Action.DELETE)) {
@@ -115,8 +128,10 @@ public final class FanOutPlanner {
                     }
                 }
             }
-            SortedSet<String> resume = intersect(scope.purposes(), gained);
-            if (vendor.supports(Command.Action.RESUME) && !resume.isEmpty()) {
+            SortedSet<String> resume = vendor.supports(Command.Action.RESUME)
+                    ? intersect(scope.purposes(), gained)
+                    : NONE;
+            if (!resume.isEmpty()) {
                 commands.add(command(request, vendor, Command.Action.RESUME, resume, describe(resume)));
             }
         }
@@ -164,10 +179,23 @@ public final class FanOutPlanner {
         return byId;
     }
 
+    /** The purposes in both sets, sorted; {@link #NONE} when there are none, without copying either set. */
     private static SortedSet<String> intersect(Set<String> a, Set<String> b) {
-        SortedSet<String> both = new TreeSet<>(a);
-        both.retainAll(b);
-        return both;
+        if (a.isEmpty() || b.isEmpty()) {
+            return NONE;
+        }
+        Set<String> smaller = a.size() <= b.size() ? a : b;
+        Set<String> larger = smaller == a ? b : a;
+        SortedSet<String> both = null;
+        for (String purpose : smaller) {
+            if (larger.contains(purpose)) {
+                if (both == null) {
+                    both = new TreeSet<>();
+                }
+                both.add(purpose);
+            }
+        }
+        return both == null ? NONE : both;
     }
 
     private static String describe(Set<String> purposes) {
