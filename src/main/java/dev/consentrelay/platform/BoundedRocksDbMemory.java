@@ -34,6 +34,12 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
     private static final double INDEX_FILTER_RATIO = 0.1;
     private static final long BLOCK_SIZE = 16L * 1024;
     private static final long MEMTABLE_SIZE = 4L * 1024 * 1024;
+    /**
+     * Sorted runs a store may hold before universal compaction merges them (RocksDB's default: 4). The shared
+     * write-buffer budget flushes small memtables often; merging every four of them made compaction take a third of
+     * a core at 1,000,000 subjects. Point reads are unaffected in practice: each run's bloom filter is cached.
+     */
+    static final int SORTED_RUNS_BEFORE_COMPACTION = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(BoundedRocksDbMemory.class);
 
@@ -62,6 +68,7 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
         options.setTableFormatConfig(table);
         options.setWriteBufferSize(MEMTABLE_SIZE);
         options.setMaxWriteBufferNumber(2);
+        options.setLevel0FileNumCompactionTrigger(SORTED_RUNS_BEFORE_COMPACTION);
     }
 
     @Override
