@@ -37,7 +37,7 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /**
      * Sorted runs a store may hold before universal compaction merges them (RocksDB's default: 4). The shared
      * write-buffer budget flushes small memtables often; merging every four of them made compaction take a third of
-     * a core at 1,000,000 subjects. Point reads are unaffected in practice: each run's bloom filter is cached.
+     * a core at 1,000,000 subjects. A point read looks at more runs, each first through its cached bloom filter.
      */
     static final int SORTED_RUNS_BEFORE_COMPACTION = 8;
 

@@ -23,6 +23,8 @@ class BoundedRocksDbMemoryTest {
 
             assertThat(options.writeBufferSize()).isEqualTo(4L * 1024 * 1024);
             assertThat(options.maxWriteBufferNumber()).isEqualTo(2);
+            assertThat(options.level0FileNumCompactionTrigger()).as("sorted runs before a universal compaction")
+                    .isEqualTo(8);
             BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
