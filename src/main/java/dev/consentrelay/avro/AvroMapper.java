@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.PurposeChoice;
@@ -34,6 +35,17 @@ import dev.consentrelay.schema.VendorRecord;
  * Enum symbols a reader does not know arrive as {@code UNKNOWN} and map to {@code null}, which validation rejects.
  */
 public final class AvroMapper {
+
+    /**
+     * Per source enum class, per target enum class: the target constant of each source ordinal ({@code null} where the
+     * target has no constant of that name). Mapping by name cost a hash lookup per field of every record converted.
+     */
+    private static final ClassValue<Map<Class<?>, Enum<?>[]>> SAME_NAME = new ClassValue<>() {
+        @Override
+        protected Map<Class<?>, Enum<?>[]> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     private AvroMapper() {
     }
@@ -197,14 +209,37 @@ public final class AvroMapper {
         if (value == null || "UNKNOWN".equals(value.name())) {
             return null;
         }
-        try {
-            return Enum.valueOf(type, value.name());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return sameName(value, type);
     }
 
     static <D extends Enum<D>, A extends Enum<A>> A enumToAvro(D value, Class<A> type) {
-        return Enum.valueOf(type, value == null ? "UNKNOWN" : value.name());
+        if (value == null) {
+            return Enum.valueOf(type, "UNKNOWN");
+        }
+        A mapped = sameName(value, type);
+        if (mapped == null) {
+            throw new IllegalArgumentException("No enum constant " + type.getCanonicalName() + "." + value.name());
+        }
+        return mapped;
+    }
+
+    /** The constant of {@code type} named like {@code value}, or {@code null}: by ordinal, from a table per pair. */
+    private static <T extends Enum<T>> T sameName(Enum<?> value, Class<T> type) {
+        Class<?> from = value.getDeclaringClass();
+        Enum<?>[] table = SAME_NAME.get(from).computeIfAbsent(type, t -> sameNameTable(from, type));
+        return type.cast(table[value.ordinal()]);
+    }
+
+    private static <T extends Enum<T>> Enum<?>[] sameNameTable(Class<?> from, Class<T> type) {
+        Object[] constants = from.getEnumConstants();
+        Enum<?>[] table = new Enum<?>[constants.length];
+        for (T target : type.getEnumConstants()) {
+            for (int i = 0; i < constants.length; i++) {
+                if (((Enum<?>) constants[i]).name().equals(target.name())) {
+                    table[i] = target;
+                }
+            }
+        }
+        return table;
     }
 }

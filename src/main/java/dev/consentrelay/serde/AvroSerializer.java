@@ -1,14 +1,11 @@
 package dev.consentrelay.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,17 +19,15 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-    /** Buffers that grew beyond this are dropped after use rather than kept per thread. */
+    /** Encoders whose array grew beyond this are dropped after use rather than kept per thread. */
     private static final int MAX_RETAINED_BUFFER = 1 << 20;
-    /** Reserves the header; it is filled in on the finished array. */
-    private static final byte[] HEADER_PLACEHOLDER = new byte[WireFormat.HEADER_SIZE];
 
     private final SchemaRegistryClient registry;
     private final boolean isKey;
     private final boolean autoRegister;
     private final Map<String, TopicSchema> idsByTopic = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
-    private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
+    private final ThreadLocal<ArrayBinaryEncoder> encoders = ThreadLocal.withInitial(() -> new ArrayBinaryEncoder(256));
 
     public AvroSerializer(SchemaRegistryClient registry, boolean isKey, boolean autoRegister) {
         this.registry = registry;
@@ -47,22 +42,19 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         }
         Schema schema = record.getSchema();
         int id = schemaId(topic, schema);
-        Buffer buffer = buffers.get();
+        ArrayBinaryEncoder encoder = encoders.get();
         try {
-            buffer.out.reset();
-            buffer.out.write(HEADER_PLACEHOLDER, 0, WireFormat.HEADER_SIZE);
-            buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
-            writer(schema).write(record, buffer.encoder);
-            buffer.encoder.flush();
-            byte[] bytes = buffer.out.toByteArray();
+            encoder.reset(WireFormat.HEADER_SIZE);
+            writer(schema).write(record, encoder);
+            byte[] bytes = encoder.toByteArray();
             WireFormat.writeHeader(bytes, id);
             return bytes;
         } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
             throw new SerializationException("Could not serialize a " + schema.getFullName() + " for topic " + topic
                     + " with schema id " + id + ": " + e.getMessage(), e);
         } finally {
-            if (buffer.out.size() > MAX_RETAINED_BUFFER) {
-                buffers.remove();
+            if (encoder.capacity() > MAX_RETAINED_BUFFER) {
+                encoders.remove();
             }
         }
     }
@@ -91,10 +83,5 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     }
 
     private record TopicSchema(Schema schema, int id) {
-    }
-
-    private static final class Buffer {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        private BinaryEncoder encoder;
     }
 }

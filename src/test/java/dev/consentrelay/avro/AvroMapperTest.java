@@ -16,8 +16,11 @@ import dev.consentrelay.domain.Signal;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.domain.SubjectIdentifier;
 import dev.consentrelay.domain.Vendor;
+import dev.consentrelay.schema.CommandAction;
+import dev.consentrelay.schema.SignalKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Domain → Avro → domain gives back what went in, for every record that crosses a topic. */
 class AvroMapperTest {
@@ -93,5 +96,33 @@ class AvroMapperTest {
                 T0.plus(Duration.ofMinutes(10)));
 
         assertThat(AvroMapper.toDomain(AvroMapper.toAvro(command))).isEqualTo(command);
+    }
+
+    @Test
+    void shouldMapEveryDomainConstantToTheAvroSymbolOfTheSameNameAndBack() {
+        for (Signal.Kind kind : Signal.Kind.values()) {
+            SignalKind avro = AvroMapper.enumToAvro(kind, SignalKind.class);
+            assertThat(avro.name()).isEqualTo(kind.name());
+            assertThat(AvroMapper.enumToDomain(avro, Signal.Kind.class)).isSameAs(kind);
+        }
+        for (Command.Action action : Command.Action.values()) {
+            assertThat(AvroMapper.enumToAvro(action, CommandAction.class).name()).isEqualTo(action.name());
+        }
+        assertThat(AvroMapper.enumToAvro(null, SignalKind.class)).isEqualTo(SignalKind.UNKNOWN);
+    }
+
+    @Test
+    void shouldMapAnAvroSymbolTheDomainDoesNotKnowToNull() {
+        assertThat(AvroMapper.enumToDomain(SignalKind.UNKNOWN, Signal.Kind.class)).isNull();
+        assertThat(AvroMapper.enumToDomain((SignalKind) null, Signal.Kind.class)).isNull();
+        // a symbol with no domain constant of its name: the same enum mapped to one that lacks it
+        assertThat(AvroMapper.enumToDomain(Signal.Kind.GPC, Command.Action.class)).isNull();
+    }
+
+    @Test
+    void shouldRefuseADomainConstantTheSchemaDoesNotKnow() {
+        assertThatThrownBy(() -> AvroMapper.enumToAvro(Signal.Kind.GPC, CommandAction.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("No enum constant dev.consentrelay.schema.CommandAction.GPC");
     }
 }
