@@ -59,7 +59,8 @@ public final class TopicProvisioner {
     /** Ensures every topic exists; returns the names of the topics it created. */
     public Set<String> ensure(Collection<TopicSpec> specs) {
         try {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = new TreeSet<>(admin.listTopics().names()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             List<TopicSpec> missing = specs.stream().filter(s -> !existing.contains(s.name())).toList();
             Set<String> created = new TreeSet<>();
             if (!missing.isEmpty()) {
@@ -68,6 +69,15 @@ public final class TopicProvisioner {
                             + " and consent-relay.topics.create=false: create them, or allow the service to.");
                 }
                 created.addAll(createTopics(missing));
+                // A topic the listing missed but the controller already has (created a moment ago, by another
+                // instance or an earlier start whose creation the brokers have not all seen yet) is an existing
+                // topic: its settings are checked and aligned like any other.
+                Set<String> appeared = new TreeSet<>(names(missing));
+                appeared.removeAll(created);
+                if (!appeared.isEmpty()) {
+                    awaitListed(appeared);
+                    existing.addAll(appeared);
+                }
             }
             verifyCompaction(specs.stream().filter(TopicSpec::compacted).filter(s -> existing.contains(s.name()))
                     .toList());
@@ -125,6 +135,20 @@ public final class TopicProvisioner {
                     + first.getValue().getMessage(), first.getValue());
         }
         return created;
+    }
+
+    /** Waits until the brokers list topics the controller reported as existing. */
+    private void awaitListed(Set<String> topics) throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Set<String> listed = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        while (!listed.containsAll(topics)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka topics " + topics + " exist but the brokers do not list them after "
+                        + TIMEOUT.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+            listed = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void verifyCompaction(List<TopicSpec> tables)

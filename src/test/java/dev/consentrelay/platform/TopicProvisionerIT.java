@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsResult;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,64 @@ class TopicProvisionerIT {
                         .isEqualTo("604800000");
             });
             assertThat(config(admin, rows).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        }
+    }
+
+    @Test
+    void shouldAlignATopicThatExistsButWasNotYetListed() throws Exception {
+        String rows = "rows-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            ListTopicsResult beforeCreation = admin.listTopics();
+            beforeCreation.names().get(30, TimeUnit.SECONDS);
+            new TopicProvisioner(admin, true).ensure(List.of(new TopicSpec(rows, 1, Optional.empty(), COMPACT)));
+
+            // The next start's listing does not show the topic yet (a broker that has not seen its creation):
+            // creating it answers that it exists, and its settings must still be brought to the configured bounds.
+            try (Admin lagging = new StaleListingAdmin(beforeCreation)) {
+                Set<String> created = new TopicProvisioner(lagging, true).ensure(List.of(new TopicSpec(rows, 1,
+                        Optional.empty(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, "604800000"))));
+                assertThat(created).isEmpty();
+            }
+            await("the erasure horizon on the topic").atMost(Duration.ofSeconds(30)).untilAsserted(
+                    () -> assertThat(config(admin, rows).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value())
+                            .isEqualTo("604800000"));
+        }
+    }
+
+    @Test
+    void shouldRefuseATableTopicThatExistsUncompactedButWasNotYetListed() throws Exception {
+        String table = "not-compacted-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(TestKafka.clientConfig())) {
+            ListTopicsResult beforeCreation = admin.listTopics();
+            beforeCreation.names().get(30, TimeUnit.SECONDS);
+            TestKafka.createTopics(1, table);
+
+            try (Admin lagging = new StaleListingAdmin(beforeCreation)) {
+                assertThatThrownBy(() -> new TopicProvisioner(lagging, true).ensure(List.of(
+                        new TopicSpec(table, 1, Optional.empty(), COMPACT))))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining(table)
+                        .hasMessageContaining("must be compacted");
+            }
+        }
+    }
+
+    /** A real client whose first topic listing is one taken earlier, as from a broker that lags behind. */
+    private static final class StaleListingAdmin extends ForwardingAdmin {
+
+        private ListTopicsResult stale;
+
+        StaleListingAdmin(ListTopicsResult stale) {
+            super(TestKafka.clientConfig());
+            this.stale = stale;
+        }
+
+        @Override
+        public ListTopicsResult listTopics(ListTopicsOptions options) {
+            ListTopicsResult first = stale;
+            stale = null;
+            return first != null ? first : super.listTopics(options);
         }
     }
 
