@@ -38,11 +38,15 @@ import java.util.Map;
  * @param warmUpSeconds seconds of the open loop's mix, at its rate, sent and drained before the measured open loop
  *        ({@code --warm-up}, default 30; 0 measures from the first signal): the service then runs code paths and
  *        reads rows the preload never touched, and this warm-up is reported on its own
+ * @param brokerProcess where the embedded broker runs ({@code --broker}): {@code process}, its own JVM with the
+ *        settings of Kafka's start script (the default: as on a real host, its collections do not stop the load
+ *        generator, nor the load generator's stop the broker), or {@code jvm}, inside the benchmark's own JVM
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
         Map<String, String> serviceProperties, List<String> serviceJvmArgs, Connectors connectors,
-        String connectorHeap, long vendorRateLimit, int batchSize, long baselineRecords, int warmUpSeconds) {
+        String connectorHeap, long vendorRateLimit, int batchSize, long baselineRecords, int warmUpSeconds,
+        boolean brokerProcess) {
 
     /** The consent core's targets hold for this many subjects. */
     public static final long TARGET_SUBJECTS = 1_000_000;
@@ -57,7 +61,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                              [--ack-timeout S] [--service-jar path] [--service-prop key=value]...
                              [--service-jvm-arg -XX:...]... [--connectors in-process|separate|none]
                              [--connector-heap 256m] [--vendor-rate-limit 10000] [--webhook-batch-size 1]
-                             [--baseline-records 1000000] [--warm-up 30]
+                             [--baseline-records 1000000] [--warm-up 30] [--broker process|jvm]
             """;
 
     public static BenchOptions parse(List<String> args) {
@@ -80,6 +84,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         int batchSize = 1;
         long baselineRecords = 1_000_000;
         int warmUp = 30;
+        boolean brokerProcess = true;
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {
@@ -108,6 +113,11 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
                 case "--baseline-records" -> baselineRecords = number(name, value);
                 case "--connectors" -> connectors = Connectors.parse(value);
                 case "--warm-up" -> warmUp = (int) number(name, value);
+                case "--broker" -> brokerProcess = switch (value) {
+                    case "process" -> true;
+                    case "jvm" -> false;
+                    default -> throw new IllegalArgumentException("--broker is process or jvm, got " + value);
+                };
                 case "--service-prop" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -134,7 +144,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         }
         return new BenchOptions(subjects, vendors, rate, duration, batch, bootstrap, registry, out, heap, ackTimeout,
                 jar, Map.copyOf(props), List.copyOf(jvmArgs), connectors, connectorHeap, vendorRateLimit, batchSize,
-                baselineRecords, warmUp);
+                baselineRecords, warmUp, brokerProcess);
     }
 
     /** Whether the run's size and rate are those the consent core's targets are stated for. */

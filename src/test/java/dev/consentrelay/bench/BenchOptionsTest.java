@@ -32,6 +32,14 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theBrokerRunsAsItsOwnProcessUnlessToldToShareTheBenchmarksJvm() {
+        assertThat(BenchOptions.parse(List.of()).brokerProcess()).isTrue();
+        assertThat(BenchOptions.parse(List.of("--broker", "jvm")).brokerProcess()).isFalse();
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--broker", "remote")))
+                .hasMessageContaining("--broker is process or jvm");
+    }
+
+    @Test
     void connectorsCanRunAsTheirOwnProcess() {
         BenchOptions options = BenchOptions.parse(List.of("--connectors", "separate", "--connector-heap", "192m",
                 "--vendor-rate-limit", "2,000", "--subjects", "20000"));

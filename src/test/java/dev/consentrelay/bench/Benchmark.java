@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.consentrelay.embedded.EmbeddedKafkaBroker;
+import dev.consentrelay.reliability.BrokerProcess;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SignalKind;
@@ -74,6 +75,9 @@ public final class Benchmark {
     static final String REPARTITION = GROUP + "-signals-by-subject-repartition";
     static final List<String> INPUTS = List.of(SIGNALS, GPC_SIGNALS, REPARTITION);
     private static final String MALLOC_ARENAS = "MALLOC_ARENA_MAX";
+    /** The broker's JVM as Kafka's start script sets it up (heap and collector). */
+    private static final List<String> BROKER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
     private static final List<String> PURPOSES = List.of("email_marketing", "sms_marketing", "analytics",
             "advertising", "profiling", "sale_sharing", "personalization", "third_party_sharing");
     private static final String WEBHOOK_SECRET = "bench-webhook-secret";
@@ -112,14 +116,21 @@ public final class Benchmark {
         Path work = Files.createTempDirectory("consent-relay-bench-");
         Path outDir = options.out().toAbsolutePath().getParent();
         Files.createDirectories(outDir);
-        EmbeddedKafkaBroker broker = null;
+        AutoCloseable broker = null;
         try {
             String bootstrap = options.bootstrap();
-            if (bootstrap == null) {
+            if (bootstrap == null && options.brokerProcess()) {
+                log("Starting the Kafka broker (KRaft) as its own process in " + work.resolve("broker") + ", log "
+                        + outDir.resolve("broker.log"));
+                BrokerProcess process = new BrokerProcess(work.resolve("broker"), outDir, BROKER_JVM).start();
+                broker = process;
+                bootstrap = process.bootstrapServers();
+            } else if (bootstrap == null) {
                 log("Starting the embedded Kafka broker (KRaft) in " + work.resolve("broker"));
-                broker = EmbeddedKafkaBroker.create(work.resolve("broker"), "localhost", 0, Map.of())
-                        .start(Duration.ofSeconds(60));
-                bootstrap = broker.bootstrapServers();
+                EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.create(work.resolve("broker"), "localhost", 0,
+                        Map.of()).start(Duration.ofSeconds(60));
+                broker = embedded;
+                bootstrap = embedded.bootstrapServers();
             }
             String registryUrl = options.registry();
             if (registryUrl == null) {
@@ -610,7 +621,10 @@ public final class Benchmark {
         config.put("subjects", options.subjects()).put("vendors", options.vendors()).put("rate", options.rate())
                 .put("durationSeconds", options.durationSeconds()).put("warmUpSeconds", options.warmUpSeconds())
                 .put("batch", options.batch())
-                .put("bootstrap", options.bootstrap() == null ? "embedded (" + bootstrap + ")" : bootstrap)
+                .put("bootstrap", options.bootstrap() != null
+                        ? bootstrap
+                        : (options.brokerProcess() ? "embedded, own process " + BROKER_JVM : "embedded, benchmark JVM")
+                                + " (" + bootstrap + ")")
                 .put("registry", registryUrl).put("serviceHeap", options.serviceHeap())
                 .put("connectors", options.connectors().option()).put("webhookBatchSize", options.batchSize())
                 .put("vendorRateLimit", options.vendorRateLimit())

@@ -14,23 +14,34 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The Kafka broker as its own JVM ({@link BrokerMain}, {@code -Xmx512m}) on a fixed data directory and port, so it
- * can be SIGKILLed and started again on the same data, and clients reconnect to the same address.
+ * The Kafka broker as its own JVM ({@link BrokerMain}, {@code -Xmx512m} unless told otherwise) on a fixed data
+ * directory and port, so it can be SIGKILLed and started again on the same data, and clients reconnect to the same
+ * address. The benchmark runs its broker this way too, with the JVM settings of Kafka's start script.
  */
 public final class BrokerProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+    /** The harness's broker: small, quick to start, compiled by C1 only (it is killed and restarted often). */
+    private static final List<String> HARNESS_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final Path dataDir;
     private final int port;
     private final Path logFile;
+    private final List<String> jvmOptions;
     private Process process;
     private int starts;
 
     public BrokerProcess(Path dataDir, Path logDir) {
+        this(dataDir, logDir, HARNESS_JVM);
+    }
+
+    /** A broker whose JVM runs with the given options (heap, collector) instead of the harness's. */
+    public BrokerProcess(Path dataDir, Path logDir, List<String> jvmOptions) {
         this.dataDir = dataDir;
         this.port = Ports.free();
         this.logFile = logDir.resolve("broker.log");
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     public String bootstrapServers() {
@@ -42,9 +53,10 @@ public final class BrokerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("The broker is already running");
         }
-        List<String> command = new ArrayList<>(List.of(Ports.java(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                BrokerMain.class.getName(), dataDir.toString(), String.valueOf(port)));
+        List<String> command = new ArrayList<>(List.of(Ports.java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(),
+                dataDir.toString(), String.valueOf(port)));
         try {
             Files.createDirectories(logFile.getParent());
             process = new ProcessBuilder(command).redirectErrorStream(true)
