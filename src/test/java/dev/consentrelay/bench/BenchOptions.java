@@ -38,9 +38,10 @@ import java.util.Map;
  * @param warmUpSeconds seconds of the open loop's mix, at its rate, sent and drained before the measured open loop
  *        ({@code --warm-up}, default 30; 0 measures from the first signal): the service then runs code paths and
  *        reads rows the preload never touched, and this warm-up is reported on its own
- * @param brokerProcess where the embedded broker runs ({@code --broker}): {@code process}, its own JVM with the
- *        settings of Kafka's start script (the default: as on a real host, its collections do not stop the load
- *        generator, nor the load generator's stop the broker), or {@code jvm}, inside the benchmark's own JVM
+ * @param brokerProcess where the embedded broker runs ({@code --broker}): {@code jvm}, inside the benchmark's own
+ *        JVM (the default), or {@code process}, a JVM of its own ({@code -Xmx1g}, Serial GC), so that its collections
+ *        and the load generator's no longer stop each other; on two cores the second JVM costs more than it saves
+ *        (docs/benchmark.md)
  */
 public record BenchOptions(long subjects, int vendors, int rate, int durationSeconds, long batch, String bootstrap,
         String registry, Path out, String serviceHeap, int ackTimeoutSeconds, Path serviceJar,
@@ -84,7 +85,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         int batchSize = 1;
         long baselineRecords = 1_000_000;
         int warmUp = 30;
-        boolean brokerProcess = true;
+        boolean brokerProcess = false;
         for (int i = 0; i < args.size(); i++) {
             String name = args.get(i);
             if (name.isBlank()) {

@@ -32,9 +32,9 @@ class BenchOptionsTest {
     }
 
     @Test
-    void theBrokerRunsAsItsOwnProcessUnlessToldToShareTheBenchmarksJvm() {
-        assertThat(BenchOptions.parse(List.of()).brokerProcess()).isTrue();
-        assertThat(BenchOptions.parse(List.of("--broker", "jvm")).brokerProcess()).isFalse();
+    void theBrokerSharesTheBenchmarksJvmUnlessToldToRunAsItsOwnProcess() {
+        assertThat(BenchOptions.parse(List.of()).brokerProcess()).isFalse();
+        assertThat(BenchOptions.parse(List.of("--broker", "process")).brokerProcess()).isTrue();
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--broker", "remote")))
                 .hasMessageContaining("--broker is process or jvm");
     }
