@@ -107,8 +107,7 @@ class TopicProvisionerIT {
     void shouldAlignATopicThatExistsButWasNotYetListed() throws Exception {
         String rows = "rows-" + UUID.randomUUID();
         try (Admin admin = Admin.create(TestKafka.clientConfig())) {
-            ListTopicsResult beforeCreation = admin.listTopics();
-            beforeCreation.names().get(30, TimeUnit.SECONDS);
+            ListTopicsResult beforeCreation = listing(admin);
             new TopicProvisioner(admin, true).ensure(List.of(new TopicSpec(rows, 1, Optional.empty(), COMPACT)));
 
             // The next start's listing does not show the topic yet (a broker that has not seen its creation):
@@ -129,8 +128,7 @@ class TopicProvisionerIT {
     void shouldRefuseATableTopicThatExistsUncompactedButWasNotYetListed() throws Exception {
         String table = "not-compacted-" + UUID.randomUUID();
         try (Admin admin = Admin.create(TestKafka.clientConfig())) {
-            ListTopicsResult beforeCreation = admin.listTopics();
-            beforeCreation.names().get(30, TimeUnit.SECONDS);
+            ListTopicsResult beforeCreation = listing(admin);
             TestKafka.createTopics(1, table);
 
             try (Admin lagging = new StaleListingAdmin(beforeCreation)) {
@@ -141,6 +139,13 @@ class TopicProvisionerIT {
                         .hasMessageContaining("must be compacted");
             }
         }
+    }
+
+    /** The topic listing as of now, complete, to be handed out later as a stale one. */
+    private static ListTopicsResult listing(Admin admin) throws Exception {
+        ListTopicsResult listing = admin.listTopics();
+        listing.names().get(30, TimeUnit.SECONDS);
+        return listing;
     }
 
     /** A real client whose first topic listing is one taken earlier, as from a broker that lags behind. */

@@ -16,7 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * The Kafka broker as its own JVM ({@link BrokerMain}, {@code -Xmx512m} unless told otherwise) on a fixed data
  * directory and port, so it can be SIGKILLed and started again on the same data, and clients reconnect to the same
- * address. The benchmark runs its broker this way too, with the JVM settings of Kafka's start script.
+ * address. The benchmark runs its broker this way with {@code --broker process}.
  */
 public final class BrokerProcess implements AutoCloseable {
 
