@@ -12,24 +12,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 
 import org.HdrHistogram.Histogram;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.consentrelay.avro.AckRecords;
 import dev.consentrelay.schema.CommandAck;
-import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.serde.AvroDeserializer;
 import dev.consentrelay.serde.SchemaRegistryClient;
 
 /**
  * Watches, as a vendor would, what becomes visible to {@code read_committed} consumers: commands on the vendors'
- * topics and acknowledgements on the acks topic. Each is matched to the signal that caused it (by signal id) and its
- * latency recorded from the signal's <em>intended</em> send time, so a sender that falls behind shows up as latency
- * instead of hiding it (no coordinated omission).
+ * topics and acknowledgements on the acks topic. Each is matched to the signal that caused it (by the signal id it
+ * carries; of a command only that is read, see {@link SignalIdReader}) and its latency recorded from the signal's
+ * <em>intended</em> send time, so a sender that falls behind shows up as latency instead of hiding it (no coordinated
+ * omission).
  */
 final class LatencyWatcher implements AutoCloseable {
 
@@ -42,7 +42,6 @@ final class LatencyWatcher implements AutoCloseable {
     static final Duration SETTLING = Duration.ofSeconds(20);
 
     private final Map<String, Long> intendedNanos = new ConcurrentHashMap<>();
-    private final Map<String, String> signalByCommand = new ConcurrentHashMap<>();
     private final Histogram decision = new Histogram(HIGHEST_MICROS, 3);
     private final Histogram propagation = new Histogram(HIGHEST_MICROS, 3);
     private final Histogram decisionSettled = new Histogram(HIGHEST_MICROS, 3);
@@ -70,7 +69,7 @@ final class LatencyWatcher implements AutoCloseable {
             String ackTopic) {
         LatencyWatcher watcher = new LatencyWatcher();
         watcher.watch("bench-command-watcher", bootstrap, commandTopics,
-                new AvroDeserializer<>(PropagationCommand.class, registry, false), watcher::onCommand);
+                new SignalIdReader(registry), watcher::onCommand);
         if (ackTopic != null) {
             watcher.watch("bench-ack-watcher", bootstrap, List.of(ackTopic),
                     new AvroDeserializer<>(CommandAck.class, registry, false), watcher::onAck);
@@ -91,8 +90,8 @@ final class LatencyWatcher implements AutoCloseable {
         recording = false;
     }
 
-    private <T extends SpecificRecord> void watch(String name, String bootstrap, Collection<String> topics,
-            AvroDeserializer<T> deserializer, RecordHandler<T> handler) {
+    private <T> void watch(String name, String bootstrap, Collection<String> topics, Deserializer<T> deserializer,
+            RecordHandler<T> handler) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, name + "-" + UUID.randomUUID(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -126,10 +125,8 @@ final class LatencyWatcher implements AutoCloseable {
         threads.add(thread);
     }
 
-    private void onCommand(String key, PropagationCommand command, long now) {
+    private void onCommand(String key, String signalId, long now) {
         commands.incrementAndGet();
-        String signalId = String.valueOf(command.getSignalId());
-        signalByCommand.put(String.valueOf(command.getCommandId()), signalId);
         Long intended = intendedNanos.get(signalId);
         if (intended != null && recording) {
             matchedCommands.incrementAndGet();
@@ -150,13 +147,8 @@ final class LatencyWatcher implements AutoCloseable {
 
     private void onEachAck(String key, CommandAck ack, long now) {
         acks.incrementAndGet();
-        String signalId = ack.getSignalId() != null
-                ? String.valueOf(ack.getSignalId())
-                : signalByCommand.get(String.valueOf(ack.getCommandId()));
-        if (signalId == null) {
-            signalId = key;
-        }
-        Long intended = signalId == null ? null : intendedNanos.get(signalId);
+        // The connectors name the signal in every acknowledgement; one that does not is counted, not matched.
+        Long intended = ack.getSignalId() == null ? null : intendedNanos.get(String.valueOf(ack.getSignalId()));
         if (intended != null && recording) {
             matchedAcks.incrementAndGet();
             propagation.recordValue(micros(now - intended));
