@@ -17,7 +17,7 @@ import java.util.Map;
  * @param bootstrap an existing Kafka cluster ({@code --bootstrap host:port}); {@code null} starts the embedded broker
  * @param registry an existing Confluent-compatible registry ({@code --registry url}); {@code null} starts Apicurio
  * @param out where the JSON report goes ({@code --out}, default {@code target/bench/results.json})
- * @param serviceHeap {@code -Xmx} of the service process ({@code --service-heap}, default 192m)
+ * @param serviceHeap {@code -Xmx} of the service process ({@code --service-heap}, default 176m)
  * @param ackTimeoutSeconds how long to wait for acknowledgements after the open-loop phase ({@code --ack-timeout})
  * @param serviceJar the packaged application ({@code --service-jar}, default
  *        {@code target/quarkus-app/quarkus-run.jar})
@@ -74,7 +74,7 @@ public record BenchOptions(long subjects, int vendors, int rate, int durationSec
         String bootstrap = null;
         String registry = null;
         Path out = Path.of("target", "bench", "results.json");
-        String heap = "192m";
+        String heap = "176m";
         int ackTimeout = 10;
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Map<String, String> props = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ class BenchOptionsTest {
         assertThat(options.connectors()).isEqualTo(BenchOptions.Connectors.IN_PROCESS);
         assertThat(options.vendorRateLimit()).isEqualTo(10_000);
         assertThat(options.connectorHeap()).isEqualTo("256m");
+        assertThat(options.serviceHeap()).as("room under 512 MiB for the compiler's arenas at the open loop's start")
+                .isEqualTo("176m");
         assertThat(options.warmUpSeconds()).as("the open loop is measured after half a minute of its mix")
                 .isEqualTo(30);
     }
