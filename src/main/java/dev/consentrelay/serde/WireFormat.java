@@ -17,7 +17,7 @@ public final class WireFormat {
     }
 
     /** The schema id of a record in wire format (the caller has checked the length and magic byte). */
-    static int schemaId(byte[] data) {
+    public static int schemaId(byte[] data) {
         return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
     }
 

@@ -142,10 +142,10 @@ final class LatencyWatcher implements AutoCloseable {
 
     /** Each acknowledgement a record carries (a connector publishes a subject's answers together). */
     private void onAck(String key, CommandAck record, long now) {
-        AckRecords.each(record).forEach(ack -> onEachAck(key, ack, now));
+        AckRecords.each(record).forEach(ack -> onEachAck(ack, now));
     }
 
-    private void onEachAck(String key, CommandAck ack, long now) {
+    private void onEachAck(CommandAck ack, long now) {
         acks.incrementAndGet();
         // The connectors name the signal in every acknowledgement; one that does not is counted, not matched.
         Long intended = ack.getSignalId() == null ? null : intendedNanos.get(String.valueOf(ack.getSignalId()));

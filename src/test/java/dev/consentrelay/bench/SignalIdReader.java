@@ -1,7 +1,6 @@
 package dev.consentrelay.bench;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +41,7 @@ final class SignalIdReader implements Deserializer<String> {
             return null;
         }
         if (data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC_BYTE
-                || !leadsWithIds(ByteBuffer.wrap(data, 1, Integer.BYTES).getInt())) {
+                || !leadsWithIds(WireFormat.schemaId(data))) {
             return String.valueOf(whole.deserialize(topic, data).getSignalId());
         }
         decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
