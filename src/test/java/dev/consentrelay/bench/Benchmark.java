@@ -144,7 +144,7 @@ public final class Benchmark {
             }
             describeRun(bootstrap, registryUrl);
             SchemaRegistryClient registry = SchemaRegistryClients.create(SchemaRegistryConfig.of(registryUrl));
-            try (WebhookSink webhooks = WebhookSink.start(4);
+            try (WebhookSink webhooks = WebhookSink.start();
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 measure(work, outDir, bootstrap, registryUrl, registry, webhooks, admin);
             }
