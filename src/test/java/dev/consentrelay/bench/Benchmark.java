@@ -1,6 +1,7 @@
 package dev.consentrelay.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -591,21 +593,37 @@ public final class Benchmark {
         }
     }
 
+    /** The service's producer compression: the {@code --service-prop} given, else its application.properties. */
+    private String serviceCompression() throws IOException {
+        String key = "kafka-streams.producer.compression.type";
+        String given = options.serviceProperties().get(key);
+        if (given != null) {
+            return given;
+        }
+        Properties defaults = new Properties();
+        try (InputStream in = Benchmark.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                defaults.load(in);
+            }
+        }
+        return defaults.getProperty(key, "none");
+    }
+
     private void baseline(String bootstrap, Admin admin, SchemaRegistryClient registry, Path work,
             Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) throws Exception {
         long records = Math.max(options.baselineRecords(), ConsumerLag.lag(from, to));
         log("Baseline: Kafka Streams passthrough of " + records + " copies of the max-throughput phase's "
                 + ConsumerLag.lag(from, to) + " signals");
         PassthroughBaseline.Result result = PassthroughBaseline.run(bootstrap, admin, registry,
-                new PassthroughBaseline.Source(SIGNALS, from, to, records), work.resolve("baseline"), runId,
-                timeoutFor(records));
+                new PassthroughBaseline.Source(SIGNALS, from, to, records), new PassthroughBaseline.Settings(
+                        work.resolve("baseline"), runId, timeoutFor(records), serviceCompression()));
         double ours = report.path("maxThroughput").path("signalsPerSecond").asDouble();
         ObjectNode baseline = section("baseline").put("description", "Kafka Streams passthrough "
                 + PassthroughBaseline.INPUT_TOPIC + " -> " + PassthroughBaseline.OUTPUT_TOPIC
                 + " (copies of the max-throughput phase's signals), AvroSerde<ConsentSignal>, exactly_once_v2, 1"
                 + " thread; steady state after a warm-up of the first tenth")
-                .put("signals", result.records()).put("seconds", round(result.seconds()))
-                .put("signalsPerSecond", round(result.recordsPerSecond()));
+                .put("compression", serviceCompression()).put("signals", result.records())
+                .put("seconds", round(result.seconds())).put("signalsPerSecond", round(result.recordsPerSecond()));
         baseline.putObject("warmUp").put("signals", result.warmUpRecords())
                 .put("seconds", round(result.warmUpSeconds()));
         if (result.seconds() < 30) {

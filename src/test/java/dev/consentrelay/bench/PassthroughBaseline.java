@@ -68,12 +68,19 @@ final class PassthroughBaseline {
     record Source(String topic, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, long records) {
     }
 
+    /** Where and how the passthrough runs: its state directory, a run id for its names, and its output compression. */
+    record Settings(Path stateDir, String runId, Duration timeout, String compression) {
+    }
+
     /**
      * Copies the records of {@code sourceTopic} from {@code from} up to {@code to} into the input topic until it has
      * {@code records} of them, then passes them through and measures.
      */
-    static Result run(String bootstrap, Admin admin, SchemaRegistryClient registry, Source source, Path stateDir,
-            String runId, Duration timeout) throws InterruptedException {
+    static Result run(String bootstrap, Admin admin, SchemaRegistryClient registry, Source source, Settings settings)
+            throws InterruptedException {
+        Path stateDir = settings.stateDir();
+        String runId = settings.runId();
+        Duration timeout = settings.timeout();
         String sourceTopic = source.topic();
         Map<TopicPartition, Long> from = source.from();
         Map<TopicPartition, Long> to = source.to();
@@ -100,8 +107,8 @@ final class PassthroughBaseline {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // The service's producer compression (application.properties), so the ratio compares like with like.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // The service's producer compression, so the ratio compares like with like.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), settings.compression());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
 
         AvroSerde<ConsentSignal> serde = AvroSerde.forClass(ConsentSignal.class, registry, false);
