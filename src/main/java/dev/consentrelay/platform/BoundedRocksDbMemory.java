@@ -7,6 +7,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.Priority;
 import org.rocksdb.WriteBufferManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,12 +56,16 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
                 long memtables = Math.min(bytes(configs, MEMTABLE_BYTES, DEFAULT_MEMTABLE_BYTES), total / 2);
                 cache = new LRUCache(total, -1, false, INDEX_FILTER_RATIO);
                 writeBuffers = new WriteBufferManager(memtables, cache);
-                LOG.info("RocksDB stores share a {} MiB block cache, of which {} MiB for memtables",
-                        total / (1024 * 1024), memtables / (1024 * 1024));
+                LOG.info("RocksDB stores share a {} MiB block cache, of which {} MiB for memtables; compactions run at"
+                        + " low CPU priority", total / (1024 * 1024), memtables / (1024 * 1024));
             }
             table.setBlockCache(cache);
             options.setWriteBufferManager(writeBuffers);
         }
+        // Compactions wait for a spare core: a long merge of the consent table at normal priority took half a core
+        // from the stream thread for seconds, the open loop's worst stall. Flushes keep their priority (a full
+        // memtable stops writes), and a compaction still runs on any idle core.
+        options.getEnv().lowerThreadPoolCPUPriority(Priority.LOW);
         table.setCacheIndexAndFilterBlocks(true);
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
