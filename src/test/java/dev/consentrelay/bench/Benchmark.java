@@ -612,17 +612,18 @@ public final class Benchmark {
     private void baseline(String bootstrap, Admin admin, SchemaRegistryClient registry, Path work,
             Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) throws Exception {
         long records = Math.max(options.baselineRecords(), ConsumerLag.lag(from, to));
+        String compression = serviceCompression();
         log("Baseline: Kafka Streams passthrough of " + records + " copies of the max-throughput phase's "
                 + ConsumerLag.lag(from, to) + " signals");
         PassthroughBaseline.Result result = PassthroughBaseline.run(bootstrap, admin, registry,
                 new PassthroughBaseline.Source(SIGNALS, from, to, records), new PassthroughBaseline.Settings(
-                        work.resolve("baseline"), runId, timeoutFor(records), serviceCompression()));
+                        work.resolve("baseline"), runId, timeoutFor(records), compression));
         double ours = report.path("maxThroughput").path("signalsPerSecond").asDouble();
         ObjectNode baseline = section("baseline").put("description", "Kafka Streams passthrough "
                 + PassthroughBaseline.INPUT_TOPIC + " -> " + PassthroughBaseline.OUTPUT_TOPIC
                 + " (copies of the max-throughput phase's signals), AvroSerde<ConsentSignal>, exactly_once_v2, 1"
                 + " thread; steady state after a warm-up of the first tenth")
-                .put("compression", serviceCompression()).put("signals", result.records())
+                .put("compression", compression).put("signals", result.records())
                 .put("seconds", round(result.seconds())).put("signalsPerSecond", round(result.recordsPerSecond()));
         baseline.putObject("warmUp").put("signals", result.warmUpRecords())
                 .put("seconds", round(result.warmUpSeconds()));

@@ -1,5 +1,6 @@
 package dev.consentrelay.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -75,7 +76,7 @@ final class WebhookSink implements AutoCloseable {
             Buffer answer;
             try {
                 answer = answerTo(body.result());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 request.response().setStatusCode(400).end(String.valueOf(e.getMessage()));
                 return;
             }
@@ -84,7 +85,7 @@ final class WebhookSink implements AutoCloseable {
     }
 
     /** APPLIED for a single command; for a batch ({@code {"commands": [...]}}), APPLIED for each of its commands. */
-    static Buffer answerTo(Buffer request) throws java.io.IOException {
+    static Buffer answerTo(Buffer request) throws IOException {
         if (request.length() < 12 || !request.getString(0, 12, "UTF-8").startsWith("{\"commands\"")) {
             return APPLIED;
         }
