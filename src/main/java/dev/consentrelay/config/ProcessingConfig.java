@@ -7,7 +7,8 @@ import io.smallrye.config.ConfigMapping;
 
 /**
  * Settings of the consent topology. The tuning durations have no default here: unset, the topology builder's own
- * defaults apply ({@code ConsentTopology.DEFAULT_*}), so defaults live in one place (7 days, 30 s, 5 s, 7 days).
+ * defaults apply ({@code ConsentTopology.DEFAULT_*}), so defaults live in one place (7 days, 30 s, 5 s, 7 days,
+ * 25 ms).
  */
 @ConfigMapping(prefix = "consent-relay.processing")
 public interface ProcessingConfig {
@@ -29,6 +30,13 @@ public interface ProcessingConfig {
      * breach) before it is purged; an acknowledgement arriving later is audited as unmatched.
      */
     Optional<Duration> receiptRetention();
+
+    /**
+     * While the service is caught up (the records it processes are at most a second old), its outputs are committed
+     * at most this far apart, so a decision is visible within about this long; a backlog is committed at
+     * {@code kafka-streams.commit.interval.ms}, fewer and larger transactions. {@code 0} commits at the interval only.
+     */
+    Optional<Duration> commitPace();
 
     /**
      * A YAML file declaring the vendors and sub-processors; loaded into the vendors topic at start-up, so a

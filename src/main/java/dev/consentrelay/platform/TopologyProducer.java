@@ -110,6 +110,7 @@ public class TopologyProducer {
         processing.expiryInterval().ifPresent(builder::expiryInterval);
         processing.slaCheckInterval().ifPresent(builder::slaCheckInterval);
         processing.receiptRetention().ifPresent(builder::receiptRetention);
+        processing.commitPace().ifPresent(builder::commitPace);
         Topology topology = builder.build();
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;

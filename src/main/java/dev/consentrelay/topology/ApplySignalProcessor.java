@@ -46,6 +46,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
     private final Duration dedupWindow;
     private final Duration expiryInterval;
     private final int expiryBatch;
+    private final CommitPacer pacer;
     private final Serializer<ConsentSignal> signalSerializer;
     private final String signalsTopic;
     private final ConsentMetrics metrics;
@@ -61,8 +62,14 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
      * @param dedupWindow how long a subject's row remembers the ids of the signals applied to it
      * @param expiryInterval how often (wall clock) grants whose time is up are looked for
      * @param expiryBatch how many expiries one sweep applies at most
+     * @param pacer told of each signal, to commit a caught-up service's decisions promptly
      */
-    public record Timing(Duration dedupWindow, Duration expiryInterval, int expiryBatch) {
+    public record Timing(Duration dedupWindow, Duration expiryInterval, int expiryBatch, CommitPacer pacer) {
+
+        /** Timing whose decisions are committed at the commit interval. */
+        public Timing(Duration dedupWindow, Duration expiryInterval, int expiryBatch) {
+            this(dedupWindow, expiryInterval, expiryBatch, CommitPacer.OFF);
+        }
     }
 
     public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Timing timing,
@@ -84,6 +91,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         this.dedupWindow = timing.dedupWindow();
         this.expiryInterval = timing.expiryInterval();
         this.expiryBatch = timing.expiryBatch();
+        this.pacer = timing.pacer();
         this.signalSerializer = signalSerializer;
         this.signalsTopic = signalsTopic;
         this.metrics = metrics;
@@ -100,6 +108,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
 
     @Override
     public void process(Record<String, ConsentSignal> record) {
+        pacer.processed(context, record.timestamp());
         ConsentSignal signal = record.value();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         ConsentRow stored = UnreadableStateException.read(StoreNames.CONSENT_TABLE, record.key(),

@@ -80,6 +80,8 @@ public final class ConsentTopology {
     public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
     /** Default of {@link Builder#receiptRetention}. */
     public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
+    /** Default of {@link Builder#commitPace}. */
+    public static final Duration DEFAULT_COMMIT_PACE = Duration.ofMillis(25);
     /** Default of {@link Builder#erasureHorizon}. */
     public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
     /** Grant expiries applied per wall-clock tick at most, so one tick never holds the task for long. */
@@ -118,6 +120,7 @@ public final class ConsentTopology {
         private IdentifierHasher hasher;
         private Duration erasureHorizon = DEFAULT_ERASURE_HORIZON;
         private QueryStores queryStores = QueryStores.defaults();
+        private Duration commitPace = DEFAULT_COMMIT_PACE;
 
         private Builder(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
             this.topics = topics;
@@ -200,11 +203,21 @@ public final class ConsentTopology {
             return this;
         }
 
+        /**
+         * While the service is caught up, its outputs are committed at most this far apart rather than at the commit
+         * interval, which then paces a backlog only ({@link CommitPacer}); zero leaves every commit to the interval.
+         */
+        public Builder commitPace(Duration value) {
+            this.commitPace = value;
+            return this;
+        }
+
         /** The topology. */
         public Topology build() {
             return ConsentTopology.build(new Settings(topics, policy, registry, dedupWindow, expiryInterval,
                     vendorTopics, metrics, vendors, slaCheckInterval, receiptRetention, partitions, outputLimits,
-                    hasher == null ? IdentifierHasher.random() : hasher, erasureHorizon), queryStores);
+                    hasher == null ? IdentifierHasher.random() : hasher, erasureHorizon, new CommitPacer(commitPace)),
+                    queryStores);
         }
     }
 
@@ -212,7 +225,7 @@ public final class ConsentTopology {
     record Settings(TopicNames topics, Policy policy, SchemaRegistryClient registry, Duration dedupWindow,
             Duration expiryInterval, VendorTopicListener vendorTopics, ConsentMetrics metrics,
             VendorDirectory vendors, Duration slaCheckInterval, Duration receiptRetention, int partitions,
-            OutputLimits outputLimits, IdentifierHasher hasher, Duration erasureHorizon) {
+            OutputLimits outputLimits, IdentifierHasher hasher, Duration erasureHorizon, CommitPacer pacer) {
     }
 
     private static Topology build(Settings settings, QueryStores queryStores) {
@@ -246,7 +259,8 @@ public final class ConsentTopology {
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("gpc-source"));
         KStream<String, Outbound> decoded = signals.merge(gpc, Named.as("merge-signals"))
                 .process(() -> new DecodeSignalProcessor(io.signals().valueSerde().deserializer(), validator,
-                        settings.policy().version(), settings.metrics(), settings.partitions(), settings.hasher()),
+                        settings.policy().version(), settings.metrics(), settings.partitions(), settings.hasher(),
+                        settings.pacer()),
                         Named.as("decode-signal"));
 
         Map<String, KStream<String, Outbound>> byKind = decoded.split(Named.as("decoded-"))
@@ -269,7 +283,7 @@ public final class ConsentTopology {
         KStream<String, Outbound> applied = placed.merge(rekeyed, Named.as("merge-by-subject"))
                 .process(() -> new ApplySignalProcessor(engine, settings.vendors(),
                         new ApplySignalProcessor.Timing(settings.dedupWindow(), settings.expiryInterval(),
-                                EXPIRY_BATCH),
+                                EXPIRY_BATCH, settings.pacer()),
                         io.signals().valueSerde().serializer(), topics.signals(), settings.metrics(),
                         outputCheck(settings, io)),
                         Named.as("apply-signal"), StoreNames.CONSENT_TABLE, StoreNames.GRANT_EXPIRY_INDEX);
@@ -325,7 +339,7 @@ public final class ConsentTopology {
                 .mapValues(ack -> (Outbound) new Outbound.AckReceived(ack), Named.as("ack-received"));
         KStream<String, Outbound> tracked = opened.merge(acks, Named.as("merge-tracking"))
                 .process(() -> new TrackPropagationProcessor(settings.slaCheckInterval(), settings.receiptRetention(),
-                        SLA_CHECK_BATCH, settings.metrics()), Named.as("track-propagation"),
+                        SLA_CHECK_BATCH, settings.metrics(), settings.pacer()), Named.as("track-propagation"),
                         StoreNames.SIGNAL_PROPAGATION, StoreNames.PROPAGATION_ANSWERS,
                         StoreNames.PROPAGATION_DEADLINES, StoreNames.PROPAGATION_RETENTION,
                         StoreNames.SIGNAL_SUBJECTS);

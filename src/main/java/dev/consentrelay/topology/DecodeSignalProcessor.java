@@ -42,20 +42,24 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
     private final ConsentMetrics metrics;
     private final int partitions;
     private final IdentifierHasher hasher;
+    private final CommitPacer pacer;
     private ProcessorContext<String, Outbound> context;
 
     public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
             String policyVersion, ConsentMetrics metrics) {
-        this(deserializer, validator, policyVersion, metrics, 1, IdentifierHasher.random());
+        this(deserializer, validator, policyVersion, metrics, 1, IdentifierHasher.random(), CommitPacer.OFF);
     }
 
     /**
      * @param partitions the partition count shared by the signal topics, the repartition and the acknowledgements
      * @param hasher keyed hash of the identifiers a rejection's audit event keeps
+     * @param pacer told of each record, to commit a caught-up service's outputs promptly
      */
     public DecodeSignalProcessor(Deserializer<ConsentSignal> deserializer, SignalValidator validator,
-            String policyVersion, ConsentMetrics metrics, int partitions, IdentifierHasher hasher) {
+            String policyVersion, ConsentMetrics metrics, int partitions, IdentifierHasher hasher,
+            CommitPacer pacer) {
         this.partitions = partitions;
+        this.pacer = pacer;
         this.hasher = hasher;
         this.deserializer = deserializer;
         this.validator = validator;
@@ -70,6 +74,7 @@ public final class DecodeSignalProcessor implements Processor<byte[], byte[], St
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        pacer.processed(context, record.timestamp());
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         RecordMetadata source = context.recordMetadata().orElse(null);
         String topic = source == null ? "" : source.topic();

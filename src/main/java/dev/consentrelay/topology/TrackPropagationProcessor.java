@@ -47,6 +47,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     private final int batch;
     private final ConsentMetrics metrics;
     private final int rebuildStep;
+    private final CommitPacer pacer;
 
     private Cancellable rebuildSchedule;
     private ProcessorContext<String, Outbound> context;
@@ -55,12 +56,22 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     private String owner;
 
     public TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics) {
-        this(checkInterval, retention, batch, metrics, REBUILD_STEP);
+        this(checkInterval, retention, batch, metrics, CommitPacer.OFF);
+    }
+
+    /**
+     * @param pacer told of each acknowledgement, to commit a caught-up service's receipts promptly; its punctuator
+     *            runs in this processor's task
+     */
+    public TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics,
+            CommitPacer pacer) {
+        this(checkInterval, retention, batch, metrics, pacer, REBUILD_STEP);
     }
 
     /** A processor whose index rebuild reads {@code rebuildStep} entries per step. */
     TrackPropagationProcessor(Duration checkInterval, Duration retention, int batch, ConsentMetrics metrics,
-            int rebuildStep) {
+            CommitPacer pacer, int rebuildStep) {
+        this.pacer = pacer;
         this.checkInterval = checkInterval;
         this.retention = retention;
         this.batch = batch;
@@ -87,6 +98,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         });
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> punctuate(Instant.ofEpochMilli(timestamp)));
+        pacer.schedule(context);
     }
 
     /** Counts the commands of an entry still waiting for an answer in the pending gauges. */
@@ -116,6 +128,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         if (record.value() instanceof Outbound.Opened opened) {
             open(opened.entry());
         } else if (record.value() instanceof Outbound.AckReceived received && received.ack() != null) {
+            pacer.processed(context, record.timestamp());
             for (CommandAck ack : AckRecords.each(received.ack())) {
                 acknowledge(record.key(), ack, record.timestamp());
             }

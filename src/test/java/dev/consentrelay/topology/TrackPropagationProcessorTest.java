@@ -105,7 +105,7 @@ class TrackPropagationProcessorTest {
     private TrackPropagationProcessor startedRebuilding(int step) {
         int scheduled = context.scheduledPunctuators().size();
         TrackPropagationProcessor started = new TrackPropagationProcessor(Duration.ofSeconds(5), RETENTION, 100,
-                metrics, step);
+                metrics, CommitPacer.OFF, step);
         started.init(context);
         rebuild = context.scheduledPunctuators().subList(scheduled, context.scheduledPunctuators().size()).stream()
                 .filter(p -> p.getInterval().toMillis() < 1_000).findFirst().orElseThrow();
