@@ -8,7 +8,7 @@ import io.smallrye.config.ConfigMapping;
 /**
  * Settings of the consent topology. The tuning durations have no default here: unset, the topology builder's own
  * defaults apply ({@code ConsentTopology.DEFAULT_*}), so defaults live in one place (7 days, 30 s, 5 s, 7 days,
- * 25 ms).
+ * 100 ms).
  */
 @ConfigMapping(prefix = "consent-relay.processing")
 public interface ProcessingConfig {
