@@ -36,12 +36,10 @@ public final class CommitPacer {
         this.paceMs = pace.toMillis();
     }
 
-    /** The pace: the longest a fresh record's outputs wait for their commit (plus the thread's loop). */
-    public Duration pace() {
-        return Duration.ofMillis(paceMs);
-    }
-
-    /** Notes that a record timestamped {@code timestamp} was processed in {@code context}'s task. */
+    /**
+     * Notes that a record timestamped {@code timestamp} was processed in {@code context}'s task. A placed signal is
+     * noted by decode-signal and apply-signal both; the second look costs a clock read.
+     */
     void processed(ProcessorContext<?, ?> context, long timestamp) {
         if (paceMs == 0) {
             return;

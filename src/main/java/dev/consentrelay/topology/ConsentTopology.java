@@ -204,8 +204,9 @@ public final class ConsentTopology {
         }
 
         /**
-         * While the service is caught up, its outputs are committed at most this far apart rather than at the commit
-         * interval, which then paces a backlog only ({@link CommitPacer}); zero leaves every commit to the interval.
+         * While the service is caught up, its outputs are committed on its first fresh record and then at most this
+         * far apart rather than at the commit interval, which then paces a backlog only ({@link CommitPacer}); zero
+         * leaves every commit to the interval.
          */
         public Builder commitPace(Duration value) {
             this.commitPace = value;
