@@ -22,6 +22,7 @@ public final class CommitPacer {
 
     /** Records timestamped at most this long ago are fresh: the service is caught up with their input. */
     static final Duration FRESH = Duration.ofSeconds(1);
+    private static final long FRESH_MS = FRESH.toMillis();
     /** Requests nothing: the commit interval alone paces every commit. */
     public static final CommitPacer OFF = new CommitPacer(Duration.ZERO);
 
@@ -45,7 +46,7 @@ public final class CommitPacer {
             return;
         }
         long now = context.currentSystemTimeMs();
-        if (now - timestamp > FRESH.toMillis()) {
+        if (now - timestamp > FRESH_MS) {
             return;
         }
         Pace pace = threads.get();
