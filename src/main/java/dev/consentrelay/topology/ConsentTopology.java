@@ -81,7 +81,7 @@ public final class ConsentTopology {
     /** Default of {@link Builder#receiptRetention}. */
     public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
     /** Default of {@link Builder#commitPace}. */
-    public static final Duration DEFAULT_COMMIT_PACE = Duration.ofMillis(100);
+    public static final Duration DEFAULT_COMMIT_PACE = Duration.ofMillis(50);
     /** Default of {@link Builder#erasureHorizon}. */
     public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
     /** Grant expiries applied per wall-clock tick at most, so one tick never holds the task for long. */
