@@ -44,6 +44,15 @@ public interface ConnectorsConfig {
     @WithDefault("16384")
     int ackedCapacity();
 
+    /**
+     * How long the first acknowledgement of a subject waits for the subject's others, to go out with them as one
+     * record: a signal's commands reach their vendors' connectors at different moments of a commit's chunk, and each
+     * record the acks topic holds is one more for the stream thread to apply and the answers' changelog to store.
+     * Adds at most this much to the propagation latency; {@code 0} sends each acknowledgement at once.
+     */
+    @WithDefault("50ms")
+    Duration ackLinger();
+
     /** One vendor's connector. */
     interface Vendor {
 

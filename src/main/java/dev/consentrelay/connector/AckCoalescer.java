@@ -38,9 +38,14 @@ final class AckCoalescer {
     /**
      * @param sender sends one record, keyed by its subject id; its stage completes once the record is stored
      * @param scheduler runs the sends when the linger is over
+     * @param linger how long the first acknowledgement of a subject waits for others; zero sends each at once
      */
     AckCoalescer(BiFunction<String, CommandAck, CompletionStage<Void>> sender, ScheduledExecutorService scheduler,
             Duration linger, int maxPerRecord) {
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("consent-relay.connectors.ack-linger must not be negative, was "
+                    + linger);
+        }
         this.sender = sender;
         this.scheduler = scheduler;
         this.linger = linger;
@@ -50,6 +55,10 @@ final class AckCoalescer {
     /** Adds the ack to its subject's next record; the stage completes once that record is stored. */
     CompletionStage<Void> add(String subjectId, CommandAck ack) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
+        if (linger.isZero()) {
+            send(subjectId, List.of(new Waiting(ack, stored)));
+            return stored;
+        }
         List<Waiting> full = null;
         boolean first;
         synchronized (lingering) {

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.config.ConnectorsConfig;
 import dev.consentrelay.config.RegistryConfig;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.schema.CommandAck;
@@ -33,8 +34,8 @@ import dev.consentrelay.serde.SchemaRegistryClient;
  * with the default partitioner, so each reaches the task that decided its signal. {@link #publish} does not block:
  * its stage completes once the broker has the record, and only then may the command be committed by its feed.
  * <p>
- * The acknowledgements of one subject handed over within {@link #LINGER} of the first go out as one record, at most
- * {@value #MAX_PER_RECORD} each ({@link AckCoalescer}).
+ * The acknowledgements of one subject handed over within {@code consent-relay.connectors.ack-linger} of the first go
+ * out as one record, at most {@value #MAX_PER_RECORD} each ({@link AckCoalescer}).
  * <p>
  * A failed send is retried every second until it succeeds or the publisher stops, because committing past an
  * unpublished ack would lose it. The emitter buffers what the connectors have in flight (each bounds its own), so a
@@ -47,8 +48,6 @@ public class AckPublisher implements AckSink {
     public static final String CHANNEL = "command-acks";
     /** Records the emitter holds while the broker has not taken them. */
     static final int BUFFER = 16_384;
-    /** How long the first acknowledgement of a subject waits for others to go out with it. */
-    static final Duration LINGER = Duration.ofMillis(10);
     /** Acknowledgements one record carries at most. */
     static final int MAX_PER_RECORD = 64;
 
@@ -65,7 +64,7 @@ public class AckPublisher implements AckSink {
         thread.setDaemon(true);
         return thread;
     });
-    private final AckCoalescer coalescer = new AckCoalescer(this::sendRecord, scheduler, LINGER, MAX_PER_RECORD);
+    private final AckCoalescer coalescer;
     private volatile Serializer<CommandAck> serializer;
     private volatile boolean schemaKnown;
     private volatile boolean stopped;
@@ -73,7 +72,8 @@ public class AckPublisher implements AckSink {
     @Inject
     public AckPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER,
             bufferSize = BUFFER) MutinyEmitter<byte[]> emitter, TopicsConfig topics, SchemaRegistryClient registry,
-            RegistryConfig registryConfig) {
+            RegistryConfig registryConfig, ConnectorsConfig connectors) {
+        this.coalescer = new AckCoalescer(this::sendRecord, scheduler, connectors.ackLinger(), MAX_PER_RECORD);
         this.emitter = emitter;
         this.topic = topics.commandAcks();
         this.registry = registry;

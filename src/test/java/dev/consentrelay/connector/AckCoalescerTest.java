@@ -20,6 +20,7 @@ import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.CommandAck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -111,6 +112,23 @@ class AckCoalescerTest {
         coalescer.flush();
 
         assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void shouldSendEachAnswerAtOnceWhenTheLingerIsZero() {
+        AckCoalescer coalescer = new AckCoalescer(this::send, scheduler, Duration.ZERO, 64);
+
+        coalescer.add("subject-1", ack("adnet"));
+        coalescer.add("subject-1", ack("mailer"));
+
+        assertThat(sent).as("sent before add returns, one record each").hasSize(2);
+    }
+
+    @Test
+    void shouldRefuseANegativeLingerNamingTheSetting() {
+        assertThatThrownBy(() -> new AckCoalescer(this::send, scheduler, Duration.ofMillis(-1), 64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("consent-relay.connectors.ack-linger");
     }
 
     private static CommandAck ack(String vendorId) {
