@@ -20,8 +20,10 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.Topology;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.config.ConnectorsConfig;
 import dev.consentrelay.config.PrivacyConfig;
 import dev.consentrelay.config.ProcessingConfig;
 import dev.consentrelay.config.QueryConfig;
@@ -52,6 +54,8 @@ public class TopologyProducer {
     private final QueryConfig query;
     private final TopicSetup topicSetup;
     private final PrivacyConfig privacy;
+    /** Whether vendor connectors run in this process, sharing its cores with the stream thread. */
+    private final boolean connectorsInProcess;
 
     @Inject
     public TopologyProducer(Configs configs, Policy policy, SchemaRegistryClient registry,
@@ -66,6 +70,8 @@ public class TopologyProducer {
         this.query = configs.query;
         this.topicSetup = topicSetup;
         this.privacy = configs.privacy;
+        this.connectorsInProcess = ServiceRole.parse(configs.role).runsConnectors() && configs.connectors.enabled()
+                && !configs.connectors.vendors().isEmpty();
     }
 
     /** The configuration mappings the topology is built from, injected as one to keep the constructor short. */
@@ -76,9 +82,15 @@ public class TopologyProducer {
         private final ProcessingConfig processing;
         private final QueryConfig query;
         private final PrivacyConfig privacy;
+        private final ConnectorsConfig connectors;
+        private final String role;
 
         @Inject
-        Configs(TopicsConfig topics, ProcessingConfig processing, QueryConfig query, PrivacyConfig privacy) {
+        Configs(TopicsConfig topics, ProcessingConfig processing, QueryConfig query, PrivacyConfig privacy,
+                ConnectorsConfig connectors,
+                @ConfigProperty(name = ServiceRole.PROPERTY, defaultValue = "all") String role) {
+            this.connectors = connectors;
+            this.role = role;
             this.topics = topics;
             this.processing = processing;
             this.query = query;
@@ -110,7 +122,7 @@ public class TopologyProducer {
         processing.expiryInterval().ifPresent(builder::expiryInterval);
         processing.slaCheckInterval().ifPresent(builder::slaCheckInterval);
         processing.receiptRetention().ifPresent(builder::receiptRetention);
-        processing.commitPace().ifPresent(builder::commitPace);
+        builder.commitPace(processing.commitPace().orElse(ConsentTopology.defaultCommitPace(connectorsInProcess)));
         Topology topology = builder.build();
         LOG.debugf("Consent topology:%n%s", topology.describe());
         return topology;

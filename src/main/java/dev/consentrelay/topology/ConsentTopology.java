@@ -80,8 +80,18 @@ public final class ConsentTopology {
     public static final Duration DEFAULT_SLA_CHECK_INTERVAL = Duration.ofSeconds(5);
     /** Default of {@link Builder#receiptRetention}. */
     public static final Duration DEFAULT_RECEIPT_RETENTION = Duration.ofDays(7);
-    /** Default of {@link Builder#commitPace}. */
+    /** Default of {@link Builder#commitPace}: the processor with the process to itself. */
     public static final Duration DEFAULT_COMMIT_PACE = Duration.ofMillis(50);
+    /**
+     * The commit pace where the vendor connectors run in the same process and share its cores: at 1,000,000 subjects
+     * and 500 signals/s a 50 ms pace fell behind there for ten seconds at a time (docs/benchmark.md).
+     */
+    public static final Duration DEFAULT_COMMIT_PACE_WITH_CONNECTORS = Duration.ofMillis(100);
+
+    /** The commit pace when none is configured, by whether the vendor connectors run in the same process. */
+    public static Duration defaultCommitPace(boolean connectorsInProcess) {
+        return connectorsInProcess ? DEFAULT_COMMIT_PACE_WITH_CONNECTORS : DEFAULT_COMMIT_PACE;
+    }
     /** Default of {@link Builder#erasureHorizon}. */
     public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
     /** Grant expiries applied per wall-clock tick at most, so one tick never holds the task for long. */

@@ -34,6 +34,12 @@ class CommitPacerTest {
     }
 
     @Test
+    void theDefaultPaceIsLongerWhereTheConnectorsShareTheProcess() {
+        assertThat(ConsentTopology.defaultCommitPace(false)).isEqualTo(Duration.ofMillis(50));
+        assertThat(ConsentTopology.defaultCommitPace(true)).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
     void recordsWithinThePaceOfTheLastRequestAreCommittedByThePunctuatorOnceThePaceHasPassed() {
         pacer.schedule(context);
         Punctuator punctuator = punctuator();
