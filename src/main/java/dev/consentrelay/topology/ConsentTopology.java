@@ -87,11 +87,6 @@ public final class ConsentTopology {
      * and 500 signals/s a 50 ms pace fell behind there for ten seconds at a time (docs/benchmark.md).
      */
     public static final Duration DEFAULT_COMMIT_PACE_WITH_CONNECTORS = Duration.ofMillis(100);
-
-    /** The commit pace when none is configured, by whether the vendor connectors run in the same process. */
-    public static Duration defaultCommitPace(boolean connectorsInProcess) {
-        return connectorsInProcess ? DEFAULT_COMMIT_PACE_WITH_CONNECTORS : DEFAULT_COMMIT_PACE;
-    }
     /** Default of {@link Builder#erasureHorizon}. */
     public static final Duration DEFAULT_ERASURE_HORIZON = Duration.ofDays(7);
     /** Grant expiries applied per wall-clock tick at most, so one tick never holds the task for long. */
@@ -110,6 +105,11 @@ public final class ConsentTopology {
      */
     public static Builder builder(TopicNames topics, Policy policy, SchemaRegistryClient registry) {
         return new Builder(topics, policy, registry);
+    }
+
+    /** The commit pace when none is configured, by whether the vendor connectors run in the same process. */
+    public static Duration defaultCommitPace(boolean connectorsInProcess) {
+        return connectorsInProcess ? DEFAULT_COMMIT_PACE_WITH_CONNECTORS : DEFAULT_COMMIT_PACE;
     }
 
     /** Builds the consent topology; every setting but topics, policy and registry has a default. */
