@@ -108,12 +108,17 @@ public class ConnectorRuntime {
             LOG.infof("Role %s: vendor connectors not started", role);
             return;
         }
-        if (!config.enabled() || config.vendors().isEmpty()) {
+        if (!runsHere(ServiceRole.parse(role), config)) {
             LOG.infof("No vendor connectors to start (enabled=%s, %d vendors)", config.enabled(),
                     config.vendors().size());
             return;
         }
         start();
+    }
+
+    /** Whether vendor connectors run in a process of this role with this configuration. */
+    public static boolean runsHere(ServiceRole role, ConnectorsConfig config) {
+        return role.runsConnectors() && config.enabled() && !config.vendors().isEmpty();
     }
 
     /** The command topics of the vendors this process delivers to, once their connectors have started. */

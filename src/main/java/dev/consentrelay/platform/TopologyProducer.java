@@ -29,6 +29,7 @@ import dev.consentrelay.config.ProcessingConfig;
 import dev.consentrelay.config.QueryConfig;
 import dev.consentrelay.config.ServiceRole;
 import dev.consentrelay.config.TopicsConfig;
+import dev.consentrelay.connector.ConnectorRuntime;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.topology.ConsentMetrics;
@@ -70,8 +71,7 @@ public class TopologyProducer {
         this.query = configs.query;
         this.topicSetup = topicSetup;
         this.privacy = configs.privacy;
-        this.connectorsInProcess = ServiceRole.parse(configs.role).runsConnectors() && configs.connectors.enabled()
-                && !configs.connectors.vendors().isEmpty();
+        this.connectorsInProcess = ConnectorRuntime.runsHere(ServiceRole.parse(configs.role), configs.connectors);
     }
 
     /** The configuration mappings the topology is built from, injected as one to keep the constructor short. */
