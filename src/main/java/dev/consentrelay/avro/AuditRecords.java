@@ -11,6 +11,7 @@ import org.apache.avro.Schema;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.IdentifierHasher;
+import dev.consentrelay.domain.NameUuids;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AckedCommand;
 import dev.consentrelay.schema.AuditEvent;
@@ -404,8 +405,7 @@ public final class AuditRecords {
 
     /** Deterministic audit event id, so a replayed decision is recognisable as the same event. */
     static String auditId(String kind, String id) {
-        return UUID.nameUUIDFromBytes((kind + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .toString();
+        return NameUuids.of(kind + "|" + id);
     }
 
     private static boolean isUuid(String value) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
 
+import dev.consentrelay.domain.NameUuids;
 import dev.consentrelay.schema.PropagationCommand;
 
 /**
@@ -119,7 +120,7 @@ public final class BatchingWebhookAdapter implements VendorAdapter {
             ids.append(commands.get(i).getCommandId()).append(',');
         }
         body.append("]}");
-        String key = UUID.nameUUIDFromBytes(ids.toString().getBytes(StandardCharsets.UTF_8)).toString();
+        String key = NameUuids.of(ids.toString());
         WebhookTransport.Answer response;
         try {
             response = webhook.post(body.toString().getBytes(StandardCharsets.UTF_8), key);

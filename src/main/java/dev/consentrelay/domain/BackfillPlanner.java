@@ -1,6 +1,5 @@
 package dev.consentrelay.domain;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -9,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * Decides what a vendor that was just added, or that gained purposes, must be told about a subject already in the
@@ -25,8 +23,7 @@ public final class BackfillPlanner {
 
     /** The synthetic signal id of one subject's backfill command. */
     public static String signalId(String backfillId, String subjectId) {
-        return UUID.nameUUIDFromBytes(("backfill|" + backfillId + "|" + subjectId).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        return NameUuids.of("backfill|" + backfillId + "|" + subjectId);
     }
 
     /**
@@ -36,7 +33,7 @@ public final class BackfillPlanner {
      */
     public static String backfillId(String vendorId, Set<String> purposes, String generation) {
         String name = "backfill|" + vendorId + "|" + String.join(",", new TreeSet<>(purposes)) + "|" + generation;
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return NameUuids.of(name);
     }
 
     /**

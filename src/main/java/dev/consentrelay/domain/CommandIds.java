@@ -1,8 +1,5 @@
 package dev.consentrelay.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-
 /** Deterministic command ids, so a command issued twice for the same cause is recognisable downstream. */
 public final class CommandIds {
 
@@ -12,6 +9,6 @@ public final class CommandIds {
     /** A name-based (version 3) UUID of {@code signalId|vendorId|action}. */
     public static String of(String signalId, String vendorId, Command.Action action) {
         String name = signalId + "|" + vendorId + "|" + action;
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return NameUuids.of(name);
     }
 }

@@ -1,6 +1,5 @@
 package dev.consentrelay.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,6 +11,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.consentrelay.domain.Decision;
+import dev.consentrelay.domain.NameUuids;
 import dev.consentrelay.domain.Policy;
 import dev.consentrelay.domain.PurposeChoice;
 import dev.consentrelay.domain.PurposeStatus;
@@ -134,8 +134,7 @@ final class Links {
 
     private static ConsentSignal derived(ConsentSignal cause, String target, SignalKind kind, Set<String> purposes,
             String from, Instant occurredAt, String discriminator) {
-        UUID id = UUID.nameUUIDFromBytes(("link|" + cause.getSignalId() + "|" + target + "|" + discriminator)
-                .getBytes(StandardCharsets.UTF_8));
+        UUID id = NameUuids.uuid("link|" + cause.getSignalId() + "|" + target + "|" + discriminator);
         return ConsentSignal.newBuilder()
                 .setSignalId(id)
                 .setSubjectId(target)
