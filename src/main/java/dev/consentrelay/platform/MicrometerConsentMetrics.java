@@ -41,6 +41,8 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
      */
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    /** The meters of every issued command, by vendor then action: two lookups of strings, no key built per command. */
+    private final Map<String, Map<String, Issued>> issued = new ConcurrentHashMap<>();
 
     @Inject
     public MicrometerConsentMetrics(MeterRegistry registry) {
@@ -78,17 +80,21 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
 
     @Override
     public void commandIssued(String vendorId, String action, Duration decisionLatency) {
-        counters.computeIfAbsent(List.of("consent_commands_issued", vendorId, action), k -> Counter
-                .builder("consent_commands_issued").description("Commands issued to vendors")
-                .tag("vendor", vendorId).tag("action", action).register(registry)).increment();
-        timers.computeIfAbsent(List.of("consent_decision_latency", vendorId, action), k -> Timer
-                .builder("consent_decision_latency")
-                .description("Signal received to command issued")
-                .tag("vendor", vendorId).tag("action", action)
-                .publishPercentileHistogram()
-                .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1),
-                        Duration.ofSeconds(10))
-                .register(registry)).record(decisionLatency.isNegative() ? Duration.ZERO : decisionLatency);
+        Issued meters = issued.computeIfAbsent(vendorId, v -> new ConcurrentHashMap<>())
+                .computeIfAbsent(action, a -> issuedMeters(vendorId, action));
+        meters.count().increment();
+        meters.latency().record(decisionLatency.isNegative() ? Duration.ZERO : decisionLatency);
+    }
+
+    private Issued issuedMeters(String vendorId, String action) {
+        return new Issued(Counter.builder("consent_commands_issued").description("Commands issued to vendors")
+                .tag("vendor", vendorId).tag("action", action).register(registry),
+                Timer.builder("consent_decision_latency").description("Signal received to command issued")
+                        .tag("vendor", vendorId).tag("action", action)
+                        .publishPercentileHistogram()
+                        .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1),
+                                Duration.ofSeconds(10))
+                        .register(registry));
     }
 
     @Override
@@ -181,5 +187,9 @@ public class MicrometerConsentMetrics implements ConsentMetrics {
     double oldestPendingSeconds(String vendorId) {
         return pendingByOwner.values().stream().map(m -> m.get(vendorId)).filter(p -> p != null)
                 .mapToDouble(p -> p.oldestAge().toMillis() / 1000.0).max().orElse(0);
+    }
+
+    /** A vendor's and action's count of issued commands and their decision latency. */
+    private record Issued(Counter count, Timer latency) {
     }
 }
