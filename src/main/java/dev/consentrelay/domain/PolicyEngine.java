@@ -1,6 +1,5 @@
 package dev.consentrelay.domain;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -105,10 +104,26 @@ public final class PolicyEngine {
      */
     public Decision decide(SubjectConsent current, Signal signal, Collection<Vendor> vendors, Instant now) {
         Objects.requireNonNull(now, "now");
+        return decide(current, signal, vendors, now, validator.validate(signal, now).violations());
+    }
+
+    /**
+     * Decides a signal that was validated against this engine's policy already, as {@link #decide} does after its
+     * own validation: the topology validates each signal where it decodes it, and validating it again took about
+     * 2% of the stream thread's time (the identifier and region patterns). A signal that does not belong to
+     * {@code current}'s subject is still refused.
+     */
+    public Decision decideValidated(SubjectConsent current, Signal signal, Collection<Vendor> vendors, Instant now) {
+        Objects.requireNonNull(now, "now");
+        return decide(current, signal, vendors, now, List.of());
+    }
+
+    private Decision decide(SubjectConsent current, Signal signal, Collection<Vendor> vendors, Instant now,
+            List<Violation> found) {
         SubjectConsent before = current != null
                 ? current
                 : SubjectConsent.empty(signal == null ? null : signal.subjectId());
-        List<Violation> violations = new ArrayList<>(validator.validate(signal, now).violations());
+        List<Violation> violations = new ArrayList<>(found);
         if (current != null && signal != null && !Copies.isBlank(signal.subjectId())
                 && !signal.subjectId().equals(current.subjectId())) {
             violations.add(new Violation("subjectId", "subjectId '" + signal.subjectId()
@@ -187,9 +202,9 @@ public final class PolicyEngine {
         // Where the region was unknown, the law of the region the subject turns out to be in applied all along:
         // compare against that, so that learning a region is not mistaken for a change of permission.
         SubjectConsent baseline = before.region() == null ? withRegion(before, region) : before;
-        Map<String, Permission> permissionsBefore = permissions(baseline, now);
-        Map<String, Permission> permissionsAfter = permissions(after, now);
-        List<Decision.Change> changes = changes(before, after, permissionsBefore, permissionsAfter, applied);
+        Map<String, Permission> permissionsBefore = permissions(baseline, now, false);
+        Map<String, Permission> permissionsAfter = permissions(after, now, false);
+        List<Decision.Change> changes = changes(before, after, now, permissionsBefore, permissionsAfter, applied);
         boolean meaningful = !changes.isEmpty() || !Objects.equals(before.region(), region)
                 || !Objects.equals(before.erasedAt(), erasedAt) || before.isGpcActive() != after.isGpcActive();
 
@@ -242,7 +257,7 @@ public final class PolicyEngine {
         String name = "expiry|" + current.subjectId() + "|" + due.entrySet().stream()
                 .map(e -> e.getKey() + "|" + e.getValue().expiresAt())
                 .collect(Collectors.joining("|"));
-        String signalId = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        String signalId = NameUuids.of(name);
         Instant earliest = due.values().stream().map(PurposeChoice::expiresAt).min(Comparator.naturalOrder())
                 .orElseThrow();
         Instant latest = due.values().stream().map(PurposeChoice::expiresAt).max(Comparator.naturalOrder())
@@ -257,9 +272,10 @@ public final class PolicyEngine {
         SubjectConsent after = new SubjectConsent(current.subjectId(), current.region(), current.identifiers(),
                 purposes, current.gpc(), current.erasedAt(), updatedAt, signalId);
 
-        Map<String, Permission> permissionsBefore = permissions(current, earliest.minusNanos(1));
-        Map<String, Permission> permissionsAfter = permissions(after, now);
-        List<Decision.Change> changes = changes(current, after, permissionsBefore, permissionsAfter, due.keySet());
+        Map<String, Permission> permissionsBefore = permissions(current, earliest.minusNanos(1), false);
+        Map<String, Permission> permissionsAfter = permissions(after, now, false);
+        List<Decision.Change> changes = changes(current, after, now, permissionsBefore, permissionsAfter,
+                due.keySet());
         FanOutRequest request = new FanOutRequest(signalId, current.subjectId(), "EXPIRY",
                 "grant expired at " + earliest, current.region(), current.region(),
                 IdentifierHasher.raw(current.identifiers()),
@@ -287,53 +303,67 @@ public final class PolicyEngine {
      * first seen) → denied; unexpired grant → allowed; otherwise OPT_IN → denied, OPT_OUT → allowed.
      */
     public Map<String, Permission> permissions(SubjectConsent state, Instant now) {
+        return permissions(state, now, true);
+    }
+
+    /**
+     * The permissions, with their rules rendered only when {@code explain}: a decision compares the verdicts of every
+     * purpose twice and keeps the rule of a changed purpose alone, which {@link #changes} renders.
+     */
+    private Map<String, Permission> permissions(SubjectConsent state, Instant now, boolean explain) {
         SubjectConsent row = state != null ? state : SubjectConsent.empty(null);
         Map<String, Permission> permissions = new LinkedHashMap<>();
         for (String purpose : policy.purposes()) {
-            permissions.put(purpose, permission(row, purpose, now));
+            permissions.put(purpose, permission(row, purpose, now, explain));
         }
         return permissions;
     }
 
     /** The effective permission of one purpose; see {@link #permissions}. */
     public Permission permission(SubjectConsent state, String purpose, Instant now) {
+        return permission(state, purpose, now, true);
+    }
+
+    private Permission permission(SubjectConsent state, String purpose, Instant now, boolean explain) {
         String region = state.region();
         Policy.Model model = policy.model(region, purpose);
         PurposeChoice consent = state.purposes().get(purpose);
         PurposeStatus status = consent == null ? null : consent.status();
-        String where = model + " in " + Regions.describe(region) + ": ";
+        Rule rule = (allowed, why) -> new Permission(purpose, allowed, model, status,
+                explain ? model + " in " + Regions.describe(region) + ": " + why.get() : null);
         boolean liveGrant = consent != null && consent.isUnexpiredGrant(now);
 
         if (state.isErased() && !(liveGrant && consent.since().isAfter(state.erasedAt()))) {
-            return new Permission(purpose, false, model, status, where + "erased at " + state.erasedAt()
+            return rule.verdict(false, () -> "erased at " + state.erasedAt()
                     + "; only a grant made after the erasure counts");
         }
         if (consent != null && !consent.isLapsedGrant()
                 && (status == PurposeStatus.DENIED || status == PurposeStatus.WITHDRAWN)) {
             String what = status == PurposeStatus.DENIED ? "refused" : "withdrawn";
-            return new Permission(purpose, false, model, status, where + what + " at " + consent.since() + " ("
-                    + consent.source() + ")");
+            return rule.verdict(false, () -> what + " at " + consent.since() + " (" + consent.source() + ")");
         }
         SubjectConsent.Gpc gpc = state.gpc();
         if (state.isGpcActive() && policy.gpcPurposes(region).contains(purpose)
                 && !(liveGrant && (gpc.firstSeenAt() == null || consent.since().isAfter(gpc.firstSeenAt())))) {
-            return new Permission(purpose, false, model, status, where + "Global Privacy Control since "
-                    + gpc.firstSeenAt());
+            return rule.verdict(false, () -> "Global Privacy Control since " + gpc.firstSeenAt());
         }
         if (liveGrant) {
-            return new Permission(purpose, true, model, status, where + "explicit grant"
+            return rule.verdict(true, () -> "explicit grant"
                     + (consent.expiresAt() != null ? " until " + consent.expiresAt() : ""));
         }
-        String lapsed = consent != null && consent.expiresAt() != null
-                && (status == PurposeStatus.GRANTED || consent.isLapsedGrant())
-                        ? "grant expired at " + consent.expiresAt()
-                        : null;
+        boolean lapsed = consent != null && consent.expiresAt() != null
+                && (status == PurposeStatus.GRANTED || consent.isLapsedGrant());
         if (model == Policy.Model.OPT_IN) {
-            return new Permission(purpose, false, model, status,
-                    where + (lapsed != null ? lapsed : "no explicit grant"));
+            return rule.verdict(false, () -> lapsed ? "grant expired at " + consent.expiresAt() : "no explicit grant");
         }
-        return new Permission(purpose, true, model, status, where + (lapsed != null ? lapsed + "; " : "")
+        return rule.verdict(true, () -> (lapsed ? "grant expired at " + consent.expiresAt() + "; " : "")
                 + "not refused");
+    }
+
+    /** Builds a permission from its verdict, rendering the rule's text only if the permission is explained. */
+    @FunctionalInterface
+    private interface Rule {
+        Permission verdict(boolean allowed, Supplier<String> why);
     }
 
     private static SubjectConsent withRegion(SubjectConsent state, String region) {
@@ -374,7 +404,7 @@ public final class PolicyEngine {
         return purposes.isEmpty() ? policy.purposes() : purposes;
     }
 
-    private static List<Decision.Change> changes(SubjectConsent before, SubjectConsent after,
+    private List<Decision.Change> changes(SubjectConsent before, SubjectConsent after, Instant now,
             Map<String, Permission> permissionsBefore, Map<String, Permission> permissionsAfter, Set<String> applied) {
         List<Decision.Change> changes = new ArrayList<>();
         permissionsAfter.forEach((purpose, permissionAfter) -> {
@@ -389,7 +419,8 @@ public final class PolicyEngine {
             if (statusBefore != statusAfter || permissionBefore.allowed() != permissionAfter.allowed()
                     || expiryChanged) {
                 changes.add(new Decision.Change(purpose, statusBefore, statusAfter, permissionAfter.model(),
-                        permissionBefore.allowed(), permissionAfter.allowed(), permissionAfter.rule()));
+                        permissionBefore.allowed(), permissionAfter.allowed(),
+                        permission(after, purpose, now, true).rule()));
             }
         });
         return changes;

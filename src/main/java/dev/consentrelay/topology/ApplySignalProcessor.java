@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,6 +21,7 @@ import dev.consentrelay.avro.AuditRecords;
 import dev.consentrelay.avro.AvroMapper;
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
+import dev.consentrelay.domain.NameUuids;
 import dev.consentrelay.domain.PolicyEngine;
 import dev.consentrelay.domain.SubjectConsent;
 import dev.consentrelay.schema.AuditEvent;
@@ -129,7 +129,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         }
         Decision decision;
         try {
-            decision = engine.decide(before, AvroMapper.toDomain(signal), vendors.all(), now);
+            // decode-signal validated it against the same policy on its way in.
+            decision = engine.decideValidated(before, AvroMapper.toDomain(signal), vendors.all(), now);
         } catch (RuntimeException e) {
             // A rule that cannot be evaluated for this record must not stop the pipeline: park the record.
             LOG.error("Cannot decide signal {} for a subject; sent to the dead-letter topic", signal.getSignalId(),
@@ -322,8 +323,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                 metrics.commandIssued(command.vendorId(), command.action().name(), Duration.ZERO);
             }
             String expiryId = decision.commands().isEmpty()
-                    ? UUID.nameUUIDFromBytes(("expiry|" + GrantExpiryIndex.key(due.at(), due.subjectId()))
-                            .getBytes(StandardCharsets.UTF_8)).toString()
+                    ? NameUuids.of("expiry|" + GrantExpiryIndex.key(due.at(), due.subjectId()))
                     : decision.commands().get(0).signalId();
             AuditEvent expiry = AuditRecords.expiryAudit(due.subjectId(), expiryId, decision, now);
             open(due.subjectId(), expiryId, expiry, commands, now);

@@ -237,6 +237,22 @@ class PolicyEngineTest {
         assertThat(decision.reason()).contains("does not match");
     }
 
+    @Test
+    void shouldDecideAValidatedSignalAsDecideDoesAndStillRejectOneForAnotherSubject() {
+        SubjectConsent state = after(null, signal(Signal.Kind.OPT_IN).purposes("analytics").build());
+        Signal optOut = signal(Signal.Kind.OPT_OUT).purposes("analytics").at(T0.plusSeconds(5)).build();
+
+        Decision validated = engine.decideValidated(state, optOut, vendors, NOW);
+
+        assertThat(validated).isEqualTo(decide(state, optOut));
+        assertThat(validated.commands()).isNotEmpty();
+        Decision foreign = engine.decideValidated(state,
+                signal(Signal.Kind.OPT_OUT).subject("someone-else").at(T0.plusSeconds(5)).build(), vendors, NOW);
+        assertThat(foreign.outcome()).isEqualTo(Decision.Outcome.REJECTED);
+        assertThat(foreign.reason()).contains("does not match");
+        assertThat(foreign.stateAfter()).isSameAs(state);
+    }
+
     // --- event-time ordering -----------------------------------------------------------------------------------
 
     @Test
