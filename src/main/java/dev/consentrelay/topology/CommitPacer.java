@@ -14,6 +14,12 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * ({@link ProcessorContext#commit()}) at most once per pace, so their outputs are visible within about a pace; a
  * backlog's older records request nothing and the commit interval alone paces their transactions.
  *
+ * <p>Between the two the pace stretches with the age of the records being processed: at least half that age, so a
+ * thread that has fallen behind by 300 ms commits every 150 ms. A fixed pace up to {@link #FRESH} made a thread that
+ * commits slowly (a busy broker, code the compiler has not optimised yet) settle about a second behind: below it, a
+ * commit every pace took the time it needed to catch up; above it, the interval's rarer commits let it catch up to
+ * just below it again. Commits stretched in proportion cost a falling-behind thread less the further behind it is.
+ *
  * <p>One transaction spans every task of a stream thread, so the pace is kept per thread. A record processed within
  * a pace of the last request is committed by the next request, or by the per-task punctuator that {@link #schedule}
  * sets up, so the last records of a burst do not wait for the commit interval.
@@ -23,6 +29,8 @@ public final class CommitPacer {
     /** Records timestamped at most this long ago are fresh: the service is caught up with their input. */
     static final Duration FRESH = Duration.ofSeconds(1);
     private static final long FRESH_MS = FRESH.toMillis();
+    /** The pace is at least the age of the records being processed divided by this. */
+    static final int AGE_PER_PACE = 2;
     /** Requests nothing: the commit interval alone paces every commit. */
     public static final CommitPacer OFF = new CommitPacer(Duration.ZERO);
 
@@ -46,11 +54,13 @@ public final class CommitPacer {
             return;
         }
         long now = context.currentSystemTimeMs();
-        if (now - timestamp > FRESH_MS) {
+        long age = now - timestamp;
+        if (age > FRESH_MS) {
             return;
         }
         Pace pace = threads.get();
-        if (now - pace.requestedAt >= paceMs) {
+        pace.current = Math.max(paceMs, age / AGE_PER_PACE);
+        if (now - pace.requestedAt >= pace.current) {
             request(context, pace, now);
         } else {
             pace.pending = true;
@@ -65,7 +75,7 @@ public final class CommitPacer {
         context.schedule(Duration.ofMillis(paceMs), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
             Pace pace = threads.get();
             long now = context.currentSystemTimeMs();
-            if (pace.pending && now - pace.requestedAt >= paceMs) {
+            if (pace.pending && now - pace.requestedAt >= pace.current) {
                 request(context, pace, now);
             }
         });
@@ -77,9 +87,10 @@ public final class CommitPacer {
         pace.pending = false;
     }
 
-    /** A stream thread's last request, and whether fresh records were processed since. */
+    /** A stream thread's last request, its pace as the last fresh record set it, and whether any came since. */
     private static final class Pace {
         long requestedAt = Long.MIN_VALUE / 2;
+        long current;
         boolean pending;
     }
 }

@@ -63,6 +63,29 @@ class CommitPacerTest {
     }
 
     @Test
+    void recordsThatWaitedStretchThePaceToHalfTheirAgeSoAThreadBehindCommitsLessOften() {
+        pacer.schedule(context);
+        pacer.processed(context, NOW - 400);
+        assertThat(context.committed()).as("the thread's first request").isTrue();
+        context.resetCommit();
+
+        context.setCurrentSystemTimeMs(NOW + 100);
+        pacer.processed(context, NOW + 100 - 400);
+        assertThat(context.committed()).as("100 ms after a request, records 400 ms old").isFalse();
+        punctuator().punctuate(NOW + 100);
+        assertThat(context.committed()).as("the punctuator keeps the stretched pace").isFalse();
+
+        context.setCurrentSystemTimeMs(NOW + 200);
+        pacer.processed(context, NOW + 200 - 400);
+        assertThat(context.committed()).as("half of 400 ms after the request").isTrue();
+        context.resetCommit();
+
+        context.setCurrentSystemTimeMs(NOW + 225);
+        pacer.processed(context, NOW + 225 - 10);
+        assertThat(context.committed()).as("caught up: the configured pace again").isTrue();
+    }
+
+    @Test
     void aBacklogsOlderRecordsLeaveTheCommitsToTheCommitInterval() {
         pacer.schedule(context);
         pacer.processed(context, NOW - CommitPacer.FRESH.toMillis() - 1);
