@@ -12,12 +12,12 @@ import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.Decision;
 import dev.consentrelay.domain.IdentifierHasher;
 import dev.consentrelay.domain.NameUuids;
+import dev.consentrelay.domain.Policy;
 import dev.consentrelay.schema.AckStatus;
 import dev.consentrelay.schema.AckedCommand;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.AuditEventType;
 import dev.consentrelay.schema.CommandAck;
-import dev.consentrelay.schema.CommandAction;
 import dev.consentrelay.schema.ConsentModel;
 import dev.consentrelay.schema.ConsentSignal;
 import dev.consentrelay.schema.ConsentStatus;
@@ -31,6 +31,8 @@ import dev.consentrelay.schema.SignalPropagation;
 import dev.consentrelay.schema.SlaBreach;
 import dev.consentrelay.schema.VendorOutcome;
 
+import static dev.consentrelay.avro.AvroMapper.ACTION_OUT;
+import static dev.consentrelay.avro.AvroMapper.STATUS_OUT;
 import static dev.consentrelay.avro.AvroMapper.enumToAvro;
 import static dev.consentrelay.avro.AvroMapper.identifiersToAvro;
 import static dev.consentrelay.avro.AvroMapper.identifiersToDomain;
@@ -43,6 +45,11 @@ import static dev.consentrelay.avro.AvroMapper.uuid;
  * pending commands. Conversions between Avro and domain records are {@link AvroMapper}'s.
  */
 public final class AuditRecords {
+
+    private static final AvroMapper.SameName<Decision.Outcome, DecisionOutcome> OUTCOME_OUT = AvroMapper.SameName
+            .of(Decision.Outcome.class, DecisionOutcome.class);
+    private static final AvroMapper.SameName<Policy.Model, ConsentModel> MODEL_OUT = AvroMapper.SameName
+            .of(Policy.Model.class, ConsentModel.class);
 
     private AuditRecords() {
     }
@@ -83,12 +90,14 @@ public final class AuditRecords {
                 .setSignalId(signal.getSignalId())
                 .setRecordedAt(recordedAt)
                 .setOccurredAt(signal.getOccurredAt())
-                .setOutcome(enumToAvro(decision.outcome(), DecisionOutcome.class))
+                .setOutcome(enumToAvro(decision.outcome(), OUTCOME_OUT))
                 .setReason(decision.reason())
                 .setPolicyVersion(decision.policyVersion())
                 .setSignal(signal)
                 .setChanges(changesToAvro(decision.changes()))
                 .setCommands(issuedCommands(decision.commands()))
+                // Set rather than left to the builder, which deep-copies the schema's default for each event.
+                .setAcks(List.of())
                 .build();
     }
 
@@ -102,11 +111,12 @@ public final class AuditRecords {
                 .setSignalId(uuid(syntheticSignalId))
                 .setRecordedAt(recordedAt)
                 .setOccurredAt(recordedAt)
-                .setOutcome(enumToAvro(decision.outcome(), DecisionOutcome.class))
+                .setOutcome(enumToAvro(decision.outcome(), OUTCOME_OUT))
                 .setReason(decision.reason())
                 .setPolicyVersion(decision.policyVersion())
                 .setChanges(changesToAvro(decision.changes()))
                 .setCommands(issuedCommands(decision.commands()))
+                .setAcks(List.of())
                 .build();
     }
 
@@ -117,7 +127,7 @@ public final class AuditRecords {
             issued.add(IssuedCommand.newBuilder()
                     .setCommandId(uuid(command.commandId()))
                     .setVendorId(command.vendorId())
-                    .setAction(enumToAvro(command.action(), CommandAction.class))
+                    .setAction(enumToAvro(command.action(), ACTION_OUT))
                     .setIssuedAt(command.issuedAt())
                     .build());
         }
@@ -173,7 +183,7 @@ public final class AuditRecords {
                 .setChanges(List.of())
                 .setCommandId(uuid(command.commandId()))
                 .setVendorId(command.vendorId())
-                .setAction(enumToAvro(command.action(), CommandAction.class))
+                .setAction(enumToAvro(command.action(), ACTION_OUT))
                 .build();
     }
 
@@ -190,6 +200,12 @@ public final class AuditRecords {
                 .setSignalReceivedAt(c.getSignalReceivedAt())
                 .setIssuedAt(c.getIssuedAt())
                 .setDeadline(c.getDeadline())
+                // Every field set: the builder looks each unset field's default up in the schema and copies it.
+                .setStatus(null)
+                .setAttempts(0)
+                .setAppliedAt(null)
+                .setDetail(null)
+                .setBreached(false)
                 .setUpdatedAt(now)
                 .build();
     }
@@ -388,13 +404,13 @@ public final class AuditRecords {
                     .setPurpose(c.purpose())
                     .setStatusBefore(c.statusBefore() == null
                             ? ConsentStatus.UNKNOWN
-                            : enumToAvro(c.statusBefore(), ConsentStatus.class))
+                            : enumToAvro(c.statusBefore(), STATUS_OUT))
                     .setStatusAfter(c.statusAfter() == null
                             ? ConsentStatus.UNKNOWN
-                            : enumToAvro(c.statusAfter(), ConsentStatus.class))
+                            : enumToAvro(c.statusAfter(), STATUS_OUT))
                     .setModel(c.model() == null
                             ? ConsentModel.UNKNOWN
-                            : enumToAvro(c.model(), ConsentModel.class))
+                            : enumToAvro(c.model(), MODEL_OUT))
                     .setAllowedBefore(c.allowedBefore())
                     .setAllowedAfter(c.allowedAfter())
                     .setRule(c.rule() == null ? "" : c.rule())

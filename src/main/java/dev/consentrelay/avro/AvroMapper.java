@@ -3,12 +3,12 @@ package dev.consentrelay.avro;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.consentrelay.domain.Command;
 import dev.consentrelay.domain.PurposeChoice;
@@ -36,16 +36,22 @@ import dev.consentrelay.schema.VendorRecord;
  */
 public final class AvroMapper {
 
-    /**
-     * Per source enum class, per target enum class: the target constant of each source ordinal ({@code null} where the
-     * target has no constant of that name). Mapping by name cost a hash lookup per field of every record converted.
-     */
-    private static final ClassValue<Map<Class<?>, Enum<?>[]>> SAME_NAME = new ClassValue<>() {
-        @Override
-        protected Map<Class<?>, Enum<?>[]> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<>();
-        }
-    };
+    static final SameName<SignalKind, Signal.Kind> SIGNAL_KIND = SameName.of(SignalKind.class, Signal.Kind.class);
+    static final SameName<Signal.Kind, SignalKind> SIGNAL_KIND_OUT = SameName.of(Signal.Kind.class, SignalKind.class);
+    static final SameName<SignalSource, Signal.Source> SOURCE = SameName.of(SignalSource.class, Signal.Source.class);
+    static final SameName<Signal.Source, SignalSource> SOURCE_OUT = SameName.of(Signal.Source.class,
+            SignalSource.class);
+    static final SameName<ConsentStatus, PurposeStatus> STATUS = SameName.of(ConsentStatus.class,
+            PurposeStatus.class);
+    static final SameName<PurposeStatus, ConsentStatus> STATUS_OUT = SameName.of(PurposeStatus.class,
+            ConsentStatus.class);
+    static final SameName<CommandAction, Command.Action> ACTION = SameName.of(CommandAction.class,
+            Command.Action.class);
+    static final SameName<Command.Action, CommandAction> ACTION_OUT = SameName.of(Command.Action.class,
+            CommandAction.class);
+    static final SameName<VendorKind, Vendor.Kind> VENDOR_KIND = SameName.of(VendorKind.class, Vendor.Kind.class);
+    static final SameName<Vendor.Kind, VendorKind> VENDOR_KIND_OUT = SameName.of(Vendor.Kind.class,
+            VendorKind.class);
 
     private AvroMapper() {
     }
@@ -54,8 +60,8 @@ public final class AvroMapper {
 
     public static Signal toDomain(ConsentSignal s) {
         return new Signal(text(s.getSignalId()), s.getSubjectId(), identifiersToDomain(s.getIdentifiers()),
-                enumToDomain(s.getKind(), Signal.Kind.class), new HashSet<>(s.getPurposes()), s.getRegion(),
-                enumToDomain(s.getSource(), Signal.Source.class), s.getMethod(), s.getPolicyVersion(),
+                enumToDomain(s.getKind(), SIGNAL_KIND), new HashSet<>(s.getPurposes()), s.getRegion(),
+                enumToDomain(s.getSource(), SOURCE), s.getMethod(), s.getPolicyVersion(),
                 s.getOccurredAt(), s.getReceivedAt(), s.getErase(), s.getLinkedSubjectId());
     }
 
@@ -64,10 +70,10 @@ public final class AvroMapper {
                 .setSignalId(uuid(s.signalId()))
                 .setSubjectId(s.subjectId())
                 .setIdentifiers(identifiersToAvro(s.identifiers()))
-                .setKind(enumToAvro(s.kind(), SignalKind.class))
+                .setKind(enumToAvro(s.kind(), SIGNAL_KIND_OUT))
                 .setPurposes(new ArrayList<>(s.purposes()))
                 .setRegion(s.region())
-                .setSource(enumToAvro(s.source(), SignalSource.class))
+                .setSource(enumToAvro(s.source(), SOURCE_OUT))
                 .setMethod(s.method())
                 .setPolicyVersion(s.policyVersion())
                 .setOccurredAt(s.occurredAt())
@@ -82,8 +88,8 @@ public final class AvroMapper {
     public static SubjectConsent toDomain(SubjectConsentState s) {
         Map<String, PurposeChoice> purposes = new LinkedHashMap<>();
         s.getPurposes().forEach((purpose, p) -> purposes.put(purpose, new PurposeChoice(
-                enumToDomain(p.getStatus(), PurposeStatus.class), p.getSince(), text(p.getSignalId()),
-                enumToDomain(p.getSource(), Signal.Source.class), p.getMethod(), p.getPolicyVersion(),
+                enumToDomain(p.getStatus(), STATUS), p.getSince(), text(p.getSignalId()),
+                enumToDomain(p.getSource(), SOURCE), p.getMethod(), p.getPolicyVersion(),
                 p.getExpiresAt())));
         GpcState gpc = s.getGpc();
         return new SubjectConsent(s.getSubjectId(), s.getRegion(), identifiersToDomain(s.getIdentifiers()), purposes,
@@ -94,10 +100,10 @@ public final class AvroMapper {
     public static SubjectConsentState toAvro(SubjectConsent s) {
         Map<String, PurposeConsent> purposes = new LinkedHashMap<>();
         s.purposes().forEach((purpose, p) -> purposes.put(purpose, PurposeConsent.newBuilder()
-                .setStatus(enumToAvro(p.status(), ConsentStatus.class))
+                .setStatus(enumToAvro(p.status(), STATUS_OUT))
                 .setSince(p.since())
                 .setSignalId(uuid(p.signalId()))
-                .setSource(enumToAvro(p.source(), SignalSource.class))
+                .setSource(enumToAvro(p.source(), SOURCE_OUT))
                 .setMethod(p.method())
                 .setPolicyVersion(p.policyVersion())
                 .setExpiresAt(p.expiresAt())
@@ -126,12 +132,12 @@ public final class AvroMapper {
     public static Vendor toDomain(VendorRecord v) {
         List<Command.Action> actions = new ArrayList<>();
         for (CommandAction action : v.getActions()) {
-            Command.Action mapped = enumToDomain(action, Command.Action.class);
+            Command.Action mapped = enumToDomain(action, ACTION);
             if (mapped != null) {
                 actions.add(mapped);
             }
         }
-        return new Vendor(v.getVendorId(), v.getName(), enumToDomain(v.getKind(), Vendor.Kind.class),
+        return new Vendor(v.getVendorId(), v.getName(), enumToDomain(v.getKind(), VENDOR_KIND),
                 v.getParentVendorId(), new HashSet<>(v.getPurposes()), new HashSet<>(v.getRegions()),
                 new HashSet<>(actions), new HashSet<>(v.getIdentifierTypes()), Duration.ofMillis(v.getSlaMillis()),
                 v.getEnabled());
@@ -139,11 +145,11 @@ public final class AvroMapper {
 
     public static VendorRecord toAvro(Vendor v) {
         List<CommandAction> actions = new ArrayList<>();
-        v.actions().forEach(a -> actions.add(enumToAvro(a, CommandAction.class)));
+        v.actions().forEach(a -> actions.add(enumToAvro(a, ACTION_OUT)));
         return VendorRecord.newBuilder()
                 .setVendorId(v.vendorId())
                 .setName(v.name() == null ? v.vendorId() : v.name())
-                .setKind(enumToAvro(v.kind(), VendorKind.class))
+                .setKind(enumToAvro(v.kind(), VENDOR_KIND_OUT))
                 .setParentVendorId(v.parentVendorId())
                 .setPurposes(new ArrayList<>(v.purposes()))
                 .setRegions(new ArrayList<>(v.regions()))
@@ -162,7 +168,7 @@ public final class AvroMapper {
                 .setSignalId(uuid(c.signalId()))
                 .setSubjectId(c.subjectId())
                 .setVendorId(c.vendorId())
-                .setAction(enumToAvro(c.action(), CommandAction.class))
+                .setAction(enumToAvro(c.action(), ACTION_OUT))
                 .setPurposes(new ArrayList<>(c.purposes()))
                 .setIdentifiers(identifiersToAvro(c.identifiers()))
                 .setReason(c.reason())
@@ -176,7 +182,7 @@ public final class AvroMapper {
 
     public static Command toDomain(PropagationCommand c) {
         return new Command(text(c.getCommandId()), text(c.getSignalId()), c.getSubjectId(), c.getVendorId(),
-                enumToDomain(c.getAction(), Command.Action.class), new HashSet<>(c.getPurposes()),
+                enumToDomain(c.getAction(), ACTION), new HashSet<>(c.getPurposes()),
                 identifiersToDomain(c.getIdentifiers()), c.getReason(), c.getRegion(), c.getPolicyVersion(),
                 c.getSignalReceivedAt(), c.getIssuedAt(), c.getDeadline());
     }
@@ -205,41 +211,70 @@ public final class AvroMapper {
         return out;
     }
 
-    static <A extends Enum<A>, D extends Enum<D>> D enumToDomain(A value, Class<D> type) {
+    /** The domain constant of a schema symbol; {@code null} for none, {@code UNKNOWN} or a symbol it lacks. */
+    static <A extends Enum<A>, D extends Enum<D>> D enumToDomain(A value, SameName<A, D> table) {
         if (value == null || "UNKNOWN".equals(value.name())) {
             return null;
         }
-        return sameName(value, type);
+        return table.get(value);
     }
 
-    static <D extends Enum<D>, A extends Enum<A>> A enumToAvro(D value, Class<A> type) {
+    /** The schema symbol of a domain constant; {@code UNKNOWN} for none. */
+    static <D extends Enum<D>, A extends Enum<A>> A enumToAvro(D value, SameName<D, A> table) {
         if (value == null) {
-            return Enum.valueOf(type, "UNKNOWN");
+            return table.unknown();
         }
-        A mapped = sameName(value, type);
+        A mapped = table.get(value);
         if (mapped == null) {
-            throw new IllegalArgumentException("No enum constant " + type.getCanonicalName() + "." + value.name());
+            throw new IllegalArgumentException("No enum constant " + table.target().getCanonicalName() + "."
+                    + value.name());
         }
         return mapped;
     }
 
-    /** The constant of {@code type} named like {@code value}, or {@code null}: by ordinal, from a table per pair. */
-    private static <T extends Enum<T>> T sameName(Enum<?> value, Class<T> type) {
-        Class<?> from = value.getDeclaringClass();
-        Enum<?>[] table = SAME_NAME.get(from).computeIfAbsent(type, t -> sameNameTable(from, type));
-        return type.cast(table[value.ordinal()]);
-    }
+    /**
+     * One enum's constants as another's of the same name, by ordinal ({@code null} where the target has no constant of
+     * that name): mapping a field is an array read, where a lookup by name cost a hash lookup per field of every
+     * record converted.
+     */
+    static final class SameName<F extends Enum<F>, T extends Enum<T>> {
 
-    private static <T extends Enum<T>> Enum<?>[] sameNameTable(Class<?> from, Class<T> type) {
-        Object[] constants = from.getEnumConstants();
-        Enum<?>[] table = new Enum<?>[constants.length];
-        for (T target : type.getEnumConstants()) {
-            for (int i = 0; i < constants.length; i++) {
-                if (((Enum<?>) constants[i]).name().equals(target.name())) {
-                    table[i] = target;
-                }
+        private final Class<T> target;
+        private final List<T> byOrdinal;
+        private final T unknown;
+
+        private SameName(Class<F> source, Class<T> target) {
+            this.target = target;
+            Map<String, T> byName = new HashMap<>();
+            for (T constant : target.getEnumConstants()) {
+                byName.put(constant.name(), constant);
             }
+            List<T> table = new ArrayList<>();
+            for (F constant : source.getEnumConstants()) {
+                table.add(byName.get(constant.name()));
+            }
+            this.byOrdinal = table;
+            this.unknown = byName.get("UNKNOWN");
         }
-        return table;
+
+        static <F extends Enum<F>, T extends Enum<T>> SameName<F, T> of(Class<F> source, Class<T> target) {
+            return new SameName<>(source, target);
+        }
+
+        T get(F value) {
+            return byOrdinal.get(value.ordinal());
+        }
+
+        Class<T> target() {
+            return target;
+        }
+
+        /** The target's {@code UNKNOWN} constant. */
+        T unknown() {
+            if (unknown == null) {
+                throw new IllegalArgumentException("No enum constant " + target.getCanonicalName() + ".UNKNOWN");
+            }
+            return unknown;
+        }
     }
 }
