@@ -47,9 +47,16 @@ final class PendingGauge {
     private static final class Vendor {
         private final TreeMap<Long, int[]> bySecond = new TreeMap<>();
         private long count;
+        /** The second last added to and its counter: commands arrive in receive order, so nearly every add hits it. */
+        private long lastSecond = Long.MIN_VALUE;
+        private int[] lastCounter;
 
         void add(long second) {
-            bySecond.computeIfAbsent(second, s -> new int[1])[0]++;
+            if (second != lastSecond || lastCounter[0] == 0) {
+                lastCounter = bySecond.computeIfAbsent(second, s -> new int[1]);
+                lastSecond = second;
+            }
+            lastCounter[0]++;
             count++;
         }
 

@@ -53,6 +53,27 @@ class PendingGaugeTest {
     }
 
     @Test
+    void shouldCountASecondAgainAfterItsCommandsWereAllAnsweredAndAcrossOutOfOrderSeconds() {
+        gauge.add("adnet", T0);
+        gauge.add("adnet", T0.plusSeconds(5));
+        gauge.remove("adnet", T0.plusSeconds(5));
+        gauge.add("adnet", T0.plusSeconds(5));
+        gauge.add("adnet", T0.plusSeconds(1));
+        gauge.add("adnet", T0.plusSeconds(5));
+
+        assertThat(gauge.snapshot(T0.plusSeconds(10)))
+                .containsOnly(Map.entry("adnet", new ConsentMetrics.Pending(4, Duration.ofSeconds(10))));
+
+        gauge.remove("adnet", T0);
+        gauge.remove("adnet", T0.plusSeconds(1));
+        assertThat(gauge.snapshot(T0.plusSeconds(10)))
+                .containsOnly(Map.entry("adnet", new ConsentMetrics.Pending(2, Duration.ofSeconds(5))));
+        gauge.remove("adnet", T0.plusSeconds(5));
+        gauge.remove("adnet", T0.plusSeconds(5));
+        assertThat(gauge.snapshot(T0.plusSeconds(10))).isEmpty();
+    }
+
+    @Test
     void shouldNeverReportANegativeAgeForAClockBehindTheReceiveTime() {
         gauge.add("adnet", T0.plusSeconds(10));
 
