@@ -2,7 +2,6 @@ package dev.consentrelay.domain;
 
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The identifier types a signal may carry. Contact data travels only hashed: a type ending in {@code _sha256} holds a
@@ -15,8 +14,6 @@ public final class IdentifierTypes {
     public static final Set<String> KNOWN = Set.of("account_id", "cookie_id", "crm_id", "device_id", "email_sha256",
             "idfa", "gaid", "maid", "phone_sha256");
 
-    private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-fA-F]{64}$");
-
     private IdentifierTypes() {
     }
 
@@ -26,7 +23,7 @@ public final class IdentifierTypes {
             return "identifier type '" + identifier.type() + "' is not one of " + String.join(", ",
                     new TreeSet<>(KNOWN));
         }
-        if (isHashed(identifier.type()) && !SHA256_HEX.matcher(identifier.value()).matches()) {
+        if (isHashed(identifier.type()) && !Syntax.isSha256Hex(identifier.value())) {
             return "a " + identifier.type() + " value is a SHA-256 digest: 64 hex digits (hash the normalised"
                     + " address before sending it)";
         }

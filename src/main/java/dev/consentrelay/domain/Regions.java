@@ -12,20 +12,17 @@ import java.util.regex.Pattern;
  */
 public final class Regions {
 
-    /** Syntax of a region code. */
-    public static final Pattern CODE = Pattern.compile("^[A-Z]{2}(-[A-Z0-9]{1,3})?$");
-
     private static final Pattern WILDCARD = Pattern.compile("^[A-Z0-9-]*\\*$");
 
     private Regions() {
     }
 
     public static boolean isValidCode(String region) {
-        return region != null && CODE.matcher(region).matches();
+        return Syntax.isRegionCode(region);
     }
 
     public static boolean isValidPattern(String pattern) {
-        return pattern != null && (CODE.matcher(pattern).matches() || WILDCARD.matcher(pattern).matches());
+        return pattern != null && (Syntax.isRegionCode(pattern) || WILDCARD.matcher(pattern).matches());
     }
 
     /** {@code null} for a blank region, else the region as given. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Checks a signal against the policy and reports every violation at once, each naming the field and what to fix.
@@ -13,9 +12,6 @@ import java.util.regex.Pattern;
  * unknown region is accepted (it gets the stricter model).
  */
 public final class SignalValidator {
-
-    private static final Pattern UUID = Pattern
-            .compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     /** Why well-known non-affirmative methods are not consent. */
     private static final Map<String, String> NOT_CONSENT = Map.of("pre_checked_box", "a pre-checked box is not consent",
@@ -53,7 +49,7 @@ public final class SignalValidator {
         }
         if (Copies.isBlank(signal.signalId())) {
             violations.add(new Violation("signalId", "signalId is required (a UUID that identifies the signal)"));
-        } else if (!UUID.matcher(signal.signalId()).matches()) {
+        } else if (!Syntax.isUuid(signal.signalId())) {
             violations.add(new Violation("signalId", "signalId '" + signal.signalId()
                     + "' is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)"));
         }
