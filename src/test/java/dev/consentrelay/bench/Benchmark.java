@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
@@ -71,6 +72,8 @@ import dev.consentrelay.testing.PackagedService;
 public final class Benchmark {
 
     static final String GROUP = "consent-relay";
+    /** The kernel's name of the service's stream threads: the first 15 characters of "consent-relay-<uuid>-…". */
+    private static final String STREAM_THREAD_PREFIX = "consent-relay-";
     static final String SIGNALS = "consent.signals.v1";
     static final String GPC_SIGNALS = "consent.gpc-signals.v1";
     static final String ACKS = "consent.command-acks.v1";
@@ -228,10 +231,10 @@ public final class Benchmark {
                 preload(bulk, lag, admin);
                 openLoop(bootstrap, registry, lag, admin, webhooks, commandTopics);
                 checkpoint("openLoop");
-                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, admin, commandTopics,
-                        Batch.MIX);
+                Map<TopicPartition, Long>[] batch = maxThroughput(bulk, bootstrap, lag, admin, service,
+                        commandTopics, Batch.MIX);
                 checkpoint(Batch.MIX.section);
-                maxThroughput(bulk, bootstrap, lag, admin, commandTopics, Batch.REFUSALS);
+                maxThroughput(bulk, bootstrap, lag, admin, service, commandTopics, Batch.REFUSALS);
                 OptionalLong rss = service.peakRssBytes();
                 section("service").put("peakRssMiB", rss.isPresent() ? mib(rss.getAsLong()) : null);
                 if (connectors != null) {
@@ -491,7 +494,8 @@ public final class Benchmark {
     /** @return the batch's offsets on the signals topic: [from, to] */
     @SuppressWarnings("unchecked")
     private Map<TopicPartition, Long>[] maxThroughput(KafkaProducer<String, ConsentSignal> producer,
-            String bootstrap, ConsumerLag lag, Admin admin, List<String> commandTopics, Batch kind) throws Exception {
+            String bootstrap, ConsumerLag lag, Admin admin, PackagedService service, List<String> commandTopics,
+            Batch kind) throws Exception {
         long batch = options.batch();
         WrittenRecords written = new WrittenRecords(admin, lag, List.of(SIGNALS, GPC_SIGNALS));
         log("Max throughput: waiting until the earlier phase's propagation has settled");
@@ -508,6 +512,10 @@ public final class Benchmark {
             signals.add(kind == Batch.MIX ? factory.next().signal() : factory.refusal());
         }
         Sends sends = new Sends();
+        OptionalLong pid = service.pid();
+        Optional<ThreadTimes.Snapshot> cpuBefore = pid.isPresent()
+                ? ThreadTimes.take(pid.getAsLong())
+                : Optional.empty();
         long start = System.nanoTime();
         for (ConsentSignal signal : signals) {
             producer.send(new ProducerRecord<>(SIGNALS, signal.getSubjectId(), signal), sends);
@@ -516,6 +524,9 @@ public final class Benchmark {
         long produced = System.nanoTime();
         sends.check();
         long done = lag.awaitZero(GROUP, INPUTS, timeoutFor(batch));
+        Optional<ThreadTimes.Snapshot> cpuAfter = cpuBefore.isPresent()
+                ? ThreadTimes.take(pid.getAsLong())
+                : Optional.empty();
         Map<TopicPartition, Long> to = lag.endOffsets(signalPartitions);
         Map<TopicPartition, Long> commandsTo = lag.endOffsets(commandPartitions);
         long commands = countCommitted(bootstrap, commandsFrom, commandsTo);
@@ -524,6 +535,11 @@ public final class Benchmark {
                 .put("produceSeconds", round(seconds(produced - start)))
                 .put("seconds", round(secs)).put("signalsPerSecond", round(batch / secs)).put("commands", commands)
                 .put("commandsPerSecond", round(commands / secs));
+        if (cpuAfter.isPresent()) {
+            ObjectNode cpu = section(kind.section).putObject("cpu");
+            ThreadTimes.report(cpu, cpuBefore.get(), cpuAfter.get(), batch, STREAM_THREAD_PREFIX);
+            log("Max throughput, where the time went: " + ThreadTimes.summary(cpu));
+        }
         // Decided: the records written once every signal is decided; settled: once the connectors' acknowledgements
         // and the receipts they complete are written too.
         WrittenRecords.report(section(kind.section).putObject("written"), writtenBefore, written.snapshot(), batch);

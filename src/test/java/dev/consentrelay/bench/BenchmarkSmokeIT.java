@@ -47,6 +47,12 @@ class BenchmarkSmokeIT {
         for (String batch : List.of("maxThroughput", "maxThroughputRefusals")) {
             assertThat(report.path(batch).path("signalsPerSecond").isNumber()).as(batch).isTrue();
             assertThat(report.path(batch).path("commandsPerSecond").isNumber()).as(batch).isTrue();
+            if (Files.isDirectory(Path.of("/proc/self/task"))) {
+                JsonNode cpu = report.path(batch).path("cpu");
+                assertThat(cpu.path("processCpuMicrosPerSignal").asDouble()).as("%s: %s", batch, cpu).isPositive();
+                assertThat(cpu.path("machineBusy").isNumber()).as("%s: %s", batch, cpu).isTrue();
+                assertThat(cpu.path("streamThreads").isArray()).as("%s: %s", batch, cpu).isTrue();
+            }
         }
         assertThat(report.path("maxThroughput").path("batch").asText()).as("the targets' batch is the mix")
                 .contains("mix");

@@ -293,6 +293,11 @@ public final class PackagedService implements AutoCloseable {
         }
     }
 
+    /** The running process's id; empty before it starts or after it exits. */
+    public OptionalLong pid() {
+        return isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+    }
+
     /** Peak resident set size of the process so far ({@code VmHWM}), in bytes; empty where /proc is not there. */
     public OptionalLong peakRssBytes() {
         Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
