@@ -43,7 +43,8 @@ public final class Regions {
             return false;
         }
         if (pattern.endsWith("*")) {
-            return code.startsWith(pattern.substring(0, pattern.length() - 1));
+            int prefix = pattern.length() - 1;
+            return code.length() >= prefix && code.regionMatches(0, pattern, 0, prefix);
         }
         return pattern.equals(code);
     }

@@ -79,8 +79,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
 
     /**
      * @param outputCheck checked against every record a decision would emit; a refusal dead-letters the signal
-     *            and leaves the table untouched, since under exactly-once an output the broker refuses would abort
-     *            the transaction over and over
+     *            and leaves the subject's state untouched, since under exactly-once an output the broker refuses
+     *            would abort the transaction over and over
      */
     public ApplySignalProcessor(PolicyEngine engine, VendorDirectory vendors, Timing timing,
             Serializer<ConsentSignal> signalSerializer, String signalsTopic, ConsentMetrics metrics,
@@ -152,7 +152,13 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                 rejection.setSubjectId(record.key());
                 rejection.setSignalId(signal.getSignalId());
             }
-            open(record.key(), signal.getSignalId().toString(), rejection, List.of(), now);
+            if (stored != null && !stored.getIdsForgotten()) {
+                // The entry opened below is for an id the row does not remember: the row must no longer vouch that
+                // an id it does not list is untracked. The state stays as it was.
+                table.put(record.key(), new ConsentRow(stored.getState(), stored.getRecentSignals(), stored.getLinks(),
+                        true));
+            }
+            open(record.key(), signal.getSignalId().toString(), rejection, List.of(), true, now);
             context.forward(new Record<String, Outbound>(record.key(), new Outbound.Audit(rejection),
                     record.timestamp()));
             return;
@@ -169,7 +175,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         metrics.decision(decision.outcome().name());
         countChoices(decision, signal.getKind() == SignalKind.GPC ? "gpc" : null, signal.getSource().name());
         open(record.key(), signal.getSignalId().toString(), ((Outbound.Audit) outputs.decisionAudit()).event(),
-                outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(), now);
+                outputs.commands().stream().map(c -> ((Outbound.CommandIssued) c).command()).toList(),
+                RecentSignals.mayBeTracked(stored, signal.getSignalId().toString()), now);
         context.forward(new Record<String, Outbound>(record.key(), outputs.decisionAudit(), record.timestamp()));
         for (ConsentSignal linked : Links.crossing(record.key(), signal, decision, links, engine.policy())) {
             context.forward(new Record<String, Outbound>(linked.getSubjectId(), new Outbound.Linked(linked),
@@ -181,13 +188,16 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
      * Opens the signal's propagation entry: handed to propagation tracking in this task, it is stored in the
      * transaction that writes the decision and its commands, so an acknowledgement, which can only follow its
      * command, always finds it.
+     *
+     * @param mayBeTracked whether the subject may already track {@code signalId}; when not, tracking opens the entry
+     *            without looking for one
      */
     private void open(String subjectId, String signalId, AuditEvent decision, List<PropagationCommand> commands,
-            Instant now) {
+            boolean mayBeTracked, Instant now) {
         context.forward(new Record<String, Outbound>(subjectId, new Outbound.Opened(AuditRecords.propagationOf(
                 subjectId, signalId, AuditRecords.trackedDecision(decision),
                 commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(),
-                now)), now.toEpochMilli()));
+                now), mayBeTracked), now.toEpochMilli()));
     }
 
     /**
@@ -246,8 +256,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
         SubjectConsentState state = outputs.state() != null
                 ? outputs.state().state()
                 : stored == null ? null : stored.getState();
-        return new ConsentRow(state, RecentSignals.remember(stored, signalId, now, dedupWindow),
-                new ArrayList<>(links));
+        RecentSignals.Remembered remembered = RecentSignals.remember(stored, signalId, now, dedupWindow);
+        return new ConsentRow(state, remembered.ids(), new ArrayList<>(links), remembered.forgotten());
     }
 
     /** Writes the row (state and signal id in the same write) and emits the outputs. */
@@ -308,7 +318,8 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
             SubjectConsent after = decision.stateAfter();
             if (after != null && !Objects.equals(after, before)) {
                 SubjectConsentState row = AvroMapper.toAvro(after);
-                table.put(due.subjectId(), new ConsentRow(row, stored.getRecentSignals(), stored.getLinks()));
+                table.put(due.subjectId(), new ConsentRow(row, stored.getRecentSignals(), stored.getLinks(),
+                        stored.getIdsForgotten()));
                 engine.nextExpiry(after).ifPresent(at -> expiryIndex.update(due.subjectId(), Optional.empty(),
                         Optional.of(at)));
                 context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.StateChange(row),
@@ -326,7 +337,7 @@ public final class ApplySignalProcessor implements Processor<String, ConsentSign
                     ? NameUuids.of("expiry|" + GrantExpiryIndex.key(due.at(), due.subjectId()))
                     : decision.commands().get(0).signalId();
             AuditEvent expiry = AuditRecords.expiryAudit(due.subjectId(), expiryId, decision, now);
-            open(due.subjectId(), expiryId, expiry, commands, now);
+            open(due.subjectId(), expiryId, expiry, commands, true, now);
             context.forward(new Record<String, Outbound>(due.subjectId(), new Outbound.Audit(expiry),
                     now.toEpochMilli()));
         }

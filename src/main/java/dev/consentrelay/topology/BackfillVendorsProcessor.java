@@ -198,7 +198,8 @@ public final class BackfillVendorsProcessor implements Processor<String, Outboun
                     context.forward(new Record<String, Outbound>(entry.key,
                             new Outbound.Opened(
                                     AuditRecords.propagationOf(entry.key, avro.getSignalId().toString(), null,
-                                            List.of(AuditRecords.pendingOf(avro, now)), now)),
+                                            List.of(AuditRecords.pendingOf(avro, now)), now),
+                                    true),
                             now.toEpochMilli()));
                     context.forward(new Record<String, Outbound>(entry.key, new Outbound.CommandIssued(avro),
                             now.toEpochMilli()));

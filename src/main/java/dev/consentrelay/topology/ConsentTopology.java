@@ -251,7 +251,7 @@ public final class ConsentTopology {
                 Stores.persistentKeyValueStore(StoreNames.CONSENT_TABLE), Serdes.String(),
                 Serdes.serdeFrom(AvroSerde.forClass(ConsentRow.class, settings.registry(), false).serializer(),
                         new UpgradingDeserializer<>(ConsentRow.class, SubjectConsentState.class,
-                                state -> new ConsentRow(state, new ArrayList<>(), new ArrayList<>()),
+                                state -> new ConsentRow(state, new ArrayList<>(), new ArrayList<>(), true),
                                 settings.registry())))
                 // An erased row's earlier versions leave the changelog within the erasure horizon.
                 .withLoggingEnabled(Map.of(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,

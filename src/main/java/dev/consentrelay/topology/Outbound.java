@@ -56,8 +56,12 @@ public sealed interface Outbound {
     /**
      * A signal's propagation entry, opened by its decision (or an expiry or backfill) and handed to propagation
      * tracking in the same task, so it is stored in the transaction that writes the commands.
+     *
+     * @param mayBeTracked whether the subject may already track the signal id (a redelivery past the row's memory, a
+     *            backfill or expiry run again): tracking then keeps the first entry; when {@code false} the subject's
+     *            row proves the id new and tracking opens the entry without looking for one
      */
-    record Opened(SignalPropagation entry) implements Outbound {
+    record Opened(SignalPropagation entry, boolean mayBeTracked) implements Outbound {
     }
 
     /** A vendor connector's acknowledgement on its way to propagation tracking, keyed by subject id. */

@@ -36,18 +36,52 @@ final class RecentSignals {
         return false;
     }
 
-    /** The row's recent ids with {@code signalId} added at {@code now}, past the window or the bound dropped. */
-    static List<RecentSignal> remember(ConsentRow row, String signalId, Instant now, Duration window) {
+    /**
+     * The row's recent ids with {@code signalId} added at {@code now}, past the window or the bound dropped, and
+     * whether the row has ever dropped one (see {@code ConsentRow.idsForgotten}).
+     */
+    static Remembered remember(ConsentRow row, String signalId, Instant now, Duration window) {
         Instant from = now.minus(window);
         List<RecentSignal> kept = new ArrayList<>();
+        boolean forgotten = false;
         if (row != null) {
+            forgotten = row.getIdsForgotten();
             for (RecentSignal recent : row.getRecentSignals()) {
-                if (!recent.getSeenAt().isBefore(from) && !recent.getSignalId().equals(signalId)) {
+                if (recent.getSignalId().equals(signalId)) {
+                    continue;
+                }
+                if (recent.getSeenAt().isBefore(from)) {
+                    forgotten = true;
+                } else {
                     kept.add(recent);
                 }
             }
         }
         kept.add(new RecentSignal(signalId, now));
-        return kept.size() > MAX ? new ArrayList<>(kept.subList(kept.size() - MAX, kept.size())) : kept;
+        if (kept.size() > MAX) {
+            return new Remembered(new ArrayList<>(kept.subList(kept.size() - MAX, kept.size())), true);
+        }
+        return new Remembered(kept, forgotten);
+    }
+
+    /**
+     * Whether {@code signalId}, not applied within the window, may still have a propagation entry for the row's
+     * subject: the row lists it from an earlier application, the row has dropped ids, or there is no row (a refused
+     * signal of an earlier release could open an entry without writing one).
+     */
+    static boolean mayBeTracked(ConsentRow row, String signalId) {
+        if (row == null || row.getIdsForgotten()) {
+            return true;
+        }
+        for (RecentSignal recent : row.getRecentSignals()) {
+            if (recent.getSignalId().equals(signalId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A row's recent ids after one more, and whether the row has ever dropped one. */
+    record Remembered(List<RecentSignal> ids, boolean forgotten) {
     }
 }

@@ -126,7 +126,7 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
     @Override
     public void process(Record<String, Outbound> record) {
         if (record.value() instanceof Outbound.Opened opened) {
-            open(opened.entry());
+            open(opened.entry(), opened.mayBeTracked());
         } else if (record.value() instanceof Outbound.AckReceived received && received.ack() != null) {
             pacer.processed(context, record.timestamp());
             for (CommandAck ack : AckRecords.each(received.ack())) {
@@ -136,9 +136,12 @@ public final class TrackPropagationProcessor implements Processor<String, Outbou
         ledger.write();
     }
 
-    /** Stores a signal's new entry; a signal id already tracked for the subject keeps its first entry. */
-    private void open(SignalPropagation entry) {
-        if (ledger.get(entry.getSubjectId(), entry.getSignalId()) != null) {
+    /**
+     * Stores a signal's new entry; a signal id already tracked for the subject keeps its first entry. Looked for only
+     * where the subject may track the id already: a miss is a read of the store on disk.
+     */
+    private void open(SignalPropagation entry, boolean mayBeTracked) {
+        if (mayBeTracked && ledger.get(entry.getSubjectId(), entry.getSignalId()) != null) {
             return;
         }
         ledger.open(entry);

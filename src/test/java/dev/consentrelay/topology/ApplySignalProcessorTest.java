@@ -332,7 +332,60 @@ class ApplySignalProcessorTest {
                 .singleElement().satisfies(audit -> assertThat(audit.encoded()).containsExactly(3));
     }
 
+    @Test
+    void shouldTellTrackingWhetherTheSubjectMayAlreadyTrackTheSignalsId() {
+        ConsentSignal first = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(9), "advertising");
+        apply(first);
+        assertThat(opened().mayBeTracked()).as("no row yet: an earlier refusal may have opened an entry").isTrue();
+        context.resetForwards();
+
+        apply(signal(Signal.Kind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        assertThat(opened().mayBeTracked()).as("a row that dropped no id proves an unlisted id new").isFalse();
+        context.resetForwards();
+
+        context.setCurrentSystemTimeMs(NOW.plus(DEDUP_WINDOW).plusSeconds(1).toEpochMilli());
+        apply(first);
+        assertThat(opened().mayBeTracked()).as("listed, though past the window: its entry exists").isTrue();
+        assertThat(table.get("user-1").getIdsForgotten()).as("the second id fell out of the window").isTrue();
+    }
+
+    @Test
+    void shouldMarkTheRowWhenARefusedSignalOpensAnEntryItsRowDoesNotList() {
+        boolean[] refuseCommands = {false};
+        processor = new ApplySignalProcessor(new PolicyEngine(Policy.defaults()), vendors,
+                new ApplySignalProcessor.Timing(DEDUP_WINDOW, EXPIRY_INTERVAL, 100), signalSerde.serializer(), TOPIC,
+                choices, (key, out) -> refuseCommands[0] && out instanceof Outbound.CommandIssued
+                        ? OutputCheck.Checked.refused("too large for the test")
+                        : OutputCheck.Checked.accepted(out));
+        processor.init(context);
+        apply(signal(Signal.Kind.OPT_IN, "user-1", "US-CA", NOW.minusSeconds(9), "advertising"));
+        ConsentRow before = table.get("user-1");
+        assertThat(before.getIdsForgotten()).isFalse();
+        context.resetForwards();
+        refuseCommands[0] = true;
+
+        ConsentSignal refused = signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising");
+        apply(refused);
+
+        assertThat(opened().entry().getSignalId()).isEqualTo(refused.getSignalId().toString());
+        ConsentRow after = table.get("user-1");
+        assertThat(after.getState()).as("the refused signal changes no state").isEqualTo(before.getState());
+        assertThat(after.getRecentSignals()).as("nor is it remembered: sent again, it is decided again")
+                .isEqualTo(before.getRecentSignals());
+        assertThat(after.getIdsForgotten()).as("its entry is one the row does not list").isTrue();
+        assertThat(forwarded(Outbound.StateChange.class)).isEmpty();
+        context.resetForwards();
+
+        refuseCommands[0] = false;
+        apply(refused);
+        assertThat(opened().mayBeTracked()).as("sent again: tracking keeps the refusal's entry").isTrue();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    private Outbound.Opened opened() {
+        return forwarded(Outbound.Opened.class).stream().reduce((a, b) -> b).orElseThrow();
+    }
 
     private void apply(ConsentSignal signal) {
         processor.process(new Record<>(signal.getSubjectId(), signal, NOW.toEpochMilli()));

@@ -3,7 +3,6 @@ package dev.consentrelay.topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class RecentSignalsTest {
 
     @Test
     void aRememberedIdIsSeenWithinTheWindowOnly() {
-        ConsentRow row = new ConsentRow(null, RecentSignals.remember(null, "s-1", NOW, WINDOW), new ArrayList<>());
+        ConsentRow row = row(RecentSignals.remember(null, "s-1", NOW, WINDOW));
 
         assertThat(RecentSignals.seen(row, "s-1", NOW.plus(WINDOW), WINDOW)).isTrue();
         assertThat(RecentSignals.seen(row, "s-1", NOW.plus(WINDOW).plusMillis(1), WINDOW)).isFalse();
@@ -30,19 +29,57 @@ class RecentSignalsTest {
 
     @Test
     void idsPastTheWindowAreDroppedWhenTheNextIsRemembered() {
-        ConsentRow row = new ConsentRow(null, RecentSignals.remember(null, "old", NOW, WINDOW), new ArrayList<>());
+        ConsentRow row = row(RecentSignals.remember(null, "old", NOW, WINDOW));
+        assertThat(row.getIdsForgotten()).as("a new row has dropped nothing").isFalse();
 
-        List<RecentSignal> next = RecentSignals.remember(row, "new", NOW.plus(WINDOW).plusSeconds(1), WINDOW);
+        RecentSignals.Remembered next = RecentSignals.remember(row, "new", NOW.plus(WINDOW).plusSeconds(1), WINDOW);
 
-        assertThat(next).extracting(RecentSignal::getSignalId).containsExactly("new");
+        assertThat(next.ids()).extracting(RecentSignal::getSignalId).containsExactly("new");
+        assertThat(next.forgotten()).as("'old' may have an entry the row no longer lists").isTrue();
+        assertThat(RecentSignals.mayBeTracked(row(next), "old")).isTrue();
+    }
+
+    @Test
+    void aRowThatDroppedNothingProvesAnUnlistedIdNew() {
+        ConsentRow row = row(RecentSignals.remember(null, "s-1", NOW, WINDOW));
+        row = row(RecentSignals.remember(row, "s-2", NOW.plusSeconds(1), WINDOW));
+
+        assertThat(row.getIdsForgotten()).isFalse();
+        assertThat(RecentSignals.mayBeTracked(row, "s-3")).as("never applied to the subject").isFalse();
+        assertThat(RecentSignals.mayBeTracked(row, "s-1")).as("applied: its entry exists").isTrue();
+        assertThat(RecentSignals.mayBeTracked(null, "s-1")).as("no row: a refused signal may have opened one")
+                .isTrue();
+    }
+
+    @Test
+    void anIdAppliedAgainPastTheWindowStaysListedWithoutForgettingAnything() {
+        ConsentRow row = row(RecentSignals.remember(null, "s-1", NOW, WINDOW));
+
+        RecentSignals.Remembered again = RecentSignals.remember(row, "s-1", NOW.plus(WINDOW).plusSeconds(1), WINDOW);
+
+        assertThat(again.ids()).extracting(RecentSignal::getSignalId).containsExactly("s-1");
+        assertThat(again.forgotten()).isFalse();
+    }
+
+    @Test
+    void aRowOfAnEarlierReleaseMayTrackAnyId() {
+        ConsentRow earlier = ConsentRow.newBuilder().setState(null).setRecentSignals(new ArrayList<>())
+                .setLinks(new ArrayList<>()).build();
+
+        assertThat(earlier.getIdsForgotten()).as("the schema's default").isTrue();
+        assertThat(RecentSignals.mayBeTracked(earlier, "s-1")).isTrue();
+        assertThat(RecentSignals.remember(earlier, "s-1", NOW, WINDOW).forgotten()).as("sticky").isTrue();
     }
 
     @Test
     void theRowKeepsTheNewestIdsUpToTheBound() {
-        ConsentRow row = new ConsentRow(null, new ArrayList<>(), new ArrayList<>());
-        for (int i = 0; i < RecentSignals.MAX + 10; i++) {
-            row = new ConsentRow(null, RecentSignals.remember(row, "s-" + i, NOW.plusSeconds(i), WINDOW),
-                    new ArrayList<>());
+        ConsentRow row = new ConsentRow(null, new ArrayList<>(), new ArrayList<>(), false);
+        for (int i = 0; i < RecentSignals.MAX; i++) {
+            row = row(RecentSignals.remember(row, "s-" + i, NOW.plusSeconds(i), WINDOW));
+        }
+        assertThat(row.getIdsForgotten()).as("full, nothing dropped yet").isFalse();
+        for (int i = RecentSignals.MAX; i < RecentSignals.MAX + 10; i++) {
+            row = row(RecentSignals.remember(row, "s-" + i, NOW.plusSeconds(i), WINDOW));
         }
 
         assertThat(row.getRecentSignals()).hasSize(RecentSignals.MAX);
@@ -50,5 +87,11 @@ class RecentSignalsTest {
         assertThat(RecentSignals.seen(row, "s-9", NOW.plusSeconds(100), WINDOW)).as("pushed out by newer ids")
                 .isFalse();
         assertThat(RecentSignals.seen(row, "s-73", NOW.plusSeconds(100), WINDOW)).isTrue();
+        assertThat(row.getIdsForgotten()).isTrue();
+        assertThat(RecentSignals.mayBeTracked(row, "s-9")).isTrue();
+    }
+
+    private static ConsentRow row(RecentSignals.Remembered remembered) {
+        return new ConsentRow(null, remembered.ids(), new ArrayList<>(), remembered.forgotten());
     }
 }

@@ -492,7 +492,8 @@ class TrackPropagationProcessorTest {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         processor.process(new Record<>(SUBJECT, new Outbound.Opened(AuditRecords.propagationOf(SUBJECT,
                 signalId.toString(), decision(DecisionOutcome.APPLIED),
-                commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(), now)), now.toEpochMilli()));
+                commands.stream().map(c -> AuditRecords.pendingOf(c, now)).toList(), now), true),
+                now.toEpochMilli()));
         return commands;
     }
 
