@@ -317,12 +317,16 @@ public final class ConsentTopology {
      * entry per unanswered signal.
      */
     private static void addPropagationStores(StreamsBuilder builder, Settings settings) {
-        // Cached: the acknowledgements of one signal's commands, which its vendors send at about the same time, reach
-        // the changelog as one record per commit interval rather than one each.
+        // Not cached: an entry is written once, when its signal is decided (its answers go to the store below), so a
+        // cache would fold nothing; it kept each serialized entry in the heap until newer ones pushed it out, long
+        // enough to be promoted to the old generation, and the full collections that then reclaimed it stalled the
+        // stream thread. A new entry is read back from the ledger's objects or RocksDB's memtable.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.SIGNAL_PROPAGATION), Serdes.String(),
-                PropagationEntrySerde.of(settings.registry())).withCachingEnabled());
-        // Each answer rewrites its signal's record, so most of this changelog is superseded: segments of
+                PropagationEntrySerde.of(settings.registry())).withCachingDisabled());
+        // Cached: the acknowledgements of one signal's commands, which its vendors send at about the same time, reach
+        // the changelog as one record per commit interval rather than one each. Each answer rewrites its signal's
+        // record, so most of this changelog is superseded: segments of
         // ANSWERS_SEGMENT_BYTES (not the broker's 1 GiB) let the log cleaner compact it well before a restore reads it.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PROPAGATION_ANSWERS), Serdes.String(),
