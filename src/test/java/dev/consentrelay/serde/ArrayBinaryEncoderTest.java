@@ -78,6 +78,24 @@ class ArrayBinaryEncoderTest {
     }
 
     @Test
+    void shouldEncodeLongStringsAndStringsWhoseOnlyWideCharacterComesLastAsAvroDoes() throws IOException {
+        Schema schema = SchemaBuilder.record("Strings").fields().requiredString("long").requiredString("lastWide")
+                .requiredString("longerThanTheArray").endRecord();
+        GenericRecord record = new GenericData.Record(schema);
+        record.put("long", "a".repeat(200));
+        record.put("lastWide", "subject-" + "9".repeat(150) + "é");
+        record.put("longerThanTheArray", "x".repeat(70_000));
+        ArrayBinaryEncoder encoder = new ArrayBinaryEncoder(16);
+        encoder.reset(RESERVED);
+
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+
+        byte[] bytes = encoder.toByteArray();
+        assertThat(Arrays.copyOfRange(bytes, RESERVED, bytes.length))
+                .isEqualTo(avroBinary(new GenericDatumWriter<>(schema), record));
+    }
+
+    @Test
     void shouldStartEachRecordAfreshWhenReused() throws IOException {
         ConsentSignal first = SampleRecords.signal();
         ConsentSignal second = ConsentSignal.newBuilder(first).setSubjectId("s").setPurposes(List.of())
