@@ -1,7 +1,6 @@
 package dev.consentrelay.api;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -36,7 +33,7 @@ import dev.consentrelay.domain.Vendor;
 import dev.consentrelay.schema.AuditEvent;
 import dev.consentrelay.schema.SubjectConsentState;
 import dev.consentrelay.topology.StoreNames;
-import dev.consentrelay.topology.SubjectAuditKeys;
+import dev.consentrelay.topology.SubjectAuditTrail;
 import dev.consentrelay.topology.VendorDirectory;
 
 /**
@@ -52,6 +49,7 @@ public class SubjectResource {
     private final SignalStatusQuery signals;
     private final Policy policy;
     private final VendorDirectory vendors;
+    private final SubjectAuditTrail auditTrail;
 
     @Context
     UriInfo uri;
@@ -61,12 +59,13 @@ public class SubjectResource {
 
     @Inject
     public SubjectResource(InteractiveQueries queries, QueryForwarder forwarder, SignalStatusQuery signals,
-            Policy policy, VendorDirectory vendors) {
+            Policy policy, VendorDirectory vendors, SubjectAuditTrail auditTrail) {
         this.queries = queries;
         this.forwarder = forwarder;
         this.signals = signals;
         this.policy = policy;
         this.vendors = vendors;
+        this.auditTrail = auditTrail;
     }
 
     /** Current state and effective permission per purpose in the subject's region. */
@@ -144,18 +143,9 @@ public class SubjectResource {
     @Path("proof")
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     public Response proof(@PathParam("subjectId") String subjectId, @QueryParam("format") String format) {
-        QueryResult<List<AuditEvent>> result = queries.<AuditEvent, List<AuditEvent>>byKey(StoreNames.SUBJECT_AUDIT,
-                subjectId,
-                store -> {
-                    List<AuditEvent> trail = new ArrayList<>();
-                    try (KeyValueIterator<String, AuditEvent> it = store.prefixScan(SubjectAuditKeys.prefix(
-                            subjectId), new StringSerializer())) {
-                        it.forEachRemaining(kv -> {
-                            if (subjectId.equals(kv.value.getSubjectId())) {
-                                trail.add(kv.value);
-                            }
-                        });
-                    }
+        QueryResult<List<AuditEvent>> result = queries.<byte[], List<AuditEvent>>byKey(StoreNames.SUBJECT_AUDIT,
+                subjectId, store -> {
+                    List<AuditEvent> trail = auditTrail.read(store, subjectId);
                     return trail.isEmpty() ? null : trail;
                 });
         return answer(result, subjectId, trail -> {

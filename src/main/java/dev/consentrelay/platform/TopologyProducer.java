@@ -31,11 +31,14 @@ import dev.consentrelay.config.ServiceRole;
 import dev.consentrelay.config.TopicsConfig;
 import dev.consentrelay.connector.ConnectorRuntime;
 import dev.consentrelay.domain.Policy;
+import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.serde.AvroSerde;
 import dev.consentrelay.serde.SchemaRegistryClient;
 import dev.consentrelay.topology.ConsentMetrics;
 import dev.consentrelay.topology.ConsentTopology;
 import dev.consentrelay.topology.OutputLimits;
 import dev.consentrelay.topology.QueryStores;
+import dev.consentrelay.topology.SubjectAuditTrail;
 import dev.consentrelay.topology.TopicNames;
 import dev.consentrelay.topology.VendorDirectory;
 
@@ -102,6 +105,14 @@ public class TopologyProducer {
     @ApplicationScoped
     VendorDirectory vendorDirectory() {
         return new VendorDirectory();
+    }
+
+    /** Decodes the proof store's entries, the audit topic's bytes, for the proof report. */
+    @Produces
+    @ApplicationScoped
+    SubjectAuditTrail subjectAuditTrail() {
+        return new SubjectAuditTrail(AvroSerde.forClass(AuditEvent.class, registry, false).deserializer(),
+                topics.audit());
     }
 
     /**

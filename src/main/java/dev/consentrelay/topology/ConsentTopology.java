@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -389,16 +390,17 @@ public final class ConsentTopology {
     /**
      * The per-subject audit store, read from the audit topic, which serves as its changelog: the topic holds every
      * entry of the store under the store's own key, so a second changelog would hold the same records again. Restore
-     * reads the audit partitions into it; it is a task of its own, so the consent path never waits for it.
+     * reads the audit partitions into it; it is a task of its own, so the consent path never waits for it. Its values
+     * are the topic's bytes, decoded by readers ({@link SubjectAuditTrail}).
      */
     private static void addSubjectAudit(Topology topology, ConsentTopics io, QueryStores queryStores) {
-        Serde<AuditEvent> auditSerde = io.audit().valueSerde();
+        Deserializer<AuditEvent> decoder = io.audit().valueSerde().deserializer();
         topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), auditSerde)
-                .withLoggingDisabled(), "audit-source", Serdes.String().deserializer(), auditSerde.deserializer(),
-                io.audit().name(), "record-subject-audit",
+                Stores.persistentKeyValueStore(StoreNames.SUBJECT_AUDIT), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled(), "audit-source", Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(), io.audit().name(), "record-subject-audit",
                 () -> new RecordSubjectAuditProcessor(queryStores.auditRetention(), AUDIT_SWEEP_INTERVAL,
-                        AUDIT_SWEEP_BATCH));
+                        AUDIT_SWEEP_BATCH, decoder, io.audit().name()));
     }
 
     /** The vendor backfill, which shares the apply-signal task to walk its consent table. */

@@ -3,6 +3,8 @@ package dev.consentrelay.topology;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,39 +16,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.consentrelay.schema.AuditEvent;
+import dev.consentrelay.serde.WireFormat;
 
 /**
  * Keeps the audit topic per subject in {@link StoreNames#SUBJECT_AUDIT}, a read-only store whose changelog is the
  * audit topic itself: records are stored under their own key ({@code subjectId|recordedAt|eventId}, see
  * {@link SubjectAuditKeys}), which is what a restore from the topic writes too, so the proof report of a subject is
- * one prefix scan. Events without a subject (undecodable input) are not kept here; they stay in the topic. A record an
- * earlier release keyed by subject alone is stored under the full key. With a retention, a wall-clock sweep walks
+ * one prefix scan. The store holds the topic's bytes: a record under one of those keys is stored as it came, without
+ * being decoded, as a restore stores it (readers decode, {@link SubjectAuditTrail}). Events without a subject
+ * (undecodable input) are not kept here; they stay in the topic. A record an earlier release keyed by subject alone is
+ * decoded for its subject, time and id, and stored under the full key. With a retention, a wall-clock sweep walks
  * the store a bounded batch per tick and drops events recorded before it (a restore brings back what the topic still
  * holds, and the next sweeps drop it again).
+ * <p>
+ * Decoding and encoding each event again took most of this processor's time, and it shares the stream thread with
+ * the consent path: after a burst, the store's backlog delayed decisions.
  */
-public final class RecordSubjectAuditProcessor implements Processor<String, AuditEvent, Void, Void> {
+public final class RecordSubjectAuditProcessor implements Processor<String, byte[], Void, Void> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordSubjectAuditProcessor.class);
 
     private final Duration retention;
     private final Duration sweepInterval;
     private final int sweepBatch;
-    private KeyValueStore<String, AuditEvent> store;
+    private final Deserializer<AuditEvent> decoder;
+    private final String topic;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> store;
     private String sweepCursor;
 
     /**
      * @param retention how long events are kept; {@code null} or zero keeps them forever
      * @param sweepInterval how often (wall clock) expired events are looked for
      * @param sweepBatch how many keys one sweep looks at
+     * @param decoder reads a record an earlier release keyed by subject alone
+     * @param topic the audit topic, for the decoder
      */
-    public RecordSubjectAuditProcessor(Duration retention, Duration sweepInterval, int sweepBatch) {
+    public RecordSubjectAuditProcessor(Duration retention, Duration sweepInterval, int sweepBatch,
+            Deserializer<AuditEvent> decoder, String topic) {
         this.retention = retention == null || retention.isZero() || retention.isNegative() ? null : retention;
         this.sweepInterval = sweepInterval;
         this.sweepBatch = sweepBatch;
+        this.decoder = decoder;
+        this.topic = topic;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(StoreNames.SUBJECT_AUDIT);
         if (retention != null) {
             context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME,
@@ -55,18 +72,37 @@ public final class RecordSubjectAuditProcessor implements Processor<String, Audi
     }
 
     @Override
-    public void process(Record<String, AuditEvent> record) {
-        AuditEvent event = record.value();
-        if (event == null) {
+    public void process(Record<String, byte[]> record) {
+        byte[] value = record.value();
+        if (value == null) {
+            return;
+        }
+        String key = record.key();
+        if (key != null && SubjectAuditKeys.recordedAt(key) != null && key.indexOf('|') > 0 && framed(value)) {
+            store.put(key, value);
+            return;
+        }
+        AuditEvent event;
+        try {
+            event = decoder.deserialize(topic, value);
+        } catch (SerializationException e) {
+            String at = context.recordMetadata().map(m -> m.partition() + "/" + m.offset()).orElse("?");
+            LOG.warn("The audit record at partition/offset {} of {} is not an audit event: left out of the proof store"
+                    + " ({})", at, topic, e.getMessage());
             return;
         }
         String subjectId = event.getSubjectId() != null
                 ? event.getSubjectId()
-                : record.key() == null ? null : SubjectAuditKeys.subjectOf(record.key());
+                : key == null ? null : SubjectAuditKeys.subjectOf(key);
         if (subjectId == null || subjectId.isEmpty()) {
             return;
         }
-        store.put(SubjectAuditKeys.key(subjectId, event.getRecordedAt(), event.getEventId().toString()), event);
+        store.put(SubjectAuditKeys.key(subjectId, event.getRecordedAt(), event.getEventId().toString()), value);
+    }
+
+    /** Whether a value is in the registry's wire format (what the audit serializer writes). */
+    private static boolean framed(byte[] value) {
+        return value.length > WireFormat.HEADER_SIZE && value[0] == WireFormat.MAGIC_BYTE;
     }
 
     /** Drops events recorded before {@code now - retention}, looking at a bounded batch of keys from a cursor. */
@@ -75,11 +111,11 @@ public final class RecordSubjectAuditProcessor implements Processor<String, Audi
         int looked = 0;
         int dropped = 0;
         String last = null;
-        try (KeyValueIterator<String, AuditEvent> it = sweepCursor == null
+        try (KeyValueIterator<String, byte[]> it = sweepCursor == null
                 ? store.all()
                 : store.range(sweepCursor, null)) {
             while (it.hasNext() && looked < sweepBatch) {
-                KeyValue<String, AuditEvent> entry = it.next();
+                KeyValue<String, byte[]> entry = it.next();
                 if (entry.key.equals(sweepCursor)) {
                     continue;
                 }

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -34,10 +39,12 @@ import dev.consentrelay.schema.PropagationCommand;
 import dev.consentrelay.schema.SignalKind;
 import dev.consentrelay.schema.VendorRecord;
 import dev.consentrelay.serde.InMemorySchemaRegistryClient;
+import dev.consentrelay.serde.SampleRecords;
 import dev.consentrelay.testing.TopologyFixture;
 
 import static dev.consentrelay.topology.TestSignals.NOW;
 import static dev.consentrelay.topology.TestSignals.signal;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-subject audit store and the vendor backfill, through the whole topology and the real serdes. */
@@ -108,6 +115,73 @@ class QueryStoresTopologyTest {
                 .containsExactlyInAnyOrderElementsOf(written.stream().map(kv -> kv.key).toList());
         assertThat(driver.producedTopicNames()).as("no second copy of the audit trail")
                 .noneMatch(topic -> topic.contains(StoreNames.SUBJECT_AUDIT));
+    }
+
+    @Test
+    void shouldStoreTheAuditTopicsBytesAsTheyCameSoARestoreWritesTheSameEntries() {
+        publish(TestSignals.vendor("adnet", "advertising"));
+        signals.pipeInput("user-1", signal(Signal.Kind.OPT_OUT, "user-1", "US-CA", NOW.minusSeconds(5), "advertising"));
+        TestOutputTopic<String, byte[]> audit = driver.createOutputTopic(TOPICS.audit(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+
+        List<KeyValue<String, byte[]>> written = audit.readKeyValuesToList();
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(StoreNames.SUBJECT_AUDIT);
+
+        assertThat(written).isNotEmpty().allSatisfy(kv -> assertThat(store.get(kv.key)).isEqualTo(kv.value));
+    }
+
+    @Test
+    void shouldDecodeARecordAnEarlierReleaseKeyedBySubjectAloneAndStoreItUnderTheFullKey() {
+        AuditEvent event = SampleRecords.audit();
+        TestInputTopic<String, AuditEvent> audit = TopologyFixture.input(driver, io.audit());
+
+        audit.pipeInput("subj-1", event);
+
+        assertThat(trail("subj-1")).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo(SubjectAuditKeys.key("subj-1", event.getRecordedAt(),
+                    event.getEventId().toString()));
+            assertThat(kv.value).isEqualTo(event);
+        });
+    }
+
+    @Test
+    void shouldLeaveOutAnAuditRecordThatIsNotAnEventAndKeepStoringTheNextOnes() {
+        AuditEvent event = SampleRecords.audit();
+        String key = SubjectAuditKeys.key("subj-1", event.getRecordedAt(), event.getEventId().toString());
+        TestInputTopic<String, byte[]> raw = driver.createInputTopic(TOPICS.audit(), new StringSerializer(),
+                new ByteArraySerializer());
+        TestInputTopic<String, AuditEvent> audit = TopologyFixture.input(driver, io.audit());
+
+        raw.pipeInput("subj-1|" + key.substring(key.indexOf('|') + 1) + "-x", "not avro".getBytes(UTF_8));
+        raw.pipeInput("subj-2", new byte[]{0, 0, 0, 0, 42, 1, 2});
+        audit.pipeInput(key, event);
+
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(StoreNames.SUBJECT_AUDIT);
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        assertThat(keys).as("only the event is stored").containsExactly(key);
+        assertThat(trail("subj-1")).extracting(kv -> kv.value).containsExactly(event);
+    }
+
+    @Test
+    void shouldReadATrailLeavingOutOtherSubjectsEntriesAndEntriesThatDoNotDecode() {
+        AuditEvent event = SampleRecords.audit();
+        AuditEvent other = AuditEvent.newBuilder(event).setEventId(UUID.randomUUID()).setSubjectId("subj-10")
+                .build();
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(StoreNames.SUBJECT_AUDIT);
+        Serializer<AuditEvent> encoder = io.audit().valueSerde().serializer();
+        store.put(SubjectAuditKeys.key("subj-1", event.getRecordedAt(), "a"), encoder.serialize(TOPICS.audit(),
+                event));
+        store.put(SubjectAuditKeys.key("subj-1", event.getRecordedAt(), "b"), encoder.serialize(TOPICS.audit(),
+                other));
+        store.put(SubjectAuditKeys.key("subj-1", event.getRecordedAt(), "c"), new byte[]{0, 0, 0, 0});
+
+        List<AuditEvent> trail = new SubjectAuditTrail(decoder(), TOPICS.audit()).read(store, "subj-1");
+
+        assertThat(trail).containsExactly(event);
+        assertThat(new SubjectAuditTrail(decoder(), TOPICS.audit()).read(store, "nobody")).isEmpty();
     }
 
     @Test
@@ -201,13 +275,18 @@ class QueryStoresTopologyTest {
     }
 
     private List<KeyValue<String, AuditEvent>> trail(String subjectId) {
-        KeyValueStore<String, AuditEvent> store = driver.getKeyValueStore(StoreNames.SUBJECT_AUDIT);
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(StoreNames.SUBJECT_AUDIT);
         List<KeyValue<String, AuditEvent>> out = new ArrayList<>();
-        try (KeyValueIterator<String, AuditEvent> it = store.prefixScan(SubjectAuditKeys.prefix(subjectId),
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(SubjectAuditKeys.prefix(subjectId),
                 new StringSerializer())) {
-            it.forEachRemaining(out::add);
+            it.forEachRemaining(kv -> out.add(KeyValue.pair(kv.key, decoder().deserialize(TOPICS.audit(),
+                    kv.value))));
         }
         return out;
+    }
+
+    private Deserializer<AuditEvent> decoder() {
+        return io.audit().valueSerde().deserializer();
     }
 
     private BackfillJob job(String vendorId) {
