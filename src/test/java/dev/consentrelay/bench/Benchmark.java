@@ -77,6 +77,7 @@ public final class Benchmark {
     static final String SIGNALS = "consent.signals.v1";
     static final String GPC_SIGNALS = "consent.gpc-signals.v1";
     static final String ACKS = "consent.command-acks.v1";
+    static final String AUDIT = "consent.audit.v1";
     static final String REPARTITION = GROUP + "-signals-by-subject-repartition";
     static final List<String> INPUTS = List.of(SIGNALS, GPC_SIGNALS, REPARTITION);
     private static final String MALLOC_ARENAS = "MALLOC_ARENA_MAX";
@@ -316,6 +317,7 @@ public final class Benchmark {
         producer.flush();
         sends.check();
         long done = lag.awaitZero(GROUP, INPUTS, timeoutFor(options.subjects()));
+        long proofBacklog = lag.lag(GROUP, lag.partitions(List.of(AUDIT)));
         double secs = seconds(done - start);
         section("preload").put("signals", options.subjects()).put("seconds", round(secs))
                 .put("signalsPerSecond", round(options.subjects() / secs));
@@ -326,6 +328,24 @@ public final class Benchmark {
         new WrittenRecords(admin, lag, List.of(SIGNALS, GPC_SIGNALS)).settled(timeoutFor(options.subjects() * 5));
         double settled = seconds(System.nanoTime() - start) - WrittenRecords.SETTLE.toSeconds();
         section("preload").put("settledSeconds", round(settled));
+        awaitProofStore(lag, section("preload"), done, proofBacklog, timeoutFor(options.subjects()));
+    }
+
+    /**
+     * Waits until the service has read the audit topic up to its end into the proof store, and reports that store's
+     * backlog when the phase's signals were decided and when it caught up. The proof store shares the stream thread
+     * with the consent path and a burst leaves it behind (it reads a few hundred events per partition a poll); the
+     * next phase then measures a service that has caught up, and a phase's figures leave no work unreported.
+     */
+    private void awaitProofStore(ConsumerLag lag, ObjectNode section, long decidedAt, long backlog, Duration timeout)
+            throws Exception {
+        long caughtUp = backlog == 0 ? System.nanoTime() : lag.awaitZero(GROUP, List.of(AUDIT), timeout);
+        section.putObject("proofStore").put("backlogWhenDecided", backlog)
+                .put("caughtUpSecondsAfterDecided", round(Math.max(0, seconds(caughtUp - decidedAt))));
+        if (backlog > 0) {
+            log("The proof store was " + backlog + " audit events behind when the signals were decided; caught up "
+                    + round(seconds(caughtUp - decidedAt)) + " s later");
+        }
     }
 
     private void openLoop(String bootstrap, SchemaRegistryClient registry, ConsumerLag lag, Admin admin,
@@ -524,6 +544,7 @@ public final class Benchmark {
         long produced = System.nanoTime();
         sends.check();
         long done = lag.awaitZero(GROUP, INPUTS, timeoutFor(batch));
+        long proofBacklog = lag.lag(GROUP, lag.partitions(List.of(AUDIT)));
         Optional<ThreadTimes.Snapshot> cpuAfter = cpuBefore.isPresent()
                 ? ThreadTimes.take(pid.getAsLong())
                 : Optional.empty();
@@ -545,6 +566,7 @@ public final class Benchmark {
         WrittenRecords.report(section(kind.section).putObject("written"), writtenBefore, written.snapshot(), batch);
         WrittenRecords.report(section(kind.section).putObject("writtenSettled"), writtenBefore,
                 written.settled(timeoutFor(batch)), batch);
+        awaitProofStore(lag, section(kind.section), done, proofBacklog, timeoutFor(batch));
         log("Records written per signal: " + section(kind.section).path("written").path("recordsPerSignal")
                 + " when decided, " + section(kind.section).path("writtenSettled").path("recordsPerSignal")
                 + " once acknowledged; per topic: "

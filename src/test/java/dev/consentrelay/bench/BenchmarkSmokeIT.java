@@ -32,6 +32,8 @@ class BenchmarkSmokeIT {
         assertThat(report.path("machine").path("cores").isInt()).isTrue();
         assertThat(report.path("preload").path("signalsPerSecond").isNumber()).isTrue();
         assertThat(report.path("preload").path("settledSeconds").isNumber()).isTrue();
+        assertThat(report.path("preload").path("proofStore").path("caughtUpSecondsAfterDecided").isNumber())
+                .as("the proof store's catch-up after the preload: %s", report.path("preload")).isTrue();
         JsonNode openLoop = report.path("openLoop");
         assertThat(openLoop.path("achievedRate").isNumber()).isTrue();
         assertThat(openLoop.path("commands").isNumber()).isTrue();
@@ -47,6 +49,8 @@ class BenchmarkSmokeIT {
         for (String batch : List.of("maxThroughput", "maxThroughputRefusals")) {
             assertThat(report.path(batch).path("signalsPerSecond").isNumber()).as(batch).isTrue();
             assertThat(report.path(batch).path("commandsPerSecond").isNumber()).as(batch).isTrue();
+            assertThat(report.path(batch).path("proofStore").path("backlogWhenDecided").isNumber()).as(batch)
+                    .isTrue();
             if (Files.isDirectory(Path.of("/proc/self/task"))) {
                 JsonNode cpu = report.path(batch).path("cpu");
                 assertThat(cpu.path("processCpuMicrosPerSignal").asDouble()).as("%s: %s", batch, cpu).isPositive();
