@@ -29,8 +29,8 @@ import dev.consentrelay.serde.WireFormat;
  * the store a bounded batch per tick and drops events recorded before it (a restore brings back what the topic still
  * holds, and the next sweeps drop it again).
  * <p>
- * Decoding and encoding each event again took most of this processor's time, and it shares the stream thread with
- * the consent path: after a burst, the store's backlog delayed decisions.
+ * The processor shares the stream thread with the consent path, and a burst leaves it behind: decoding and encoding
+ * each event again made that backlog slow to drain, delaying the decisions processed beside it.
  */
 public final class RecordSubjectAuditProcessor implements Processor<String, byte[], Void, Void> {
 
