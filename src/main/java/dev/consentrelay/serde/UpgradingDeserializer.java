@@ -32,8 +32,7 @@ public final class UpgradingDeserializer<T extends SpecificRecord, E extends Spe
 
     @Override
     public T deserialize(String topic, byte[] data) {
-        if (data != null && data.length >= WireFormat.HEADER_SIZE && data[0] == WireFormat.MAGIC_BYTE
-                && isEarlier(WireFormat.schemaId(data))) {
+        if (WireFormat.isFramed(data) && isEarlier(WireFormat.schemaId(data))) {
             return upgrade.apply(earlier.deserialize(topic, data));
         }
         return current.deserialize(topic, data);

@@ -16,6 +16,11 @@ public final class WireFormat {
         return topic + (isKey ? "-key" : "-value");
     }
 
+    /** Whether {@code data} starts with the magic byte and a schema id. */
+    public static boolean isFramed(byte[] data) {
+        return data != null && data.length >= HEADER_SIZE && data[0] == MAGIC_BYTE;
+    }
+
     /** The schema id of a record in wire format (the caller has checked the length and magic byte). */
     public static int schemaId(byte[] data) {
         return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);

@@ -78,7 +78,7 @@ public final class RecordSubjectAuditProcessor implements Processor<String, byte
             return;
         }
         String key = record.key();
-        if (key != null && SubjectAuditKeys.recordedAt(key) != null && key.indexOf('|') > 0 && framed(value)) {
+        if (SubjectAuditKeys.isEventKey(key) && WireFormat.isFramed(value)) {
             store.put(key, value);
             return;
         }
@@ -98,11 +98,6 @@ public final class RecordSubjectAuditProcessor implements Processor<String, byte
             return;
         }
         store.put(SubjectAuditKeys.key(subjectId, event.getRecordedAt(), event.getEventId().toString()), value);
-    }
-
-    /** Whether a value is in the registry's wire format (what the audit serializer writes). */
-    private static boolean framed(byte[] value) {
-        return value.length > WireFormat.HEADER_SIZE && value[0] == WireFormat.MAGIC_BYTE;
     }
 
     /** Drops events recorded before {@code now - retention}, looking at a bounded batch of keys from a cursor. */

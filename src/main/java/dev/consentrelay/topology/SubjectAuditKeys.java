@@ -39,6 +39,11 @@ public final class SubjectAuditKeys {
         return recordedAt(key) == null ? key : key.substring(0, start);
     }
 
+    /** Whether a key is one of ours with a subject: {@code subjectId|recordedAt|eventId}, the subject not empty. */
+    public static boolean isEventKey(String key) {
+        return key != null && key.indexOf('|') > 0 && recordedAt(key) != null;
+    }
+
     /** The key of one event. */
     public static String key(String subjectId, Instant recordedAt, String eventId) {
         return prefix(subjectId) + TimeKeys.of(recordedAt) + "|" + eventId;
