@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,6 +64,8 @@ public class ConnectorRuntime {
     private final List<VendorAdapter> adapters = new ArrayList<>();
     private WebhookTransport webhooks;
     private CommandFeed feed;
+    /** Runs the connectors' waits: retry backoffs and rate-limit tokens. */
+    private ScheduledExecutorService waits;
     private ConnectorMetrics metrics;
 
     @Inject
@@ -166,22 +170,31 @@ public class ConnectorRuntime {
                 AvroSerde.forClass(CommandAck.class, registry, false, registryConfig.autoRegister()).deserializer(),
                 config.ackedWindow(), Duration.ofSeconds(60), clock, acked);
         feed = new CommandFeed(clientConfig, CommandFeed.GROUP_ID, config.groupInstanceId().orElse(null));
+        waits = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "connector-waits");
+            thread.setDaemon(true);
+            return thread;
+        });
         config.vendors().forEach((vendorId, vendor) -> {
             // The rate limit counts requests: per command, or per batch when the adapter sends batches.
             TokenBucket requests = TokenBucket.perSecond(vendor.rateLimit());
-            VendorAdapter adapter = VendorAdapters.create(vendorId, vendor, clock, requests, webhooks);
-            adapters.add(adapter);
-            RetryingDelivery delivery = new RetryingDelivery(vendorId, adapter,
-                    new RetryPolicy(vendor.maxAttempts(), vendor.initialBackoff(), vendor.maxBackoff()),
-                    VendorAdapters.limitsRequests(vendor) ? TokenBucket.unlimited() : requests,
-                    RetryingDelivery.threadSleeper(), clock,
-                    (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
             // A batch fills from the lanes waiting on it: as many lanes as commands in a batch.
             int lanes = Math.max(vendor.concurrency(), vendor.batchSize());
             // A full connector pauses its topic and resumes at half, and the next records need a fetch: each pause
             // costs a fetch round trip, in which half the bound must keep the lanes busy.
             VendorConnector.Settings settings = new VendorConnector.Settings(vendorId, topics.commandsTopic(vendorId),
                     lanes, Math.max(MIN_IN_FLIGHT, lanes * IN_FLIGHT_PER_LANE));
+            VendorAdapter created = VendorAdapters.create(vendorId, vendor, clock, requests, webhooks);
+            // An adapter that blocks gets one thread per lane; the webhook's needs none.
+            VendorAdapter adapter = created.nonBlocking()
+                    ? created
+                    : new OffloadedAdapter(created, lanes, settings.channel());
+            adapters.add(adapter);
+            RetryingDelivery delivery = new RetryingDelivery(vendorId, adapter,
+                    new RetryPolicy(vendor.maxAttempts(), vendor.initialBackoff(), vendor.maxBackoff()),
+                    VendorAdapters.limitsRequests(vendor) ? TokenBucket.unlimited() : requests,
+                    RetryingDelivery.Delayer.on(waits), clock,
+                    (command, attempt, result) -> metrics.retried(vendorId, command.getAction().name()));
             VendorConnector connector = new VendorConnector(settings,
                     AvroSerde.forClass(PropagationCommand.class, registry, false).deserializer(), delivery, acks,
                     acked.get(vendorId), metrics, feed.pauser(settings.topic()));
@@ -205,6 +218,11 @@ public class ConnectorRuntime {
         if (feed != null) {
             feed.close();
             feed = null;
+        }
+        if (waits != null) {
+            // Deliveries waiting for a retry or a token end unfinished, delivered again after the restart.
+            waits.shutdownNow();
+            waits = null;
         }
         adapters.forEach(VendorAdapter::close);
         adapters.clear();

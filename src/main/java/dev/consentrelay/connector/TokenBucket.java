@@ -46,16 +46,21 @@ public final class TokenBucket {
 
     /** Takes one token, waiting for it if needed. */
     public void acquire() throws InterruptedException {
-        long wait;
-        synchronized (this) {
-            refill();
-            tokens -= 1;
-            // A negative balance is a reservation: the caller waits until its token has accrued.
-            wait = tokens >= 0 ? 0 : (long) Math.ceil(-tokens / tokensPerNano);
-        }
+        long wait = reserve();
         if (wait > 0) {
             sleeper.sleepNanos(wait);
         }
+    }
+
+    /**
+     * Takes one token without waiting for it: the caller may go on after the nanoseconds returned (0: at once), which
+     * is when its token has accrued.
+     */
+    public synchronized long reserve() {
+        refill();
+        tokens -= 1;
+        // A negative balance is a reservation: the caller waits until its token has accrued.
+        return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / tokensPerNano);
     }
 
     /** Takes a token if one is free now. */

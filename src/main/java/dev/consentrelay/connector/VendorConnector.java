@@ -1,7 +1,10 @@
 package dev.consentrelay.connector;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +31,7 @@ import dev.consentrelay.schema.PropagationCommand;
 public final class VendorConnector implements CommandFeed.Receiver, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(VendorConnector.class);
+    private static final CompletionStage<Void> SETTLED = CompletableFuture.completedFuture(null);
 
     /** Settings of one vendor's connector. */
     public record Settings(String vendorId, String topic, int concurrency, int bufferLimit) {
@@ -69,7 +73,7 @@ public final class VendorConnector implements CommandFeed.Receiver, AutoCloseabl
         this.acks = acks;
         this.acked = acked;
         this.metrics = metrics;
-        this.lanes = new SubjectLanes(settings.channel(), settings.concurrency());
+        this.lanes = new SubjectLanes(settings.concurrency());
         metrics.inFlight(settings.vendorId(), inFlight::get);
     }
 
@@ -124,30 +128,53 @@ public final class VendorConnector implements CommandFeed.Receiver, AutoCloseabl
     }
 
     /**
-     * Delivers on the subject's lane, then hands the acknowledgement to the sink and goes on with the lane's next
-     * command: the record is finished when the sink has stored the ack, on whichever thread that completes.
+     * Delivers on the subject's lane, then hands the acknowledgement to the sink: the lane goes on with its next
+     * command once the outcome is known, and the record is finished when the sink has stored the ack, on whichever
+     * thread that completes.
      */
-    private void deliver(PropagationCommand command, CommandFeed.CommandRecord record) {
-        boolean handedOver = false;
+    private CompletionStage<Void> deliver(PropagationCommand command, CommandFeed.CommandRecord record) {
+        if (!running) {
+            // Stopping: not finished, so not committed; delivered after the restart.
+            released();
+            return SETTLED;
+        }
+        if (acked.contains(command.getCommandId())) {
+            // The same command came twice while the first was still on its way.
+            skip(command);
+            finished(record);
+            return SETTLED;
+        }
+        CompletionStage<RetryingDelivery.Outcome> outcome;
         try {
-            UUID commandId = command.getCommandId();
-            if (acked.contains(commandId)) {
-                // The same command came twice while the first was still on its way.
-                skip(command);
-                finished(record);
-                handedOver = true;
-                return;
+            outcome = delivery.deliver(command);
+        } catch (RuntimeException e) {
+            crashed(command, e);
+            released();
+            return SETTLED;
+        }
+        return outcome.handle((settled, failure) -> {
+            acknowledge(command, record, settled, failure);
+            return null;
+        });
+    }
+
+    /** Hands the outcome's acknowledgement to the sink; a crash or a stop leaves the record unfinished. */
+    private void acknowledge(PropagationCommand command, CommandFeed.CommandRecord record,
+            RetryingDelivery.Outcome outcome, Throwable failure) {
+        if (failure != null || !running) {
+            if (failure != null && running) {
+                crashed(command, failure);
             }
-            RetryingDelivery.Outcome outcome = delivery.deliver(command);
-            if (!running) {
-                // Stopped during the delivery: the command is delivered again after the restart, as it is unacked.
-                return;
-            }
-            CommandAck ack = CommandAck.newBuilder().setCommandId(commandId).setVendorId(settings.vendorId())
-                    .setSignalId(command.getSignalId()).setStatus(outcome.status()).setDetail(outcome.detail())
-                    .setAppliedAt(outcome.finishedAt()).setAttempts(outcome.attempts()).build();
-            acks.publish(command.getSubjectId(), ack).whenComplete((stored, failure) -> {
-                if (failure != null) {
+            // Stopped or crashed: no ack, the offset stays uncommitted and the command is delivered after the restart.
+            released();
+            return;
+        }
+        UUID commandId = command.getCommandId();
+        try {
+            CommandAck ack = new CommandAck(commandId, settings.vendorId(), outcome.status(), outcome.detail(),
+                    outcome.finishedAt(), outcome.attempts(), command.getSignalId(), new ArrayList<>(0));
+            acks.publish(command.getSubjectId(), ack).whenComplete((stored, notStored) -> {
+                if (notStored != null) {
                     // Only when stopping: no ack, the offset stays uncommitted, delivered after the restart.
                     released();
                     return;
@@ -156,19 +183,19 @@ public final class VendorConnector implements CommandFeed.Receiver, AutoCloseabl
                 metrics.delivered(settings.vendorId(), command.getAction().name(), outcome.status().name());
                 finished(record);
             });
-            handedOver = true;
-        } catch (InterruptedException stopping) {
-            // Stopping: no ack, the offset stays uncommitted and the command is delivered after the restart.
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // A bug, not a vendor answer: leave the offset uncommitted so the command is retried after a restart.
-            LOG.errorf("Vendor %s: %s delivery crashed (%s); it will be retried after a restart",
-                    settings.vendorId(), command.getAction(), e.getClass().getName());
-        } finally {
-            if (!handedOver) {
-                released();
-            }
+            crashed(command, e);
+            released();
         }
+    }
+
+    /** A bug, not a vendor answer: the offset stays uncommitted, so the command is retried after a restart. */
+    private void crashed(PropagationCommand command, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        LOG.errorf("Vendor %s: %s delivery crashed (%s); it will be retried after a restart", settings.vendorId(),
+                command.getAction(), cause.getClass().getName());
     }
 
     /** The record is done with: the feed may commit past it. */
@@ -198,18 +225,13 @@ public final class VendorConnector implements CommandFeed.Receiver, AutoCloseabl
     }
 
     /**
-     * Stops delivering: running deliveries are interrupted (their commands stay unfinished, so uncommitted) and queued
-     * ones dropped. The feed commits what was finished when it closes.
+     * Stops delivering: queued commands are dropped and nothing more is acknowledged, so deliveries still running end
+     * unfinished, uncommitted, and are delivered again after the restart. The feed commits what was finished when it
+     * closes.
      */
     @Override
     public void close() {
         running = false;
-        try {
-            if (!lanes.stop(Duration.ofSeconds(10))) {
-                LOG.warnf("Vendor %s: a delivery did not stop in time", settings.vendorId());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        lanes.stop();
     }
 }

@@ -11,6 +11,8 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import javax.crypto.Mac;
 
@@ -62,18 +64,24 @@ public final class WebhookAdapter implements VendorAdapter {
 
     @Override
     public DeliveryResult deliver(PropagationCommand command) {
+        return deliverAsync(command).toCompletableFuture().join();
+    }
+
+    /** Renders and signs the command on the caller's thread; the answer is read on the transport's event loop. */
+    @Override
+    public CompletionStage<DeliveryResult> deliverAsync(PropagationCommand command) {
         byte[] body = CommandRendering.jsonBytes(command);
-        WebhookTransport.Answer response;
-        try {
-            response = post(body, command.getCommandId().toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return DeliveryResult.retry("interrupted");
-        } catch (Exception e) {
-            // Refused, reset, timed out, a TLS failure: nothing says the vendor applied it, so it is tried again.
-            return DeliveryResult.retry(e.getClass().getSimpleName());
-        }
-        return interpret(response.status(), response.body(), response.retryAfter());
+        return http.postAsync(url, headers(body, command.getCommandId().toString()), body, timeout, MAX_RESPONSE_BYTES)
+                .handle((response, failure) -> failure == null
+                        ? interpret(response.status(), response.body(), response.retryAfter())
+                        // Refused, reset, timed out, a TLS failure: nothing says the vendor applied it, so it is
+                        // tried again.
+                        : DeliveryResult.retry(unwrap(failure).getClass().getSimpleName()));
+    }
+
+    @Override
+    public boolean nonBlocking() {
+        return true;
     }
 
     /**
@@ -82,9 +90,16 @@ public final class WebhookAdapter implements VendorAdapter {
      * @throws Exception the request failed or timed out
      */
     WebhookTransport.Answer post(byte[] body, String idempotencyKey) throws Exception {
-        Map<String, String> headers = Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey,
-                "X-Consent-Signature", signature(signer.get(), clock.instant().getEpochSecond(), body));
-        return http.post(url, headers, body, timeout, MAX_RESPONSE_BYTES);
+        return http.post(url, headers(body, idempotencyKey), body, timeout, MAX_RESPONSE_BYTES);
+    }
+
+    private Map<String, String> headers(byte[] body, String idempotencyKey) {
+        return Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey, "X-Consent-Signature",
+                signature(signer.get(), clock.instant().getEpochSecond(), body));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** The signature header's value: {@code t=<epoch seconds>,sha256=<hex HMAC of "t.body">}. */
@@ -93,8 +108,8 @@ public final class WebhookAdapter implements VendorAdapter {
     }
 
     /**
-     * {@link #signature(String, long, byte[])} with an HMAC already keyed: the adapter keeps one per lane thread, as
-     * building one per request cost more than the hash.
+     * {@link #signature(String, long, byte[])} with an HMAC already keyed: the adapter keeps one per thread that
+     * sends, as building one per request cost more than the hash.
      */
     private static String signature(Mac mac, long epochSeconds, byte[] body) {
         mac.update((epochSeconds + ".").getBytes(StandardCharsets.UTF_8));
@@ -133,7 +148,8 @@ public final class WebhookAdapter implements VendorAdapter {
     }
 
     private static boolean saysNotFound(String body) {
-        if (body == null || body.isBlank()) {
+        // Most answers say nothing of the kind: they are not parsed.
+        if (body == null || !containsIgnoringCase(body, "not_found")) {
             return false;
         }
         try {
@@ -142,6 +158,15 @@ public final class WebhookAdapter implements VendorAdapter {
         } catch (IOException notJson) {
             return false;
         }
+    }
+
+    private static boolean containsIgnoringCase(String text, String part) {
+        for (int i = 0; i + part.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.vertx.core.Context;
@@ -23,8 +22,8 @@ import io.vertx.core.http.RequestOptions;
 
 /**
  * The HTTP side of the webhook connectors: one Vert.x instance of their own (a small event loop, apart from the
- * service's HTTP API) and one pooled client per connect timeout, shared by every webhook vendor. A delivering lane
- * sends a POST and waits for the answer; the request and the response are handled on the event loop. The JDK's
+ * service's HTTP API) and one pooled client per connect timeout, shared by every webhook vendor. A delivery sends a
+ * POST and is called back on the event loop with the answer, so no thread waits for a vendor. The JDK's
  * {@code HttpClient} it replaces ran a selector thread and a worker pool per vendor and hopped threads several times
  * per request: with twenty vendors the connectors spent more CPU in it than the service spent deciding.
  */
@@ -56,6 +55,19 @@ public final class WebhookTransport implements AutoCloseable {
      */
     Answer post(URI url, Map<String, String> headers, byte[] body, Duration timeout, int maxBytes)
             throws Exception {
+        try {
+            return postAsync(url, headers, body, timeout, maxBytes).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * {@link #post} without waiting: the stage completes on the event loop with the answer, or exceptionally with the
+     * failure (a {@link TimeoutException} when no whole answer came within {@code timeout}).
+     */
+    CompletableFuture<Answer> postAsync(URI url, Map<String, String> headers, byte[] body, Duration timeout,
+            int maxBytes) {
         HttpClient client = clients.computeIfAbsent(timeout, this::client);
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
@@ -67,26 +79,23 @@ public final class WebhookTransport implements AutoCloseable {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         // Started on the transport's one context, so that the response reaches this code on the event-loop turn that
         // received it: from another context it would come a turn later, possibly after its body has ended.
-        context.runOnContext(ignored -> client.request(request).compose(sent -> sent.send(Buffer.buffer(body)))
-                .onComplete(sent -> {
-                    if (sent.failed()) {
-                        answer.completeExceptionally(sent.cause());
-                        return;
-                    }
-                    try {
-                        read(sent.result(), maxBytes, answer);
-                    } catch (RuntimeException e) {
-                        answer.completeExceptionally(e);
-                    }
-                }));
-        try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            answer.cancel(false);
-            throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
-        }
+        context.runOnContext(ignored -> {
+            long timer = vertx.setTimer(timeout.toMillis(), expired -> answer.completeExceptionally(
+                    new TimeoutException("no answer within " + timeout.toMillis() + " ms")));
+            answer.whenComplete((done, failure) -> vertx.cancelTimer(timer));
+            client.request(request).compose(sent -> sent.send(Buffer.buffer(body))).onComplete(sent -> {
+                if (sent.failed()) {
+                    answer.completeExceptionally(sent.cause());
+                    return;
+                }
+                try {
+                    read(sent.result(), maxBytes, answer);
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        });
+        return answer;
     }
 
     private static void read(HttpClientResponse response, int maxBytes, CompletableFuture<Answer> answer) {

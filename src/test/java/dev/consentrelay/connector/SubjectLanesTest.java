@@ -1,66 +1,99 @@
 package dev.consentrelay.connector;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+/**
+ * The lanes as a connector uses them: one subject's deliveries one after the other, each starting only once the one
+ * before has completed, while other subjects' go on; and nothing queued starts after a stop.
+ */
 class SubjectLanesTest {
 
-    @Test
-    void shouldRunOneSubjectsWorkInSubmissionOrder() throws InterruptedException {
-        SubjectLanes lanes = new SubjectLanes("test", 4);
-        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
-        List<String> subjects = List.of("alice", "bob", "carol", "dave", "erin", "frank");
-        try {
-            for (int i = 0; i < 200; i++) {
-                for (String subject : subjects) {
-                    int sequence = i;
-                    lanes.submit(subject, () -> seen.computeIfAbsent(subject, s -> new CopyOnWriteArrayList<>())
-                            .add(sequence));
-                }
-            }
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> seen.values().stream().mapToInt(List::size).sum() == 200 * subjects.size());
-        } finally {
-            lanes.stop(Duration.ofSeconds(5));
-        }
+    private final SubjectLanes lanes = new SubjectLanes(2);
+    private final String subject = "subject-0";
+    private final String other = IntStream.range(1, 100).mapToObj(i -> "subject-" + i)
+            .filter(s -> lanes.laneOf(s) != lanes.laneOf(subject)).findFirst().orElseThrow();
+    private final List<String> started = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> running = new ArrayList<>();
 
-        subjects.forEach(subject -> assertThat(seen.get(subject)).isSorted().hasSize(200));
+    @Test
+    void shouldStartASubjectsNextWorkOnlyOnceTheOneBeforeHasCompleted() {
+        submit(subject, "first");
+        submit(subject, "second");
+        submit(subject, "third");
+
+        assertThat(started).as("the second waits for the first's answer").containsExactly("first");
+        running.get(0).complete(null);
+        assertThat(started).containsExactly("first", "second");
+        running.get(1).completeExceptionally(new IllegalStateException("vendor crashed"));
+        assertThat(started).as("a failed delivery frees the lane too").containsExactly("first", "second", "third");
     }
 
     @Test
-    void shouldKeepOtherLanesMovingWhileOneIsStuck() throws InterruptedException {
-        SubjectLanes lanes = new SubjectLanes("test", 2);
-        String stuck = "subject-0";
-        String other = java.util.stream.IntStream.range(1, 100).mapToObj(i -> "subject-" + i)
-                .filter(s -> lanes.laneOf(s) != lanes.laneOf(stuck)).findFirst().orElseThrow();
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch otherDone = new CountDownLatch(3);
-        try {
-            lanes.submit(stuck, () -> {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            for (int i = 0; i < 3; i++) {
-                lanes.submit(other, otherDone::countDown);
-            }
+    void shouldKeepOtherLanesMovingWhileOneWaits() {
+        submit(subject, "stuck");
+        submit(subject, "behind the stuck one");
 
-            assertThat(otherDone.await(10, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            release.countDown();
-            lanes.stop(Duration.ofSeconds(5));
+        submit(other, "other-1");
+        running.get(2).complete(null);
+        submit(other, "other-2");
+
+        assertThat(started).containsExactly("stuck", "other-1", "other-2");
+    }
+
+    @Test
+    void shouldRunWorkThatCompletesAtOnceInOrderWithoutDeepeningTheStack() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        List<Integer> done = new CopyOnWriteArrayList<>();
+        lanes.submit(subject, () -> first);
+        for (int i = 0; i < 50_000; i++) {
+            int sequence = i;
+            lanes.submit(subject, () -> {
+                done.add(sequence);
+                return CompletableFuture.completedFuture(null);
+            });
         }
+
+        first.complete(null);
+
+        assertThat(done).hasSize(50_000).isSorted();
+    }
+
+    @Test
+    void shouldFreeTheLaneWhenWorkThrows() {
+        lanes.submit(subject, () -> {
+            throw new IllegalStateException("bug");
+        });
+        submit(subject, "after the bug");
+
+        assertThat(started).containsExactly("after the bug");
+    }
+
+    @Test
+    void shouldStartNothingQueuedOnceStopped() {
+        submit(subject, "running");
+        submit(subject, "queued");
+
+        lanes.stop();
+        running.get(0).complete(null);
+        submit(other, "late");
+
+        assertThat(started).containsExactly("running");
+    }
+
+    private void submit(String subjectId, String name) {
+        CompletableFuture<Void> delivery = new CompletableFuture<>();
+        running.add(delivery);
+        lanes.submit(subjectId, () -> {
+            started.add(name);
+            return delivery;
+        });
     }
 }

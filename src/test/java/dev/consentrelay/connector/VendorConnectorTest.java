@@ -4,9 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -47,6 +52,9 @@ class VendorConnectorTest {
     private CountDownLatch ackPublishing = new CountDownLatch(0);
     private volatile boolean publishFails;
     private Function<PropagationCommand, DeliveryResult> vendor = command -> DeliveryResult.applied("200");
+    private final ScheduledExecutorService waits = Executors.newSingleThreadScheduledExecutor();
+    private final Queue<CompletableFuture<DeliveryResult>> answers = new ConcurrentLinkedQueue<>();
+    private boolean answerLater;
     private VendorConnector connector;
 
     @AfterEach
@@ -54,6 +62,7 @@ class VendorConnectorTest {
         if (connector != null) {
             connector.close();
         }
+        waits.shutdownNow();
     }
 
     @Test
@@ -182,6 +191,44 @@ class VendorConnectorTest {
         assertThat(connector.inFlight()).isZero();
     }
 
+    @Test
+    void shouldAcknowledgeWhenTheVendorAnswersLaterOnAnotherThread() {
+        answerLater = true;
+        start();
+        PropagationCommand first = TestCommands.suppress("mailer", "subject-7");
+        PropagationCommand second = TestCommands.suppress("mailer", "subject-7");
+
+        connector.receive(record("first", serializer.serialize(TOPIC, first)));
+        connector.receive(record("second", serializer.serialize(TOPIC, second)));
+
+        assertThat(delivered).as("the receiving thread returned; the second waits for the first's answer")
+                .extracting(PropagationCommand::getCommandId).containsExactly(first.getCommandId());
+        CompletableFuture.runAsync(() -> answers.remove().complete(DeliveryResult.applied("HTTP 200"))).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.contains("first"));
+        assertThat(delivered).extracting(PropagationCommand::getCommandId)
+                .containsExactly(first.getCommandId(), second.getCommandId());
+        answers.remove().complete(DeliveryResult.notFound("HTTP 404"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledgedMessages.size() == 2);
+        assertThat(published).extracting(CommandAck::getStatus).containsExactly(AckStatus.APPLIED,
+                AckStatus.NOT_FOUND);
+        assertThat(connector.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldLeaveADeliveryInFlightUnacknowledgedWhenClosed() {
+        answerLater = true;
+        start();
+        connector.receive(record("m8", serializer.serialize(TOPIC, TestCommands.suppress("mailer", "subject-8"))));
+
+        connector.close();
+        answers.remove().complete(DeliveryResult.applied("HTTP 200"));
+
+        assertThat(published).as("answered after the stop: acknowledged by the next run, which delivers it again")
+                .isEmpty();
+        assertThat(acknowledgedMessages).isEmpty();
+        assertThat(connector.inFlight()).isZero();
+    }
+
     private void start() {
         VendorAdapter adapter = new VendorAdapter() {
             @Override
@@ -191,13 +238,24 @@ class VendorConnectorTest {
             }
 
             @Override
+            public CompletionStage<DeliveryResult> deliverAsync(PropagationCommand command) {
+                if (!answerLater) {
+                    return VendorAdapter.super.deliverAsync(command);
+                }
+                delivered.add(command);
+                CompletableFuture<DeliveryResult> answer = new CompletableFuture<>();
+                answers.add(answer);
+                return answer;
+            }
+
+            @Override
             public String kind() {
                 return "test";
             }
         };
         RetryingDelivery delivery = new RetryingDelivery("mailer", adapter,
                 new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)), TokenBucket.perSecond(1000),
-                RetryingDelivery.threadSleeper(), Clock.systemUTC(), (command, attempt, result) -> {
+                RetryingDelivery.Delayer.on(waits), Clock.systemUTC(), (command, attempt, result) -> {
                 });
         AckSink acks = (subjectId, ack) -> {
             CountDownLatch gate = ackPublishing;

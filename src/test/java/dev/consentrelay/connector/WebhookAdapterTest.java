@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +58,7 @@ class WebhookAdapterTest {
     private HttpServer server;
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final List<Duration> waits = new ArrayList<>();
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
     private final CountDownLatch vendorHangs = new CountDownLatch(1);
     private volatile boolean hang;
     private volatile int answerPadding;
@@ -102,13 +101,22 @@ class WebhookAdapterTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/consent");
     }
 
-    private RetryingDelivery delivery(URI url, int maxAttempts) {
+    /** Delivers a command to completion and waits for its outcome. */
+    private interface Delivery {
+        RetryingDelivery.Outcome deliver(PropagationCommand command) throws Exception;
+    }
+
+    private Delivery delivery(URI url, int maxAttempts) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         WebhookAdapter adapter = new WebhookAdapter(url, SECRET, Duration.ofSeconds(2), clock, http);
-        return new RetryingDelivery("mailer", adapter,
+        RetryingDelivery delivery = new RetryingDelivery("mailer", adapter,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
-                TokenBucket.perSecond(1000), waits::add, clock, (command, attempt, result) -> {
+                TokenBucket.perSecond(1000), (wait, then) -> {
+                    waits.add(wait);
+                    then.run();
+                }, clock, (command, attempt, result) -> {
                 }).withJitter(() -> 1.0);
+        return command -> delivery.deliver(command).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Test
