@@ -566,6 +566,15 @@ public final class Benchmark {
         WrittenRecords.report(section(kind.section).putObject("written"), writtenBefore, written.snapshot(), batch);
         WrittenRecords.report(section(kind.section).putObject("writtenSettled"), writtenBefore,
                 written.settled(timeoutFor(batch)), batch);
+        Optional<ThreadTimes.Snapshot> cpuSettled = cpuBefore.isPresent()
+                ? ThreadTimes.take(pid.getAsLong())
+                : Optional.empty();
+        if (cpuSettled.isPresent()) {
+            // Until the acknowledgements and the receipts they complete are written: the connectors' whole cost.
+            ObjectNode cpu = section(kind.section).putObject("cpuSettled");
+            ThreadTimes.report(cpu, cpuBefore.get(), cpuSettled.get(), batch, STREAM_THREAD_PREFIX);
+            log("Max throughput until settled, where the time went: " + ThreadTimes.summary(cpu));
+        }
         awaitProofStore(lag, section(kind.section), done, proofBacklog, timeoutFor(batch));
         log("Records written per signal: " + section(kind.section).path("written").path("recordsPerSignal")
                 + " when decided, " + section(kind.section).path("writtenSettled").path("recordsPerSignal")

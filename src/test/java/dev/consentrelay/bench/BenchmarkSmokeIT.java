@@ -56,6 +56,11 @@ class BenchmarkSmokeIT {
                 assertThat(cpu.path("processCpuMicrosPerSignal").asDouble()).as("%s: %s", batch, cpu).isPositive();
                 assertThat(cpu.path("machineBusy").isNumber()).as("%s: %s", batch, cpu).isTrue();
                 assertThat(cpu.path("streamThreads").isArray()).as("%s: %s", batch, cpu).isTrue();
+                JsonNode settled = report.path(batch).path("cpuSettled");
+                assertThat(settled.path("processCpuMicrosPerSignal").asDouble()).as("%s: %s", batch, settled)
+                        .isGreaterThanOrEqualTo(cpu.path("processCpuMicrosPerSignal").asDouble());
+                assertThat(settled.path("byThreadGroup").path("webhook-loop").asDouble())
+                        .as("the connectors' HTTP, named apart: %s", settled).isPositive();
             }
         }
         assertThat(report.path("maxThroughput").path("batch").asText()).as("the targets' batch is the mix")

@@ -23,6 +23,8 @@ final class ThreadTimes {
 
     /** Below this share of the phase on a core, a thread of the prefix (the global thread, say) is left out. */
     private static final double BUSY = 0.05;
+    /** Below this share of the process's CPU, a group of threads is left out of {@code byThreadGroup}. */
+    private static final double GROUP_SHOWN = 0.01;
 
     /** One thread's totals since it started: its name as the kernel keeps it (15 characters), nanoseconds. */
     record ThreadTime(String name, long onCpuNanos, long waitingNanos) {
@@ -92,6 +94,27 @@ final class ThreadTimes {
             }
         }
         out.put("processCpuMicrosPerSignal", Benchmark.round(processNanos / 1e3 / signals));
+        ObjectNode groups = out.putObject("byThreadGroup");
+        double shown = GROUP_SHOWN * processNanos;
+        threadGroups(before, after).entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(group -> group.getValue() >= shown)
+                .forEach(group -> groups.put(group.getKey(), Benchmark.round(group.getValue() / 1e3 / signals)));
+    }
+
+    /**
+     * CPU by group of threads: the kernel's names with numbers folded, so that twenty vendors' connectors or four
+     * event loops add up, e.g. {@code webhook-loop} (the connectors' HTTP), {@code connector-feed},
+     * {@code ack-publish}, {@code kafka-producer-} (every producer's network thread: the kernel keeps 15 characters).
+     */
+    static Map<String, Long> threadGroups(Snapshot before, Snapshot after) {
+        Map<String, Long> groups = new HashMap<>();
+        for (Map.Entry<String, ThreadTime> entry : after.threads().entrySet()) {
+            ThreadTime now = entry.getValue();
+            ThreadTime then = before.threads().getOrDefault(entry.getKey(), new ThreadTime(now.name(), 0, 0));
+            groups.merge(now.name().replaceAll("[0-9]+", "N"), now.onCpuNanos() - then.onCpuNanos(), Long::sum);
+        }
+        return groups;
     }
 
     /** The phase's figures as one line for the log. */
@@ -104,6 +127,7 @@ final class ThreadTimes {
                     .append(thread.path("waitingForCpu")).append(", off ").append(thread.path("offCpu")).append(", ")
                     .append(thread.path("cpuMicrosPerSignal")).append(" µs a signal");
         }
+        line.append("; µs a signal by thread: ").append(cpu.path("byThreadGroup"));
         return line.toString();
     }
 }

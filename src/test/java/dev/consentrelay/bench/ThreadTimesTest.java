@@ -41,6 +41,9 @@ class ThreadTimesTest {
         assertThat(thread.path("offCpu").asDouble()).isEqualTo(0.2);
         assertThat(thread.path("cpuMicrosPerSignal").asDouble()).isEqualTo(350.0);
         assertThat(ThreadTimes.summary(out)).contains("on a core 0.7", "waiting for one 0.1", "350.0 µs a signal");
+        assertThat(out.path("byThreadGroup").properties()).as("numbers folded, largest first")
+                .extracting(Map.Entry::getKey).containsExactly("consent-relay-N", "kafka-producer-", "VM Thread");
+        assertThat(out.path("byThreadGroup").path("consent-relay-N").asDouble()).isEqualTo(350.5);
     }
 
     @Test

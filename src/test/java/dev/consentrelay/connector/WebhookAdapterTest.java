@@ -120,6 +120,15 @@ class WebhookAdapterTest {
     }
 
     @Test
+    void shouldAnswerOnTheTransportsOwnNamedThread() throws Exception {
+        RetryingDelivery.Outcome outcome = delivery(url(), 1).deliver(TestCommands.suppress("mailer", "subject-t"));
+
+        assertThat(outcome.status()).isEqualTo(AckStatus.APPLIED);
+        assertThat(Thread.getAllStackTraces().keySet()).as("apart from the HTTP API's event loops")
+                .extracting(Thread::getName).contains(WebhookTransport.THREAD_NAME);
+    }
+
+    @Test
     void shouldSignTheExactBodyAndSendTheCommandIdAsIdempotencyKey() throws Exception {
         PropagationCommand command = TestCommands.suppress("mailer", "subject-1");
 
