@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.vertx.core.Context;
@@ -31,6 +32,8 @@ public final class WebhookTransport implements AutoCloseable {
 
     /** The name of the transport's one event-loop thread. */
     static final String THREAD_NAME = "webhook-loop";
+    /** How much longer than its timeout a blocking caller waits, for a transport closed during the request. */
+    private static final long CLOSED_GRACE_MILLIS = 1_000;
     /** Connections kept per vendor host. */
     private static final int POOL_SIZE = 64;
 
@@ -59,10 +62,15 @@ public final class WebhookTransport implements AutoCloseable {
      */
     Answer post(URI url, Map<String, String> headers, byte[] body, Duration timeout, int maxBytes)
             throws Exception {
+        CompletableFuture<Answer> answer = postAsync(url, headers, body, timeout, maxBytes);
         try {
-            return postAsync(url, headers, body, timeout, maxBytes).get();
+            // The event loop's timer ends the exchange; this bound only holds when the transport is closed under it.
+            return answer.get(timeout.toMillis() + CLOSED_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            answer.cancel(false);
+            throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
         }
     }
 
