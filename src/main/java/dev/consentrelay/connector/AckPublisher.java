@@ -2,7 +2,6 @@ package dev.consentrelay.connector;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -119,9 +118,7 @@ public class AckPublisher implements AckSink {
             stored.completeExceptionally(failure);
             return;
         }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
+        Throwable cause = Failures.cause(failure);
         LOG.errorf("Vendor %s: cannot publish an acknowledgement (%s); retrying", ack.getVendorId(), cause);
         try {
             scheduler.schedule(() -> attempt(subjectId, ack, stored), RETRY_BACKOFF.toMillis(),

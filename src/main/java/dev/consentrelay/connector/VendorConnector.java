@@ -3,7 +3,6 @@ package dev.consentrelay.connector;
 import java.util.ArrayList;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -191,9 +190,7 @@ public final class VendorConnector implements CommandFeed.Receiver, AutoCloseabl
 
     /** A bug, not a vendor answer: the offset stays uncommitted, so the command is retried after a restart. */
     private void crashed(PropagationCommand command, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
+        Throwable cause = Failures.cause(failure);
         LOG.errorf("Vendor %s: %s delivery crashed (%s); it will be retried after a restart", settings.vendorId(),
                 command.getAction(), cause.getClass().getName());
     }

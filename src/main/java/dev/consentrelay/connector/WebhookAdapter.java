@@ -11,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import javax.crypto.Mac;
@@ -76,7 +75,7 @@ public final class WebhookAdapter implements VendorAdapter {
                         ? interpret(response.status(), response.body(), response.retryAfter())
                         // Refused, reset, timed out, a TLS failure: nothing says the vendor applied it, so it is
                         // tried again.
-                        : DeliveryResult.retry(unwrap(failure).getClass().getSimpleName()));
+                        : DeliveryResult.retry(Failures.cause(failure).getClass().getSimpleName()));
     }
 
     @Override
@@ -96,10 +95,6 @@ public final class WebhookAdapter implements VendorAdapter {
     private Map<String, String> headers(byte[] body, String idempotencyKey) {
         return Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey, "X-Consent-Signature",
                 signature(signer.get(), clock.instant().getEpochSecond(), body));
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** The signature header's value: {@code t=<epoch seconds>,sha256=<hex HMAC of "t.body">}. */
