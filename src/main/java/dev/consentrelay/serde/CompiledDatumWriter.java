@@ -155,10 +155,7 @@ final class CompiledDatumWriter {
                     written++;
                 }
                 out.writeArrayEnd();
-                if (written != size) {
-                    throw new ConcurrentModificationException(
-                            "Size of array written was " + size + ", but number of elements written was " + written);
-                }
+                checkWritten("array", size, written);
             };
         }
 
@@ -166,8 +163,8 @@ final class CompiledDatumWriter {
             ValueWriter value = converting(schema.getValueType());
             return (datum, out) -> {
                 Map<?, ?> entries = (Map<?, ?>) datum;
-                int size = entries.size();
-                int written = 0;
+                long size = entries.size();
+                long written = 0;
                 out.writeMapStart();
                 out.setItemCount(size);
                 for (Map.Entry<?, ?> entry : entries.entrySet()) {
@@ -177,11 +174,16 @@ final class CompiledDatumWriter {
                     written++;
                 }
                 out.writeMapEnd();
-                if (written != size) {
-                    throw new ConcurrentModificationException(
-                            "Size of map written was " + size + ", but number of entries written was " + written);
-                }
+                checkWritten("map", size, written);
             };
+        }
+
+        /** An array or map that changed while it was written has a wrong item count in front of its items. */
+        private static void checkWritten(String what, long size, long written) {
+            if (written != size) {
+                throw new ConcurrentModificationException(
+                        "The " + what + " held " + size + " items when its count was written, then " + written);
+            }
         }
 
         private ValueWriter union(Schema schema) {
