@@ -69,7 +69,10 @@ final class CompiledDatumWriter {
 
         /** A writer that first converts a value with a logical type to the raw type, as Avro's {@code write}. */
         ValueWriter converting(Schema schema) {
-            ValueWriter raw = raw(schema);
+            return converting(schema, raw(schema));
+        }
+
+        private ValueWriter converting(Schema schema, ValueWriter raw) {
             LogicalType logicalType = schema.getLogicalType();
             if (logicalType == null) {
                 return raw;
@@ -122,8 +125,9 @@ final class CompiledDatumWriter {
             List<Schema.Field> fields = schema.getFields();
             FieldWriter[] planned = new FieldWriter[fields.size()];
             for (Schema.Field field : fields) {
-                planned[field.pos()] = new FieldWriter(field.name(), field.pos(), field.schema(), raw(field.schema()),
-                        converting(field.schema()));
+                ValueWriter raw = raw(field.schema());
+                planned[field.pos()] = new FieldWriter(field.name(), field.pos(), field.schema(), raw,
+                        converting(field.schema(), raw));
             }
             writer.fields = planned;
             return writer;
